@@ -1,0 +1,53 @@
+"""vizlab: show how neural networks learn.
+
+The training core (:func:`train`, :func:`descend`, :func:`sweep`) runs real
+experiments with torch and records a :class:`Trace`; renderers turn a trace
+into pictures. ``import vizlab`` stays light: torch is imported only when a
+training function is first used, so renderers never pull it in.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from vizlab.config import ConfigError, RunConfig
+from vizlab.timeline import Timeline
+from vizlab.trace import Trace, TraceError
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; these import torch, so load them on first use.
+_LAZY = {
+    "train": "vizlab.core.train",
+    "sweep": "vizlab.core.sweep",
+    "descend": "vizlab.core.descend",
+    "Landscape": "vizlab.core.landscapes",
+    "LANDSCAPES": "vizlab.core.landscapes",
+    "make_dataset": "vizlab.core.data",
+}
+
+__all__ = [
+    "ConfigError",
+    "RunConfig",
+    "Timeline",
+    "Trace",
+    "TraceError",
+    "__version__",
+    *_LAZY,
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vizlab.core.data import make_dataset
+    from vizlab.core.descend import descend
+    from vizlab.core.landscapes import LANDSCAPES, Landscape
+    from vizlab.core.sweep import sweep
+    from vizlab.core.train import train
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'vizlab' has no attribute {name!r}")

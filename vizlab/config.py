@@ -1,0 +1,259 @@
+"""RunConfig: what to train, as a frozen, validated value that round-trips to JSON.
+
+A widget edits a RunConfig, the gallery builds one, the command line parses
+one; all of them call the same :func:`vizlab.train`. Nothing here imports
+torch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+DATASETS = ("xor", "moons", "circles", "spiral", "gaussians")
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear")
+LOSSES = ("bce", "cross_entropy", "mse")
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+SCHEDULES = ("constant", "step", "exponential", "cosine")
+DEVICES = ("auto", "cpu", "cuda")
+DTYPES = ("float32", "float64")
+
+
+class ConfigError(ValueError):
+    """A configuration value is out of range or of the wrong type."""
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+
+
+def _number(name: str, value: Any, lo: float, hi: float, *, lo_open: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{name} must be a number; got {value!r}")
+    if value != value or (value <= lo if lo_open else value < lo) or value > hi:
+        left = "(" if lo_open else "["
+        raise ConfigError(f"{name} must be in {left}{lo}, {hi}]; got {value!r}")
+
+
+def _integer(name: str, value: Any, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be an integer; got {value!r}")
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name} must be between {lo} and {hi}; got {value!r}")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that defines one training run; the same config gives the same trace.
+
+    Attributes
+    ----------
+    dataset : {"xor", "moons", "circles", "spiral", "gaussians"}
+        Two-class toy problem in the plane, generated from ``seed``.
+    n_points : int
+        Points before the train/validation split.
+    noise : float
+        Standard deviation of the Gaussian jitter (in the dataset's own units,
+        before standardisation).
+    val_fraction : float
+        Share of points held out for validation.
+    seed : int
+        Seeds data, initial weights, minibatches and dropout masks (separate
+        streams derived from it); global RNGs are never touched.
+    hidden : tuple of int
+        Width of each hidden layer; ``()`` is a linear model.
+    activation : str
+        Nonlinearity after each hidden layer.
+    dropout : tuple of float
+        Drop probability per hidden layer (one value, or one per layer; ``()`` = none).
+    loss : {"bce", "cross_entropy", "mse"}
+        ``bce``: one sigmoid output; ``cross_entropy``: two softmax outputs;
+        ``mse``: squared error of the sigmoid output against the 0/1 label.
+    optimizer, lr, momentum : str, float, float
+        torch optimizer and its learning rate; ``momentum`` is used by
+        ``momentum`` and ``nesterov`` (and as RMSProp's smoothing ``alpha`` is not).
+    schedule : {"constant", "step", "exponential", "cosine"}
+        Learning-rate schedule; ``gamma`` and ``step_size`` parametrise it.
+    batch_size : int
+        0 = full batch, 1 = stochastic, otherwise minibatches (last partial
+        batch of an epoch dropped so every step sees ``batch_size`` points).
+    steps : int
+        Optimizer steps; if ``epochs`` > 0 it wins: steps = epochs * batches per epoch.
+    l1, l2 : float
+        Penalties ``l1 * sum|W|`` and ``l2 * sum W**2`` over weight matrices (not biases).
+    record_every : int
+        Record every n-th step (the final state is always recorded).
+    grid : int
+        Resolution of the decision-field grid (grid x grid).
+    frames : int
+        How many field snapshots to compute (log-spaced over the run plus the end).
+    device : {"auto", "cpu", "cuda"}
+        ``auto`` picks CUDA when present.
+    dtype : {"float32", "float64"}
+    """
+
+    dataset: str = "moons"
+    n_points: int = 300
+    noise: float = 0.15
+    val_fraction: float = 0.2
+    seed: int = 0
+    hidden: tuple[int, ...] = (8,)
+    activation: str = "tanh"
+    dropout: tuple[float, ...] = ()
+    loss: str = "bce"
+    optimizer: str = "sgd"
+    lr: float = 0.1
+    momentum: float = 0.9
+    schedule: str = "constant"
+    gamma: float = 0.5
+    step_size: int = 100
+    batch_size: int = 0
+    steps: int = 500
+    epochs: int = 0
+    l1: float = 0.0
+    l2: float = 0.0
+    record_every: int = 1
+    grid: int = 60
+    frames: int = 60
+    device: str = "auto"
+    dtype: str = "float64"
+
+    def __post_init__(self) -> None:
+        # Accept lists (from JSON) for the tuple fields, then validate everything.
+        for name in ("hidden", "dropout"):
+            value = getattr(self, name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = (value,)
+            if not isinstance(value, (list, tuple)):
+                raise ConfigError(f"{name} must be a list of numbers; got {value!r}")
+            object.__setattr__(self, name, tuple(value))
+        _choice("dataset", self.dataset, DATASETS)
+        _integer("n_points", self.n_points, 8, 200_000)
+        _number("noise", self.noise, 0.0, 10.0)
+        _number("val_fraction", self.val_fraction, 0.0, 0.9)
+        _integer("seed", self.seed, 0, 2**32 - 1)
+        if len(self.hidden) > 8:
+            raise ConfigError(f"hidden allows at most 8 layers; got {len(self.hidden)}")
+        for w in self.hidden:
+            _integer("hidden layer width", w, 1, 4096)
+        _choice("activation", self.activation, ACTIVATIONS)
+        if self.dropout and len(self.dropout) not in (1, len(self.hidden)):
+            raise ConfigError(
+                f"dropout needs one value or one per hidden layer ({len(self.hidden)}); "
+                f"got {len(self.dropout)}"
+            )
+        if self.dropout and not self.hidden:
+            raise ConfigError("dropout needs at least one hidden layer")
+        for p in self.dropout:
+            _number("dropout probability", p, 0.0, 0.99)
+        _choice("loss", self.loss, LOSSES)
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _number("lr", self.lr, 0.0, 1e4, lo_open=True)
+        _number("momentum", self.momentum, 0.0, 0.999)
+        _choice("schedule", self.schedule, SCHEDULES)
+        _number("gamma", self.gamma, 0.0, 1.0, lo_open=True)
+        _integer("step_size", self.step_size, 1, 10**7)
+        _integer("batch_size", self.batch_size, 0, 10**6)
+        _integer("steps", self.steps, 1, 10**6)
+        _integer("epochs", self.epochs, 0, 10**5)
+        _number("l1", self.l1, 0.0, 1e3)
+        _number("l2", self.l2, 0.0, 1e3)
+        _integer("record_every", self.record_every, 1, 10**6)
+        _integer("grid", self.grid, 2, 1000)
+        _integer("frames", self.frames, 0, 10_000)
+        _choice("device", self.device, DEVICES)
+        _choice("dtype", self.dtype, DTYPES)
+        n_train = self.n_train
+        if n_train < 2:
+            raise ConfigError(f"only {n_train} training points after the validation split")
+        if self.batch_size > n_train:
+            raise ConfigError(
+                f"batch_size {self.batch_size} exceeds the {n_train} training points"
+            )
+        if self.total_steps > 10**6:
+            raise ConfigError(f"{self.total_steps} optimizer steps is more than the 1e6 allowed")
+
+    # ------------------------------------------------------------ derived
+    @property
+    def n_val(self) -> int:
+        return int(round(self.n_points * self.val_fraction))
+
+    @property
+    def n_train(self) -> int:
+        return self.n_points - self.n_val
+
+    @property
+    def effective_batch(self) -> int:
+        """Points per step: batch_size, or every training point for full batch."""
+        return self.batch_size or self.n_train
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return self.n_train // self.effective_batch
+
+    @property
+    def total_steps(self) -> int:
+        return self.epochs * self.batches_per_epoch if self.epochs else self.steps
+
+    @property
+    def dropout_per_layer(self) -> tuple[float, ...]:
+        """Drop probability for every hidden layer (0.0 where none)."""
+        if not self.dropout:
+            return (0.0,) * len(self.hidden)
+        if len(self.dropout) == 1:
+            return self.dropout * len(self.hidden)
+        return self.dropout
+
+    @property
+    def n_outputs(self) -> int:
+        return 2 if self.loss == "cross_entropy" else 1
+
+    # ------------------------------------------------------------ round trip
+    def replace(self, **changes: Any) -> RunConfig:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        d["hidden"] = list(self.hidden)
+        d["dropout"] = list(self.dropout)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RunConfig:
+        if not isinstance(d, dict):
+            raise ConfigError(f"a config must be a mapping; got {type(d).__name__}")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ConfigError(f"unknown config field(s): {', '.join(unknown)}")
+        return cls(**d)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunConfig:
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"config is not valid JSON: {exc}") from None
+        return cls.from_dict(d)
+
+    def digest(self) -> str:
+        """Short stable hash of the config (for caches)."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+
+    def to_code(self) -> str:
+        """Python that rebuilds this config: what a widget's "copy config" shows."""
+        default = RunConfig()
+        parts = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != getattr(default, f.name)
+        ]
+        return "vizlab.RunConfig(" + ", ".join(parts) + ")"

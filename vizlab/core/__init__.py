@@ -1,0 +1,1 @@
+"""The training core: the only part of vizlab that imports torch."""

@@ -1,0 +1,321 @@
+"""The Trace: the only contract between training and pictures.
+
+A trace is a set of named numpy arrays plus a JSON header.
+
+* **Per-step arrays** have keys ``kind/name`` and share a leading axis: the
+  recorded-step axis of length ``T``. Row ``k`` describes the state *before*
+  update ``trace.steps[k]`` and the update taken from it (its gradient, its
+  minibatch, its dropout masks). The last row of a finished run is the final
+  state: no update is taken from it, so its batch row is all ``-1`` and its
+  masks are all kept (1).
+* **Field arrays** (kinds ``field``, ``act``, ``embed``) are evaluated on a
+  grid only at the steps that will be rendered; their leading axis runs over
+  ``trace.field_steps`` (stored as ``grid/steps``), which are row indices
+  into the recorded-step axis.
+* **Static arrays** (kinds ``data``, ``grid``, ``curve``) have no step axis:
+  the dataset, the grid extent, the loss surface of an analytic landscape.
+
+Nothing in this module imports torch: every renderer can depend on it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SCHEMA_VERSION = 1
+
+STEP_KINDS = frozenset({"scalar", "param", "grad", "norm", "point", "batch", "mask"})
+FIELD_KINDS = frozenset({"field", "act", "embed"})
+STATIC_KINDS = frozenset({"data", "grid", "curve"})
+ALL_KINDS = STEP_KINDS | FIELD_KINDS | STATIC_KINDS
+
+_HEADER_KEY = "__header__"
+_ALLOWED_DTYPE_KINDS = "biuf"  # bool, signed int, unsigned int, float
+_MAX_HEADER_BYTES = 1 << 20
+
+
+class TraceError(ValueError):
+    """A trace (in memory or on disk) breaks the contract."""
+
+
+def _split_key(key: str) -> tuple[str, str]:
+    kind, sep, name = key.partition("/")
+    if not sep or not name or kind not in ALL_KINDS:
+        raise TraceError(
+            f"bad trace key {key!r}: keys read 'kind/name' with kind in {sorted(ALL_KINDS)}"
+        )
+    return kind, name
+
+
+@dataclass(frozen=True)
+class StepView(Mapping):
+    """One recorded step of a trace, as a light read-only mapping.
+
+    ``view["scalar/loss_train"]`` is a 0-d array, ``view["param/fc1.weight"]`` the
+    weight matrix at that step. Field arrays are given at the latest field
+    step not after this one (``view.field_row``), static arrays as they are.
+    """
+
+    trace: Trace
+    row: int
+
+    @property
+    def step(self) -> int:
+        """Optimizer step number of this row."""
+        return int(self.trace.steps[self.row])
+
+    @property
+    def field_row(self) -> int | None:
+        """Row of the field arrays shown at this step (None if the trace has no fields)."""
+        return self.trace.field_row(self.row)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        kind, _ = _split_key(key)
+        arr = self.trace.arrays[key]
+        if kind in STEP_KINDS:
+            return arr[self.row]
+        if kind in FIELD_KINDS:
+            fr = self.field_row
+            if fr is None:
+                raise KeyError(key)
+            return arr[fr]
+        return arr
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.trace.arrays)
+
+    def __len__(self) -> int:
+        return len(self.trace.arrays)
+
+
+class Trace:
+    """Per-step record of one run.
+
+    Parameters
+    ----------
+    arrays : mapping of str to ndarray
+        ``kind/name`` keys. Must include ``scalar/step`` (T,) int, the optimizer
+        step of each recorded row. If any field kind is present, ``grid/steps``
+        (F,) int gives the recorded rows at which fields were evaluated.
+    header : dict
+        JSON-serialisable metadata: ``config``, ``seed``, ``versions``,
+        ``device``, ``events`` (e.g. divergence) and anything else.
+
+    Notes
+    -----
+    The constructor validates shapes and dtypes, so a Trace in hand is always
+    well formed. Arrays are stored read-only; slicing a trace never copies.
+    """
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], header: Mapping[str, Any] | None = None):
+        header = dict(header or {})
+        header.setdefault("schema", SCHEMA_VERSION)
+        header.setdefault("events", [])
+        try:
+            json.dumps(header)
+        except (TypeError, ValueError) as exc:
+            raise TraceError(f"trace header is not JSON-serialisable: {exc}") from None
+        clean = {}
+        for key, value in arrays.items():
+            _split_key(key)
+            arr = np.asarray(value)
+            if arr.dtype.kind not in _ALLOWED_DTYPE_KINDS:
+                raise TraceError(
+                    f"array {key!r} has dtype {arr.dtype}: only bool, int and float arrays are allowed"
+                )
+            arr = arr.view()
+            arr.flags.writeable = False
+            clean[key] = arr
+        self.arrays: dict[str, np.ndarray] = clean
+        self.header: dict[str, Any] = header
+        self._validate()
+
+    # ------------------------------------------------------------------ checks
+    def _validate(self) -> None:
+        if self.header["schema"] != SCHEMA_VERSION:
+            raise TraceError(
+                f"trace schema version {self.header['schema']!r} is not supported "
+                f"(this vizlab reads version {SCHEMA_VERSION})"
+            )
+        if "scalar/step" not in self.arrays:
+            raise TraceError("trace has no 'scalar/step' array (the recorded-step axis)")
+        steps = self.arrays["scalar/step"]
+        if steps.ndim != 1 or steps.dtype.kind not in "iu":
+            raise TraceError("'scalar/step' must be a 1-d integer array")
+        if steps.size > 1 and np.any(np.diff(steps) <= 0):
+            raise TraceError("'scalar/step' must be strictly increasing")
+        n = steps.shape[0]
+        has_fields = False
+        for key, arr in self.arrays.items():
+            kind, _ = _split_key(key)
+            if kind in STEP_KINDS:
+                if arr.ndim == 0 or arr.shape[0] != n:
+                    raise TraceError(
+                        f"array {key!r} has shape {arr.shape}: its leading axis must be the "
+                        f"{n} recorded steps"
+                    )
+                if kind == "scalar" and arr.ndim != 1:
+                    raise TraceError(f"scalar array {key!r} must be 1-d, got shape {arr.shape}")
+            elif kind in FIELD_KINDS:
+                has_fields = True
+        if has_fields:
+            fs = self.arrays.get("grid/steps")
+            if fs is None or fs.ndim != 1 or fs.dtype.kind not in "iu":
+                raise TraceError("a trace with fields needs a 1-d integer 'grid/steps' array")
+            if fs.size and (fs.min() < 0 or fs.max() >= n or np.any(np.diff(fs) <= 0)):
+                raise TraceError("'grid/steps' must be increasing row indices into the step axis")
+            for key, arr in self.arrays.items():
+                if _split_key(key)[0] in FIELD_KINDS and (arr.ndim == 0 or arr.shape[0] != fs.size):
+                    raise TraceError(
+                        f"field array {key!r} has shape {arr.shape}: its leading axis must be "
+                        f"the {fs.size} field steps"
+                    )
+
+    # ------------------------------------------------------------- accessors
+    def __getitem__(self, key: str) -> np.ndarray:
+        try:
+            return self.arrays[key]
+        except KeyError:
+            raise KeyError(f"trace has no array {key!r}; it has {sorted(self.arrays)}") from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.arrays
+
+    def __len__(self) -> int:
+        """Number of recorded steps T."""
+        return int(self.arrays["scalar/step"].shape[0])
+
+    def __repr__(self) -> str:
+        kinds = sorted({k.split("/")[0] for k in self.arrays})
+        div = " diverged" if self.diverged else ""
+        return f"<Trace T={len(self)} kinds={kinds}{div}>"
+
+    def keys(self, kind: str | None = None) -> list[str]:
+        """Array keys, optionally only those of one kind (``"param"``)."""
+        return sorted(k for k in self.arrays if kind is None or k.split("/")[0] == kind)
+
+    def names(self, kind: str) -> list[str]:
+        """Names of one kind without the prefix: ``names("param")`` -> ``["fc1.bias", ...]``."""
+        return [k.split("/", 1)[1] for k in self.keys(kind)]
+
+    @property
+    def steps(self) -> np.ndarray:
+        """steps : ndarray (T,) optimizer step of each recorded row."""
+        return self.arrays["scalar/step"]
+
+    @property
+    def field_steps(self) -> np.ndarray:
+        """field_steps : ndarray (F,) recorded rows at which grid fields exist (may be empty)."""
+        return self.arrays.get("grid/steps", np.zeros(0, dtype=np.int64))
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.header.get("config", {})
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return self.header["events"]
+
+    @property
+    def diverged(self) -> dict[str, Any] | None:
+        """The divergence event (``{"type": "diverged", "step": ..., "reason": ...}``) or None."""
+        for ev in self.events:
+            if ev.get("type") == "diverged":
+                return ev
+        return None
+
+    def field_row(self, row: int) -> int | None:
+        """Index into the field arrays shown at recorded row ``row`` (latest not after it)."""
+        fs = self.field_steps
+        if fs.size == 0:
+            return None
+        row = self._row(row)
+        i = int(np.searchsorted(fs, row, side="right")) - 1
+        return max(i, 0)
+
+    def _row(self, row: int) -> int:
+        n = len(self)
+        if not -n <= row < n:
+            raise IndexError(f"step row {row} is out of range for a trace of {n} recorded steps")
+        return row % n
+
+    def at(self, row: int) -> StepView:
+        """A light read-only view of recorded row ``row`` (negative counts from the end)."""
+        return StepView(self, self._row(row))
+
+    def stack(self, kind: str) -> dict[str, np.ndarray]:
+        """All arrays of one kind, keyed by name (e.g. every ``param/*``)."""
+        return {k.split("/", 1)[1]: v for k, v in self.arrays.items() if k.startswith(kind + "/")}
+
+    # ---------------------------------------------------------------- file io
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the trace to one ``.npz`` file atomically (temp file + rename).
+
+        A crash mid-write leaves any earlier file at ``path`` untouched.
+        """
+        path = Path(path)
+        if path.suffix != ".npz":
+            raise TraceError(f"trace files end in .npz, got {path.name!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = np.frombuffer(json.dumps(self.header).encode("utf-8"), dtype=np.uint8)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez_compressed(fh, **{_HEADER_KEY: header}, **self.arrays)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Trace:
+        """Read a trace written by :meth:`save`.
+
+        Never unpickles: object arrays are refused. A missing, truncated,
+        foreign or malformed file raises :class:`TraceError` with one line
+        saying what is wrong.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise TraceError(f"no trace file at {str(path)!r}")
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                names = list(npz.files)
+                if _HEADER_KEY not in names:
+                    raise TraceError(f"{path.name} is not a vizlab trace (no header)")
+                raw = npz[_HEADER_KEY]
+                if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > _MAX_HEADER_BYTES:
+                    raise TraceError(f"{path.name} has a malformed header")
+                header = json.loads(raw.tobytes().decode("utf-8"))
+                if not isinstance(header, dict):
+                    raise TraceError(f"{path.name} has a malformed header (not a JSON object)")
+                arrays = {n: npz[n] for n in names if n != _HEADER_KEY}
+        except TraceError:
+            raise
+        except ValueError as exc:
+            # numpy raises ValueError for object arrays when allow_pickle=False.
+            if "pickle" in str(exc).lower() or "object" in str(exc).lower():
+                raise TraceError(f"{path.name} holds object arrays, which vizlab never loads") from None
+            raise TraceError(f"{path.name} is not a readable trace: {exc}") from None
+        except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, KeyError) as exc:
+            raise TraceError(
+                f"{path.name} is not a readable trace (truncated or not .npz): {exc}"
+            ) from None
+        except json.JSONDecodeError as exc:  # pragma: no cover - subclass of ValueError
+            raise TraceError(f"{path.name} has a malformed header: {exc}") from None
+        return cls(arrays, header)
