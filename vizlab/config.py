@@ -171,9 +171,7 @@ class RunConfig:
         if n_train < 2:
             raise ConfigError(f"only {n_train} training points after the validation split")
         if self.batch_size > n_train:
-            raise ConfigError(
-                f"batch_size {self.batch_size} exceeds the {n_train} training points"
-            )
+            raise ConfigError(f"batch_size {self.batch_size} exceeds the {n_train} training points")
         if self.total_steps > 10**6:
             raise ConfigError(f"{self.total_steps} optimizer steps is more than the 1e6 allowed")
 

@@ -310,7 +310,9 @@ class Trace:
         except ValueError as exc:
             # numpy raises ValueError for object arrays when allow_pickle=False.
             if "pickle" in str(exc).lower() or "object" in str(exc).lower():
-                raise TraceError(f"{path.name} holds object arrays, which vizlab never loads") from None
+                raise TraceError(
+                    f"{path.name} holds object arrays, which vizlab never loads"
+                ) from None
             raise TraceError(f"{path.name} is not a readable trace: {exc}") from None
         except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, KeyError) as exc:
             raise TraceError(

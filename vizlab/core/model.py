@@ -1,0 +1,140 @@
+"""A small MLP written as plain functions over a dict of parameter tensors.
+
+Layers are named as the trace names them: ``fc1``, ``act1``, ``drop1``,
+``fc2``, ... The same functions run one model (``W`` of shape (out, in)) or a
+stack of ``M`` models at once (``W`` of shape (M, out, in)): matmul
+broadcasts over the leading axis. That is how :func:`vizlab.sweep` trains a
+grid of configs in one pass and still matches :func:`vizlab.train`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+
+ACTIVATION_FUNCTIONS = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "leaky_relu": lambda z: F.leaky_relu(z, 0.01),
+    "elu": F.elu,
+    "linear": lambda z: z,
+}
+
+
+def layer_sizes(hidden: Sequence[int], n_outputs: int, n_inputs: int = 2) -> list[int]:
+    """Widths from input to output: ``[2, *hidden, n_outputs]``."""
+    return [n_inputs, *hidden, n_outputs]
+
+
+def param_names(n_layers: int) -> list[str]:
+    """``["fc1.weight", "fc1.bias", "fc2.weight", ...]`` for ``n_layers`` linear layers."""
+    return [f"fc{i}.{p}" for i in range(1, n_layers + 1) for p in ("weight", "bias")]
+
+
+def init_params(
+    sizes: Sequence[int], generator: torch.Generator, dtype: torch.dtype
+) -> dict[str, torch.Tensor]:
+    """Initial weights, drawn on the CPU from ``generator``.
+
+    Same law as ``torch.nn.Linear``: W and b uniform in
+    ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``.
+    """
+    params = {}
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        bound = 1.0 / math.sqrt(fan_in)
+        w = torch.rand((fan_out, fan_in), generator=generator, dtype=torch.float64)
+        b = torch.rand((fan_out,), generator=generator, dtype=torch.float64)
+        params[f"fc{i}.weight"] = ((2 * w - 1) * bound).to(dtype)
+        params[f"fc{i}.bias"] = ((2 * b - 1) * bound).to(dtype)
+    return params
+
+
+def forward(
+    params: dict[str, torch.Tensor],
+    X: torch.Tensor,
+    activation: str,
+    masks: Sequence[torch.Tensor | None] | None = None,
+    drop_p: Sequence[float] = (),
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """Logits and the hidden activations of every hidden layer.
+
+    Parameters
+    ----------
+    params : dict
+        ``fc{i}.weight`` (out, in) or (M, out, in); ``fc{i}.bias`` (out,) or (M, out).
+    X : Tensor (B, 2) or (M, B, 2)
+    masks : list of Tensor (B, width) or (M, B, width), optional
+        Kept units (1) per hidden layer; a kept unit is scaled by 1/(1-p)
+        ("inverted dropout") so evaluation needs no rescaling.
+    Returns
+    -------
+    logits : Tensor (..., B, n_outputs)
+    hidden : list of Tensor (..., B, width), post-activation, before dropout
+    """
+    act = ACTIVATION_FUNCTIONS[activation]
+    n_layers = len(params) // 2
+    h = X
+    hidden = []
+    for i in range(1, n_layers + 1):
+        w, b = params[f"fc{i}.weight"], params[f"fc{i}.bias"]
+        z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
+        if i == n_layers:
+            return z, hidden
+        h = act(z)
+        hidden.append(h)
+        if masks is not None and masks[i - 1] is not None:
+            h = h * masks[i - 1] / (1.0 - drop_p[i - 1])
+    raise ValueError("a model needs at least one layer")  # pragma: no cover
+
+
+def data_loss(logits: torch.Tensor, y: torch.Tensor, loss: str) -> torch.Tensor:
+    """Mean loss over the batch axis; shape ``logits.shape[:-2]`` (one per model).
+
+    ``y`` holds labels 0/1 with the batch shape of ``logits``.
+    """
+    if loss == "cross_entropy":
+        # Softmax over two outputs: -log p_y = logsumexp(z) - z_y.
+        z_y = logits.gather(-1, y.unsqueeze(-1)).squeeze(-1)
+        return (torch.logsumexp(logits, -1) - z_y).mean(-1)
+    z = logits.squeeze(-1)
+    t = y.to(z.dtype)
+    if loss == "bce":
+        return F.binary_cross_entropy_with_logits(z, t, reduction="none").mean(-1)
+    if loss == "mse":
+        return ((torch.sigmoid(z) - t) ** 2).mean(-1)
+    raise ValueError(f"unknown loss {loss!r}")
+
+
+def penalty(params: dict[str, torch.Tensor], l1, l2) -> torch.Tensor:
+    """``l1 * sum|W| + l2 * sum W**2`` over weight matrices, one value per model.
+
+    ``l1`` and ``l2`` are floats or tensors of shape (M,). Biases are not
+    penalised. (Autograd takes the L1 subgradient at 0 to be 0.)
+    """
+    total = 0.0
+    for name, w in params.items():
+        if name.endswith(".weight"):
+            dims = (-2, -1)
+            if not isinstance(l1, float) or l1:
+                total = total + l1 * w.abs().sum(dims)
+            if not isinstance(l2, float) or l2:
+                total = total + l2 * (w * w).sum(dims)
+    return total
+
+
+def predict(logits: torch.Tensor) -> torch.Tensor:
+    """Predicted class 0/1 from logits (..., B, 1 or 2)."""
+    if logits.shape[-1] == 1:
+        return (logits.squeeze(-1) > 0).long()
+    return logits.argmax(-1)
+
+
+def prob_class1(logits: torch.Tensor) -> torch.Tensor:
+    """P(class 1) from logits (..., B, 1 or 2)."""
+    if logits.shape[-1] == 1:
+        return torch.sigmoid(logits.squeeze(-1))
+    return torch.softmax(logits, -1)[..., 1]

@@ -1,0 +1,324 @@
+"""What a run records, shared by :func:`train` and :func:`sweep`.
+
+Minibatches and dropout masks are drawn *before* training from their own
+streams, so the trace holds exactly the batches and masks the optimizer
+used, and a batched sweep draws the very same ones as a single run.
+Decision fields are derived afterwards from the recorded parameters, in one
+batched pass over the rows that will be rendered.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+import vizlab
+from vizlab.config import RunConfig
+from vizlab.core import model
+from vizlab.core.data import Dataset
+from vizlab.timeline import Timeline
+
+# A parameter this large means the run has left any sensible region.
+EXPLODED = 1e8
+# Per-neuron maps are drawn for narrow layers only (as Playground does);
+# recording 1000 maps per frame would cost memory nobody looks at.
+MAX_UNITS_WITH_MAPS = 16
+
+
+def batch_schedule(
+    n_train: int, batch: int, steps: int, generator: torch.Generator
+) -> torch.Tensor:
+    """Training-set indices of every step's minibatch, shape (steps, batch).
+
+    Full batch (batch == n_train) uses every point in order. Otherwise each
+    epoch is a fresh permutation cut into ``n_train // batch`` batches (the
+    remainder is dropped so every step sees the same number of points).
+    """
+    if batch >= n_train:
+        return torch.arange(n_train).expand(steps, n_train)
+    per_epoch = n_train // batch
+    epochs = -(-steps // per_epoch)
+    perms = [
+        torch.randperm(n_train, generator=generator)[: per_epoch * batch] for _ in range(epochs)
+    ]
+    return torch.cat(perms).view(-1, batch)[:steps]
+
+
+def dropout_masks(
+    steps: int,
+    batch: int,
+    widths: Sequence[int],
+    drop_p: Sequence[float],
+    generator: torch.Generator,
+) -> list[torch.Tensor | None]:
+    """Kept-unit masks per hidden layer, each (steps, batch, width) bool; None where p = 0."""
+    masks: list[torch.Tensor | None] = []
+    for width, p in zip(widths, drop_p):
+        if p > 0:
+            masks.append(torch.rand((steps, batch, width), generator=generator) >= p)
+        else:
+            masks.append(None)
+    return masks
+
+
+def healthy(
+    loss: torch.Tensor,
+    grads: Sequence[torch.Tensor],
+    params: Sequence[torch.Tensor],
+    *,
+    stacked: bool = False,
+) -> torch.Tensor:
+    """True while a step is still a sensible result (one flag per model if ``stacked``).
+
+    Divergence is a non-finite loss or gradient, or a parameter beyond 1e8.
+    """
+    start = 1 if stacked else 0
+    ok = torch.isfinite(loss)
+    for g in grads:
+        ok = ok & torch.isfinite(g.flatten(start)).all(-1)
+    for p in params:
+        ok = ok & (p.detach().abs().flatten(start).amax(-1) <= EXPLODED)
+    return ok
+
+
+def grid_axes(data: Dataset, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """Square grid covering all points with a margin, in standardised units."""
+    pts = np.concatenate([data.X_train, data.X_val])
+    lo, hi = pts.min(0), pts.max(0)
+    centre, half = (lo + hi) / 2, (hi - lo).max() / 2 * 1.15 + 0.1
+    xs = np.linspace(centre[0] - half, centre[0] + half, resolution)
+    ys = np.linspace(centre[1] - half, centre[1] + half, resolution)
+    return xs, ys
+
+
+def field_rows(n_rows: int, frames: int) -> np.ndarray:
+    """Rows at which fields are evaluated: the default log timeline's rows, plus the last."""
+    if frames <= 0 or n_rows == 0:
+        return np.zeros(0, np.int64)
+    rows = Timeline.build(n_rows, frames, spacing="log").unique_rows()
+    return np.union1d(rows, [n_rows - 1]).astype(np.int64)
+
+
+@torch.no_grad()
+def compute_fields(
+    params: dict[str, np.ndarray],
+    rows: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    X_train: np.ndarray,
+    activation: str,
+    dtype: torch.dtype,
+    device: torch.device,
+) -> dict[str, np.ndarray]:
+    """Decision and per-neuron fields at ``rows``, in one batched forward pass.
+
+    Returns ``field/output`` (F, H, W) P(class 1), ``act/fc{i}`` (F, units, H, W)
+    and ``embed/fc{i}`` (F, N_train, units) for hidden layers of at most
+    ``MAX_UNITS_WITH_MAPS`` units; float32 (these are pictures).
+    """
+    stacked = {k: torch.as_tensor(v[rows], dtype=dtype, device=device) for k, v in params.items()}
+    gx, gy = np.meshgrid(xs, ys)
+    grid = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], 1), dtype=dtype, device=device)
+    H, W = gy.shape
+    logits, hidden = model.forward(stacked, grid, activation)
+    out = {"field/output": model.prob_class1(logits).reshape(len(rows), H, W)}
+    _, hidden_data = model.forward(
+        stacked, torch.as_tensor(X_train, dtype=dtype, device=device), activation
+    )
+    for i, (h, hd) in enumerate(zip(hidden, hidden_data), start=1):
+        if h.shape[-1] <= MAX_UNITS_WITH_MAPS:
+            out[f"act/fc{i}"] = h.transpose(-1, -2).reshape(len(rows), -1, H, W)
+            out[f"embed/fc{i}"] = hd
+    return {k: v.float().cpu().numpy() for k, v in out.items()}
+
+
+def versions() -> dict[str, str]:
+    return {
+        "vizlab": vizlab.__version__,
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def header(
+    config: RunConfig, data: Dataset, device: torch.device, events: list, custom_data: bool
+) -> dict:
+    return {
+        "kind": "train",
+        "config": config.to_dict(),
+        "seed": config.seed,
+        "dataset": "custom" if custom_data else data.name,
+        "layers": [f"fc{i}" for i in range(1, len(config.hidden) + 2)],
+        "versions": versions(),
+        "device": str(device),
+        "events": events,
+    }
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for but torch sees no CUDA device")
+    return torch.device(name)
+
+
+def torch_dtype(name: str) -> torch.dtype:
+    return {"float32": torch.float32, "float64": torch.float64}[name]
+
+
+def divergence_event(step: int, loss: torch.Tensor, grads: Sequence[torch.Tensor]) -> dict:
+    """The header event of a run that diverged at optimizer step ``step``."""
+    if not bool(torch.isfinite(loss).all()):
+        reason = f"the loss became {float(loss.flatten()[0])} at step {step}"
+    elif not all(bool(torch.isfinite(g).all()) for g in grads):
+        reason = f"a gradient became non-finite at step {step}"
+    else:
+        reason = f"a weight grew beyond {EXPLODED:g} at step {step}"
+    return {"type": "diverged", "step": int(step), "reason": reason}
+
+
+class Recorder:
+    """Preallocated per-row storage on the training device.
+
+    Writing a row is a handful of tensor copies with no host sync, which is
+    what keeps full recording cheap. Works for one model or, with
+    ``stacked=True``, for M models at once (every tensor has a model axis
+    after the row axis).
+    """
+
+    def __init__(
+        self,
+        steps: np.ndarray,
+        params: dict[str, torch.Tensor],
+        batch: int,
+        widths: Sequence[int],
+        device: torch.device,
+        *,
+        n_models: int | None = None,
+    ):
+        self.steps = np.asarray(steps, np.int64)
+        self.row_index = {int(s): i for i, s in enumerate(self.steps)}
+        self.stacked = n_models is not None
+        T, lead = len(self.steps), ((n_models,) if self.stacked else ())
+        some = next(iter(params.values()))
+        dtype = some.dtype
+
+        def empty(*shape, dt=dtype):
+            return torch.full((T, *lead, *shape), torch.nan, dtype=dt, device=device)
+
+        inner = {k: tuple(v.shape[1:] if self.stacked else v.shape) for k, v in params.items()}
+        self.param = {k: empty(*shp) for k, shp in inner.items()}
+        self.grad = {k: empty(*shp) for k, shp in inner.items()}
+        self.n_layers = len(params) // 2
+        self.norm = {f"fc{i}": empty() for i in range(1, self.n_layers + 1)}
+        self.scalar = {
+            name: empty()
+            for name in (
+                "loss_train",
+                "loss_val",
+                "acc_train",
+                "acc_val",
+                "loss_batch",
+                "penalty",
+                "lr",
+            )
+        }
+        self.batch = torch.full((T, *lead, batch), -1, dtype=torch.long, device=device)
+        self.mask = {
+            f"drop{i}": torch.ones((T, *lead, batch, w), dtype=torch.bool, device=device)
+            for i, w in enumerate(widths, start=1)
+        }
+        self.masked_layers: set[str] = set()
+
+    def row_of(self, step: int) -> int | None:
+        return self.row_index.get(step)
+
+    @torch.no_grad()
+    def evaluate(self, row, params, Xtr, ytr, Xva, yva, loss_kind, activation, l1, l2) -> None:
+        """Full train/validation loss and accuracy at this state (no dropout)."""
+        for split, X, y in (("train", Xtr, ytr), ("val", Xva, yva)):
+            logits, _ = model.forward(params, X, activation)
+            self.scalar[f"loss_{split}"][row] = model.data_loss(logits, y, loss_kind)
+            correct = (model.predict(logits) == y).to(logits.dtype)
+            self.scalar[f"acc_{split}"][row] = correct.mean(-1)
+        self.scalar["penalty"][row] = model.penalty(params, l1, l2)
+
+    @torch.no_grad()
+    def keep_step(self, row, params, loss_batch, lr, idx, masks) -> None:
+        """The state of ``row`` and the update taken from it."""
+        self._keep_params(row, params)
+        sq = {}
+        for k, p in params.items():
+            self.grad[k][row] = p.grad
+            layer = k.split(".")[0]
+            dims = tuple(range(1 if self.stacked else 0, p.grad.dim()))
+            sq[layer] = sq.get(layer, 0) + (p.grad * p.grad).sum(dims)
+        for layer, v in sq.items():
+            self.norm[layer][row] = v.sqrt()
+        self.scalar["loss_batch"][row] = loss_batch
+        self.scalar["lr"][row] = lr
+        self.batch[row] = idx
+        for i, m in enumerate(masks, start=1):
+            if m is not None:
+                self.mask[f"drop{i}"][row] = m
+                self.masked_layers.add(f"drop{i}")
+
+    @torch.no_grad()
+    def keep_final(self, row, params, lr) -> None:
+        """The final state: no update is taken from it (gradient NaN, batch -1, masks kept)."""
+        self._keep_params(row, params)
+        self.scalar["lr"][row] = lr
+
+    def _keep_params(self, row, params) -> None:
+        for k, p in params.items():
+            self.param[k][row] = p.detach()
+
+    def arrays(
+        self, stop: int | None = None, model_index: int | None = None
+    ) -> dict[str, np.ndarray]:
+        """numpy arrays for the trace, rows before optimizer step ``stop`` only.
+
+        ``model_index`` picks one model of a stacked recorder.
+        """
+        n = len(self.steps) if stop is None else int(np.searchsorted(self.steps, stop))
+
+        def take(t: torch.Tensor) -> np.ndarray:
+            t = t[:n] if model_index is None else t[:n, model_index]
+            return t.cpu().numpy()
+
+        out = {"scalar/step": self.steps[:n].copy()}
+        out.update({f"scalar/{k}": take(v) for k, v in self.scalar.items()})
+        out.update({f"param/{k}": take(v) for k, v in self.param.items()})
+        out.update({f"grad/{k}": take(v) for k, v in self.grad.items()})
+        out.update({f"norm/grad.{k}": take(v) for k, v in self.norm.items()})
+        out["batch/indices"] = take(self.batch)
+        out.update({f"mask/{k}": take(self.mask[k]) for k in sorted(self.masked_layers)})
+        return out
+
+
+def static_and_fields(
+    arrays: dict[str, np.ndarray],
+    data: Dataset,
+    config: RunConfig,
+    dtype: torch.dtype,
+    device: torch.device,
+    *,
+    fields: bool = True,
+) -> dict[str, np.ndarray]:
+    """The dataset, the grid, and the fields at the rendered rows of ``arrays``."""
+    out = dict(data.arrays())
+    xs, ys = grid_axes(data, config.grid)
+    out["grid/x"], out["grid/y"] = xs, ys
+    rows = field_rows(len(arrays["scalar/step"]), config.frames if fields else 0)
+    if rows.size:
+        out["grid/steps"] = rows
+        params = {k.split("/", 1)[1]: v for k, v in arrays.items() if k.startswith("param/")}
+        out.update(
+            compute_fields(params, rows, xs, ys, data.X_train, config.activation, dtype, device)
+        )
+    return out
