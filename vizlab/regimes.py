@@ -69,13 +69,17 @@ def classify_regime(
         One of :data:`REGIMES`, decided in this order:
 
         * ``"diverging"``: stopped for divergence, a non-finite value, or it
-          ends further from its minimum than it started (with no minima: its
-          last step is longer than its first, it is running away).
+          ends further from its minimum than it started.
         * ``"oscillating"``: bounded, but in some coordinate most consecutive
           steps reverse sign (it jumps across the minimum).
         * ``"just right"``: it ends within ``CLOSE_RTOL`` of its start distance
           from the minimum nearest its end.
         * ``"too small"``: bounded and steady, but still far from a minimum.
+
+        With no known minimum (the saddle) there is nothing to approach: a
+        run whose last step is still longer than ``CLOSE_RTOL`` of its
+        longest is running away ("diverging"); one that settles has stopped
+        on a stationary point ("just right", or "oscillating" if it zig-zags).
     """
     pts = np.asarray(points, dtype=np.float64)
     pts = pts.reshape(pts.shape[0], -1) if pts.ndim else pts.reshape(1, 1)
@@ -98,10 +102,12 @@ def classify_regime(
             return "diverging"
         close = bool(dist[-1] <= CLOSE_RTOL * dist[0])
     else:
+        # Nothing to approach (a saddle): a run that settles has found a
+        # stationary point; one whose steps do not die out is running away.
         lengths = np.linalg.norm(steps, axis=1)
-        if lengths[-1] > (1 + _GROWTH) * lengths[0] + 1e-12:
+        close = bool(lengths[-1] <= CLOSE_RTOL * lengths.max())
+        if not close:
             return "diverging"
-        close = False
     if _alternates(steps):
         return "oscillating"
     return "just right" if close else "too small"

@@ -1,0 +1,1 @@
+"""Renderers: Trace in, pictures out. Nothing here imports torch."""
