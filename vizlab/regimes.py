@@ -47,9 +47,7 @@ def _alternates(steps: np.ndarray) -> bool:
     return False
 
 
-def classify_regime(
-    points: ArrayLike, losses: ArrayLike, minima: ArrayLike, diverged: bool
-) -> str:
+def classify_regime(points: ArrayLike, losses: ArrayLike, minima: ArrayLike, diverged: bool) -> str:
     """Name the regime of one descent path.
 
     Parameters

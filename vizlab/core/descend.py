@@ -154,7 +154,11 @@ def descend(
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
     if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr must be a positive finite number; got {lr!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= 10**6:
+    if (
+        isinstance(steps, bool)
+        or not isinstance(steps, (int, np.integer))
+        or not 1 <= steps <= 10**6
+    ):
         raise ValueError(f"steps must be an integer between 1 and 1e6; got {steps!r}")
     if not _is_number(momentum) or not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1); got {momentum!r}")

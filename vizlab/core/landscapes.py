@@ -178,9 +178,7 @@ def _rosenbrock(x: torch.Tensor) -> torch.Tensor:
 
 def _beale(x: torch.Tensor) -> torch.Tensor:
     u, v = x[..., 0], x[..., 1]
-    return (
-        (1.5 - u + u * v) ** 2 + (2.25 - u + u * v**2) ** 2 + (2.625 - u + u * v**3) ** 2
-    )
+    return (1.5 - u + u * v) ** 2 + (2.25 - u + u * v**2) ** 2 + (2.625 - u + u * v**3) ** 2
 
 
 def _himmelblau(x: torch.Tensor) -> torch.Tensor:

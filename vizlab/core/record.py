@@ -64,24 +64,45 @@ def dropout_masks(
     return masks
 
 
-def healthy(
+# Why a run stopped, by code (0 = still healthy).
+DIVERGENCE_REASONS = {
+    1: "the loss became non-finite",
+    2: "a gradient became non-finite",
+    3: f"a weight grew beyond {EXPLODED:g}",
+}
+
+
+def divergence_code(
     loss: torch.Tensor,
     grads: Sequence[torch.Tensor],
     params: Sequence[torch.Tensor],
     *,
     stacked: bool = False,
 ) -> torch.Tensor:
-    """True while a step is still a sensible result (one flag per model if ``stacked``).
+    """0 while a step is still a sensible result, else a key of ``DIVERGENCE_REASONS``.
 
-    Divergence is a non-finite loss or gradient, or a parameter beyond 1e8.
+    One code per model if ``stacked``. Computed on the device without a
+    host sync, so a sweep can check every step for free.
     """
     start = 1 if stacked else 0
-    ok = torch.isfinite(loss)
+    grads_ok = torch.ones_like(loss, dtype=torch.bool)
+    params_ok = torch.ones_like(loss, dtype=torch.bool)
     for g in grads:
-        ok = ok & torch.isfinite(g.flatten(start)).all(-1)
+        grads_ok = grads_ok & torch.isfinite(g.flatten(start)).all(-1)
     for p in params:
-        ok = ok & (p.detach().abs().flatten(start).amax(-1) <= EXPLODED)
-    return ok
+        params_ok = params_ok & (p.detach().abs().flatten(start).amax(-1) <= EXPLODED)
+    code = torch.where(params_ok, 0, 3)
+    code = torch.where(grads_ok, code, 2)
+    return torch.where(torch.isfinite(loss), code, 1)
+
+
+def divergence_event(step: int, code: int) -> dict:
+    """The header event of a run that diverged at optimizer step ``step``."""
+    return {
+        "type": "diverged",
+        "step": int(step),
+        "reason": f"{DIVERGENCE_REASONS[int(code)]} at step {int(step)}",
+    }
 
 
 def grid_axes(data: Dataset, resolution: int) -> tuple[np.ndarray, np.ndarray]:
@@ -169,17 +190,6 @@ def resolve_device(name: str) -> torch.device:
 
 def torch_dtype(name: str) -> torch.dtype:
     return {"float32": torch.float32, "float64": torch.float64}[name]
-
-
-def divergence_event(step: int, loss: torch.Tensor, grads: Sequence[torch.Tensor]) -> dict:
-    """The header event of a run that diverged at optimizer step ``step``."""
-    if not bool(torch.isfinite(loss).all()):
-        reason = f"the loss became {float(loss.flatten()[0])} at step {step}"
-    elif not all(bool(torch.isfinite(g).all()) for g in grads):
-        reason = f"a gradient became non-finite at step {step}"
-    else:
-        reason = f"a weight grew beyond {EXPLODED:g} at step {step}"
-    return {"type": "diverged", "step": int(step), "reason": reason}
 
 
 class Recorder:

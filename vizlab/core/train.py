@@ -142,8 +142,9 @@ def train(
         opt.zero_grad(set_to_none=False)
         loss.backward()
         grads = [p.grad for p in params.values()]
-        if not bool(record.healthy(loss, grads, list(params.values()))):
-            events.append(record.divergence_event(s, loss, grads))
+        code = int(record.divergence_code(loss, grads, list(params.values())))
+        if code:
+            events.append(record.divergence_event(s, code))
             break
         # record
         if row is not None:
