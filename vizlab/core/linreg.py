@@ -66,9 +66,7 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.array([w, y.mean() - w * x.mean()])
 
 
-def mse_grid(
-    x: np.ndarray, y: np.ndarray, ws: np.ndarray, bs: np.ndarray
-) -> np.ndarray:
+def mse_grid(x: np.ndarray, y: np.ndarray, ws: np.ndarray, bs: np.ndarray) -> np.ndarray:
     """Full-data MSE on a grid: ``out[i, j] = mean((ws[j] x + bs[i] - y)^2)``, shape (H, W).
 
     Expanded into moments so it costs O(H W), not O(H W N):
@@ -224,7 +222,9 @@ def minibatch_descent(
     if not batch_sizes or any(
         isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 0 for b in batch_sizes
     ):
-        raise ValueError(f"batch_sizes must be non-negative integers (0 = full); got {batch_sizes!r}")
+        raise ValueError(
+            f"batch_sizes must be non-negative integers (0 = full); got {batch_sizes!r}"
+        )
     if (steps is not None and steps < 1) or (epochs is not None and epochs < 1):
         raise ValueError("steps and epochs must be at least 1")
     start_pt = np.asarray(start, dtype=np.float64)
@@ -278,7 +278,11 @@ def minibatch_descent(
             "batch_size": B,
             "seed": int(seed),
             "landscape": landscape,
-            "versions": {"torch": torch.__version__, "numpy": np.__version__, "vizlab": __version__},
+            "versions": {
+                "torch": torch.__version__,
+                "numpy": np.__version__,
+                "vizlab": __version__,
+            },
             "events": events,
         }
         arrays = {**run, "scalar/step": step, "scalar/epoch": step / per_epoch, **static}

@@ -20,8 +20,15 @@ from vizlab.render import style
 from vizlab.render.base import Display, figure
 from vizlab.trace import Trace
 
-METRICS = {"loss": ("scalar/loss_train", "scalar/loss_val"), "accuracy": ("scalar/acc_train", "scalar/acc_val")}
-LOSS_NAMES = {"bce": "cross-entropy loss", "cross_entropy": "cross-entropy loss", "mse": "squared-error loss"}
+METRICS = {
+    "loss": ("scalar/loss_train", "scalar/loss_val"),
+    "accuracy": ("scalar/acc_train", "scalar/acc_val"),
+}
+LOSS_NAMES = {
+    "bce": "cross-entropy loss",
+    "cross_entropy": "cross-entropy loss",
+    "mse": "squared-error loss",
+}
 DIVERGED_COLOR = "#c62828"
 
 
@@ -90,15 +97,23 @@ class CurvesDisplay(Display):
 
     Attributes
     ----------
+    ax : Axes
+    metric : {"loss", "accuracy"}
     train, val : ndarray (T,)
         The plotted metric per recorded row.
+    loss_val : ndarray (T,)
+        Validation loss, which early stopping watches whatever the metric.
     best : ndarray (T,) int
         Early-stopping row as seen at each row (-1 before any validation value).
+    stop : int or None
+        Row at which ``patience`` ran out (None: it never did, or no patience).
     """
 
-    def __init__(self, trace, fig, ax, artists, *, train, val, loss_val, best, stop, compact):
+    def __init__(
+        self, trace, fig, ax, artists, *, metric, train, val, loss_val, best, stop, compact
+    ):
         super().__init__(trace, fig, artists)
-        self.ax = ax
+        self.ax, self.metric = ax, metric
         self.train, self.val, self.loss_val = train, val, loss_val
         self.best, self.stop, self.compact = best, stop, compact
 
@@ -130,14 +145,22 @@ class CurvesDisplay(Display):
 
     def _es_label(self, b: int, row: int) -> str:
         step = int(self.trace.steps[b])
-        head = f"stop: {step}" if self.compact else f"early stop: step {step}"
-        detail = f"val loss {self.loss_val[b]:.2f}"
-        if self.val is not self.loss_val:
+        detail = f"val loss {fmt_loss(self.loss_val[b])}"
+        if self.metric == "accuracy":
             detail += f", acc {self.val[b]:.0%}"
-        stopped = self.stop is not None and row >= self.stop
-        tail = " (patience ran out)" if stopped and not self.compact else ""
-        text = f"{head} ({detail}){tail}" if not self.compact else f"{head}\n{detail}"
-        return f" {text} "
+        if self.compact:
+            return f" stop {step} ({detail}) "
+        tail = ""
+        if self.stop is not None and row >= self.stop:
+            tail = f"; patience ran out at step {int(self.trace.steps[self.stop])}"
+        return f" early stop: step {step} ({detail}{tail}) "
+
+
+def fmt_loss(v: float) -> str:
+    """A loss for a label: two decimals, or two significant digits outside [0.1, 1000) (0.0042)."""
+    if not np.isfinite(v) or 0.1 <= abs(v) < 1000:
+        return f"{v:.2f}"
+    return f"{v:.2g}"
 
 
 def draw_curves(
@@ -149,7 +172,7 @@ def draw_curves(
     theme: str = "light",
     early_stopping: bool = True,
     patience: int | None = None,
-    logy: bool = False,
+    logy: bool | None = None,
     legend: bool = True,
     show_step: bool = True,
     compact: bool = False,
@@ -170,8 +193,9 @@ def draw_curves(
         at ``step``: a dashed line and "early stop: step k (val loss 0.23)".
     patience : int, optional
         Passed to the early-stopping rule.
-    logy : bool
-        Logarithmic y axis (loss only).
+    logy : bool, optional
+        Logarithmic y axis (loss only). Default: only for a run that diverged,
+        whose last losses are many orders of magnitude above the rest.
     compact : bool
         Shorter labels, for small panels.
 
@@ -183,6 +207,8 @@ def draw_curves(
         raise ValueError(f"metric must be one of {', '.join(METRICS)}; got {metric!r}")
     if logy and metric != "loss":
         raise ValueError("logy is only for metric='loss'")
+    if logy is None:
+        logy = metric == "loss" and trace.diverged is not None
     _check_patience(patience)
     for key in (*METRICS[metric], "scalar/loss_val"):
         if key not in trace:
@@ -210,12 +236,25 @@ def draw_curves(
             es_color = "#555555" if theme == "light" else "#bbbbbb"
             artists["es_line"] = ax.axvline(0, color=es_color, ls="--", lw=1.8, zorder=1)
             artists["es_dot"] = ax.plot(
-                [], [], "*", color=style.VAL_COLOR, ms=16 if not compact else 12, zorder=6,
+                [],
+                [],
+                "*",
+                color=style.VAL_COLOR,
+                ms=16 if not compact else 12,
+                zorder=6,
                 markeredgecolor="white",
             )[0]
             top = blended_transform_factory(ax.transData, ax.transAxes)
+            # Loss curves fall, so the label goes at the top; accuracy curves rise.
+            y, va = (0.97, "top") if metric == "loss" else (0.03, "bottom")
             artists["es_text"] = ax.text(
-                0, 0.97, "", transform=top, ha="left", va="top", color=es_color,
+                0,
+                y,
+                "",
+                transform=top,
+                ha="left",
+                va=va,
+                color=es_color,
                 fontsize=10 if compact else 13,
             )
         end = x[-1]
@@ -223,12 +262,19 @@ def draw_curves(
             end = max(end, trace.diverged["step"])
             msg = f"diverged at step {trace.diverged['step']}"
             artists["diverged"] = ax.text(
-                0.5, 0.5, msg, transform=ax.transAxes, ha="center", va="center",
-                color=DIVERGED_COLOR, fontsize=11 if compact else 16, fontweight="bold",
+                0.5,
+                0.5,
+                msg,
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=DIVERGED_COLOR,
+                fontsize=11 if compact else 16,
+                fontweight="bold",
             )
             ax.axvline(trace.diverged["step"], color=DIVERGED_COLOR, ls=":", lw=2)
         ax.set_xlim(0, max(end, 1) * 1.02)
-        _set_ylim(ax, metric, logy, train, val if has_val else train)
+        _set_ylim(ax, metric, logy, train, val if has_val else train, 1.4 if compact else 1.15)
         ax.set_xlabel("step")
         label = LOSS_NAMES.get(trace.config.get("loss"), "loss") if metric == "loss" else "accuracy"
         ax.set_ylabel(label)
@@ -236,33 +282,62 @@ def draw_curves(
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         if show_step:
             artists["step"] = ax.text(
-                0.99, 0.03, "", transform=ax.transAxes, ha="right", va="bottom",
+                1.0,
+                1.01,
+                "",
+                transform=ax.transAxes,
+                ha="right",
+                va="bottom",
                 fontsize=11 if compact else 14,
             )
         if legend:
-            ax.legend(loc="upper right" if metric == "loss" else "lower right",
-                      fontsize=9 if compact else None, frameon=False)
-        disp = CurvesDisplay(trace, fig, ax, artists, train=train, val=val, loss_val=loss_val,
-                             best=best, stop=stop, compact=compact)
+            # Above the plot, so neither the curves nor the early-stop label run under it.
+            ax.legend(
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.0),
+                ncol=2,
+                frameon=False,
+                fontsize=9 if compact else None,
+                borderaxespad=0.2,
+            )
+        disp = CurvesDisplay(
+            trace,
+            fig,
+            ax,
+            artists,
+            metric=metric,
+            train=train,
+            val=val,
+            loss_val=loss_val,
+            best=best,
+            stop=stop,
+            compact=compact,
+        )
         disp.update(step)
     return disp
 
 
-def _set_ylim(ax: Axes, metric: str, logy: bool, train: np.ndarray, val: np.ndarray) -> None:
+def _set_ylim(ax: Axes, metric, logy, train: np.ndarray, val: np.ndarray, head: float) -> None:
     both = np.concatenate([train, val])
     both = both[np.isfinite(both)]
-    if metric == "accuracy":
-        lo = float(both.min()) if both.size else 0.0
-        ax.set_ylim(max(0.0, min(lo, 0.5) - 0.05), 1.03)
+    if not both.size:
         return
-    hi = float(both.max()) if both.size else 1.0
+    if metric == "accuracy":
+        ax.set_ylim(max(0.0, min(float(both.min()), 0.5) - 0.05), 1.03)
+        return
     if logy:
         pos = both[both > 0]
-        lo = float(pos.min()) if pos.size else 1e-3
         ax.set_yscale("log")
-        ax.set_ylim(lo / 1.5, hi * 1.5)
-    else:
-        ax.set_ylim(0, hi * 1.08 if hi > 0 else 1.0)
+        ax.set_ylim(float(pos.min()) / 1.5, float(both.max()) * head**2 * 1.2)
+        return
+    # Scale to the bulk of the run (the start, and 98% of the values): the few
+    # spikes of an unstable run leave the top of the plot instead of
+    # flattening every other value to the floor.
+    start = np.array([train[0], val[0]])
+    hi = max(
+        float(np.quantile(both, 0.98)), float(np.nanmax(start)) if np.isfinite(start).any() else 0
+    )
+    ax.set_ylim(0, hi * head if hi > 0 else 1.0)
 
 
 def animate_curves(trace: Trace, *, timeline=None, **kwargs):

@@ -1,0 +1,74 @@
+"""The optimizer race: SGD, momentum, RMSProp and Adam from one start on one landscape.
+
+Render: ``manim -qm scenes/optimizer_race.py OptimizerRace``. Each path is a
+real :func:`vizlab.descend` run with torch's optimizer; the map is the loss
+grid recorded with the runs.
+"""
+
+from manim import *
+
+import vizlab
+from vizlab.render import style
+from vizlab.render.mobjects import (
+    INK,
+    Clock,
+    ContourRace,
+    LossCurve,
+    Readout,
+    lecture_defaults,
+    title,
+)
+from vizlab.render.scenes import quick
+
+LANDSCAPE = "bowl"
+RACERS = (("sgd", 0.15), ("momentum", 0.03), ("rmsprop", 0.1), ("adam", 0.3))
+NAMES = {"sgd": "SGD", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+
+
+class OptimizerRace(Scene):
+    """The optimizer race: SGD, momentum, RMSProp and Adam on one ill-conditioned bowl."""
+
+    def construct(self):
+        lecture_defaults(self)
+        short = quick()
+        steps = 6 if short else 60
+        traces = [vizlab.descend(LANDSCAPE, optimizer=o, lr=lr, steps=steps) for o, lr in RACERS]
+        colors = style.SERIES[: len(traces)]
+        head = title("The optimizer race", "same start, same bowl: only the update rule differs")
+        race = ContourRace(traces, colors, side=6.6).to_edge(LEFT, buff=0.5).shift(DOWN * 0.45)
+        legend = VGroup()
+        for (opt, lr), trace, color in zip(RACERS, traces, colors):
+            dot = Dot(radius=0.1, color=color)
+            name = Text(f"{NAMES[opt]} (r = {lr})", font_size=24, color=INK)
+            loss = Readout("loss", trace["scalar/loss"], fmt="{:.1e}", width=8, font_size=22)
+            row = VGroup(dot, name).arrange(RIGHT, buff=0.15)
+            legend.add(VGroup(row, loss))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        left = min(row.get_left()[0] for row, _ in legend)
+        for row, loss in legend:
+            row.shift(RIGHT * (left - row.get_left()[0]))
+            loss.next_to(row, RIGHT, buff=0.3)
+        right = max(loss.get_left()[0] for _, loss in legend)
+        for _, loss in legend:
+            loss.shift(RIGHT * (right - loss.get_left()[0]))
+        legend.next_to(race, RIGHT, buff=0.5).align_to(race, UP)
+        curve = LossCurve(
+            [(NAMES[o], t.steps, t["scalar/loss"], c) for (o, _), t, c in zip(RACERS, traces, colors)],
+            x_length=4.2,
+            y_length=2.1,
+            legend=False,
+        )
+        curve.next_to(legend, DOWN, buff=0.6).align_to(legend, LEFT)
+        counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.4)
+        self.add(head, race, legend, curve, counter)
+        n = max(len(t) for t in traces)
+        timeline = vizlab.Timeline.build(n, n, spacing="uniform", fps=10 if short else 8, hold_end=2)
+        clock = Clock(timeline, [len(t) for t in traces])
+        clock.drive(race)
+        clock.drive(curve)
+        clock.drive(counter, lambda row: counter.set_value(int(traces[0].steps[min(row, n - 1)])))
+        for i, item in enumerate(legend):
+            readout = item[1]
+            clock.drive(readout, lambda row, r=readout, i=i: r.set_row(clock.row_for(i)))
+        self.play(clock.run())
+        self.wait(0.2 if short else 2)

@@ -1,0 +1,59 @@
+"""Gradient descent in 3-D: a ball rolls down an ill-conditioned bowl, zig-zagging across the valley.
+
+Render: ``manim -qm scenes/surface_descent.py SurfaceDescentScene``. The run is a
+real :func:`vizlab.descend` run (torch's SGD) on the ``bowl`` landscape; the
+surface drawn is the loss grid the core recorded with it.
+"""
+
+from manim import *
+
+import vizlab
+from vizlab.render.mobjects import (
+    Clock,
+    Readout,
+    SurfaceDescent,
+    caption,
+    formula,
+    lecture_defaults,
+    title,
+)
+from vizlab.render.scenes import quick
+
+LR = 0.15
+
+
+class SurfaceDescentScene(ThreeDScene):
+    """Gradient descent in 3-D: a ball descends the loss surface of two weights."""
+
+    def construct(self):
+        lecture_defaults(self)
+        short = quick()
+        trace = vizlab.descend("bowl", optimizer="sgd", lr=LR, steps=5 if short else 40)
+        land = trace.header["landscape"]
+        head = title("Gradient descent in 3-D", land["title"])
+        rule = formula(
+            r"(x, y)_{n+1} = (x, y)_n - r\,\nabla f", "(x, y)(n+1) = (x, y)(n) − r · ∇f", font_size=36
+        )
+        rule.to_corner(UL, buff=0.5).shift(DOWN * 1.1)
+        counter = VGroup(
+            Readout("step", trace.steps, width=3),
+            Readout("loss", trace["scalar/loss"], fmt="{:.3f}", width=7),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        counter.to_corner(UR, buff=0.5).shift(DOWN * 1.1)
+        note = caption(f"r = {LR}: steep across the valley, so the ball zig-zags", font_size=26)
+        self.add_fixed_in_frame_mobjects(head, rule, counter, note)
+        self.set_camera_orientation(phi=58 * DEGREES, theta=-50 * DEGREES, zoom=0.85)
+        scene = SurfaceDescent(
+            trace, resolution=12 if short else 28, x_length=7, y_length=5.2, z_length=2.4, ball_radius=0.2
+        )
+        scene.shift(IN * 1.2)
+        self.add(scene)
+        timeline = vizlab.Timeline.build(len(trace), len(trace), spacing="uniform", fps=10 if short else 4)
+        clock = Clock(timeline, [len(trace)])
+        clock.drive(scene)
+        for r in counter:
+            clock.drive(r)
+        if not short:
+            self.begin_ambient_camera_rotation(rate=0.04)
+        self.play(clock.run())
+        self.wait(0.2 if short else 2)

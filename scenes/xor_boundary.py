@@ -1,0 +1,82 @@
+"""XOR: no line separates it; a hidden layer of four units bends the boundary until it does.
+
+Render: ``manim -qm scenes/xor_boundary.py XorBoundary``. Both panels are real
+:func:`vizlab.train` runs on noisy XOR computed at render time: a model with
+no hidden layer (logistic regression: its boundary is a line) and a 2-4-1
+tanh network.
+"""
+
+from manim import *
+
+import vizlab
+from vizlab import RunConfig
+from vizlab.render.mobjects import (
+    INK,
+    MUTED,
+    Clock,
+    FieldPanel,
+    FieldScene,
+    Readout,
+    caption,
+    lecture_defaults,
+    title,
+)
+from vizlab.render.scenes import quick
+
+
+def configs(short: bool) -> tuple[RunConfig, RunConfig]:
+    base = RunConfig(dataset="xor", seed=1, lr=0.5, activation="tanh")
+    if short:
+        base = base.replace(steps=30, grid=16, frames=6)
+    else:
+        base = base.replace(steps=400, grid=60, frames=80)
+    return base.replace(hidden=()), base.replace(hidden=(4,))
+
+
+class XorBoundary(FieldScene):
+    """XOR: a line cannot separate it, a hidden layer bends the boundary until it does."""
+
+    def construct(self):
+        lecture_defaults(self)
+        short = quick()
+        runs = [vizlab.train(c) for c in configs(short)]
+        head = title("Why XOR needs a hidden layer", "noisy XOR, both models trained for real")
+        self.add(head)
+        names = ("no hidden layer: the boundary is a line", "4 hidden units (tanh)")
+        panels, stats = [], []
+        for trace, name in zip(runs, names):
+            panel = FieldPanel(trace, side=4.6, label=name)
+            readouts = VGroup(
+                Readout("accuracy", trace["scalar/acc_train"], fmt="{:.0%}", width=4, font_size=26),
+                Readout("loss", trace["scalar/loss_train"], fmt="{:.3f}", width=5, font_size=26),
+            ).arrange(RIGHT, buff=0.6)
+            panels.append(panel)
+            stats.append(readouts)
+        row = Group(*(Group(p, s) for p, s in zip(panels, stats)))
+        for p, s in zip(panels, stats):
+            s.next_to(p, DOWN, buff=0.2)
+        row.arrange(RIGHT, buff=1.2).next_to(head, DOWN, buff=0.35)
+        counter = Readout("step", runs[0].steps, width=3).to_corner(UR, buff=0.4)
+        self.add(counter)
+        fps = 10 if short else 20
+        for i, (trace, panel, readouts) in enumerate(zip(runs, panels, stats)):
+            timeline = vizlab.Timeline.for_trace(
+                trace, trace.config["frames"], spacing="log", fps=fps, hold_end=2
+            )
+            clock = Clock(timeline, [len(trace)])
+            for mob in (panel, *readouts, counter):
+                clock.drive(mob)
+            self.play(FadeIn(panel), FadeIn(readouts), run_time=0.3 if short else 0.8)
+            self.play(clock.run())
+            for mob in (panel, *readouts, counter):
+                mob.clear_updaters()
+            acc = float(trace["scalar/acc_train"][-1])
+            if i == 0:
+                text = f"the best line gets {acc:.0%} right: XOR is not linearly separable"
+            else:
+                text = f"a hidden layer bends the boundary: {acc:.0%} right"
+            note = caption(text, font_size=26, color=MUTED if i == 0 else INK)
+            self.play(FadeIn(note), run_time=0.3 if short else 0.6)
+            self.wait(0.2 if short else 2)
+            if i == 0:
+                self.play(FadeOut(note), run_time=0.2 if short else 0.5)

@@ -1,0 +1,58 @@
+"""sweep(): one batched pass equals the per-config loop; batched optimizers equal torch's."""
+
+import numpy as np
+import pytest
+
+import vizlab
+from vizlab import ConfigError, RunConfig
+from vizlab.core.sweep import grid
+
+
+def assert_same_trace(a, b, rtol=1e-9, atol=1e-9):
+    assert len(a) == len(b)
+    assert a.keys() == b.keys()
+    for k in a.keys():
+        if a[k].dtype.kind == "f":
+            np.testing.assert_allclose(a[k], b[k], rtol=rtol, atol=atol, err_msg=k)
+        else:
+            np.testing.assert_array_equal(a[k], b[k], err_msg=k)
+    assert a.events == b.events
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_sweep_equals_loop_for_every_optimizer(optimizer):
+    lrs = [0.003, 0.03] if optimizer in ("adam", "rmsprop", "adagrad") else [0.05, 0.3]
+    base = RunConfig(dataset="moons", hidden=(6,), optimizer=optimizer, steps=40, grid=10, frames=4)
+    configs = grid(base, lr=lrs, seed=[0, 3], l2=[0.0, 0.01])
+    swept = vizlab.sweep(configs)
+    assert len(swept) == 8
+    for c, tr in zip(configs, swept):
+        assert_same_trace(tr, vizlab.train(c))
+
+
+def test_sweep_with_minibatches_dropout_l1_and_schedule():
+    base = RunConfig(dataset="xor", hidden=(5, 4), dropout=(0.3, 0.1), batch_size=24, epochs=4,
+                     schedule="cosine", optimizer="momentum", grid=8, frames=3)
+    configs = grid(base, lr=[0.02, 0.1], l1=[0.0, 0.005], seed=[1])
+    for c, tr in zip(configs, vizlab.sweep(configs)):
+        assert_same_trace(tr, vizlab.train(c))
+
+
+def test_a_diverging_member_does_not_disturb_the_others():
+    base = RunConfig(dataset="moons", hidden=(8, 8), activation="linear", steps=30, frames=0)
+    configs = grid(base, lr=[0.1, 50.0])
+    ok, bad = vizlab.sweep(configs)
+    assert ok.diverged is None and bad.diverged is not None
+    ref = vizlab.train(configs[1])
+    assert bad.diverged == ref.diverged and len(bad) == len(ref)
+    assert_same_trace(ok, vizlab.train(configs[0]))
+
+
+def test_axes_form_and_incompatible_configs():
+    traces = vizlab.sweep(RunConfig(steps=5, hidden=(2,), frames=0), lr=[0.1, 0.2, 0.3])
+    assert [t.config["lr"] for t in traces] == [0.1, 0.2, 0.3]
+    assert traces[1].header["sweep"] == {"index": 1, "size": 3}
+    with pytest.raises(ConfigError, match="these differ: hidden"):
+        vizlab.sweep([RunConfig(hidden=(2,)), RunConfig(hidden=(3,))])
+    with pytest.raises(ConfigError, match="can vary only"):
+        vizlab.sweep(RunConfig(), hidden=[(2,), (3,)])

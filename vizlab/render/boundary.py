@@ -1,0 +1,441 @@
+"""Decision boundaries: what the network predicts everywhere in the plane, step by step.
+
+The picture of lectures 000 and 003: the recorded field P(class 1) on a grid
+as an image (orange = class 0, white = undecided, blue = class 1), the line
+where it crosses 0.5, the training points (filled circles) and validation
+points (triangles), and beside it the train and validation loss growing with
+the step. Small multiples put several runs on one shared timeline: a linear
+model next to an MLP on XOR, underfit / good fit / overfit, the
+learning-rate x width quiz. Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import contourpy
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+
+from vizlab.render import style
+from vizlab.render.base import Display, figure
+from vizlab.render.curves import DIVERGED_COLOR, CurvesDisplay, draw_curves, fmt_loss
+from vizlab.timeline import Timeline
+from vizlab.trace import Trace
+
+DATASET_NAMES = {
+    "xor": "noisy XOR",
+    "moons": "half-moons",
+    "circles": "circles",
+    "spiral": "spiral",
+    "gaussians": "two blobs",
+    "custom": "your data",
+}
+ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "leaky-ReLU", "elu": "ELU"}
+BOUNDARY_COLOR = "#222222"
+# The field is drawn see-through so saturated class-coloured points stand out on it.
+FIELD_ALPHA = 0.6
+
+
+def _legend_handles() -> list:
+    grey = "#777777"
+    return [
+        Line2D([], [], ls="", marker="o", ms=8, mfc=grey, mec="white", label="train"),
+        Line2D([], [], ls="", marker="^", ms=9, mfc=grey, mec="black", label="validation"),
+    ]
+
+
+def architecture(config: dict) -> str:
+    """Plain words for the model: "2-2-1 sigmoid net", "linear model", "2-8-1 net, no activation"."""
+    hidden = list(config.get("hidden", []))
+    if not hidden:
+        return "linear model"
+    sizes = [2, *hidden, 2 if config.get("loss") == "cross_entropy" else 1]
+    act = config.get("activation", "")
+    act = ACTIVATION_NAMES.get(act, act)
+    net = "-".join(map(str, sizes))
+    return f"{net} net, no activation" if act == "linear" else f"{net} {act} net"
+
+
+def describe(trace: Trace) -> str:
+    """Default title: dataset and model, from the trace header."""
+    name = trace.header.get("dataset", trace.config.get("dataset", ""))
+    return f"{DATASET_NAMES.get(name, name)}: {architecture(trace.config)}"
+
+
+def boundary_lines(xs: np.ndarray, ys: np.ndarray, field: np.ndarray, level: float = 0.5) -> list:
+    """Polylines where ``field`` (H, W) on the grid ``xs`` (W,), ``ys`` (H,) crosses ``level``.
+
+    Computed with contourpy, the engine behind ``plt.contour``, so a display
+    can swap the segments of one LineCollection instead of rebuilding a contour set.
+    """
+    gen = contourpy.contour_generator(
+        xs, ys, np.asarray(field, dtype=np.float64), line_type="Separate"
+    )
+    return [seg for seg in gen.lines(level) if len(seg) > 1]
+
+
+def _check_trace(trace: Trace) -> None:
+    if not isinstance(trace, Trace):
+        raise ValueError(f"expected a vizlab Trace; got {type(trace).__name__}")
+    if "field/output" not in trace or trace.field_row(0) is None:
+        raise ValueError("the trace has no decision field 'field/output' (train with frames > 0)")
+
+
+class BoundaryDisplay(Display):
+    """The decision field, its p = 0.5 line and the data at one row.
+
+    Attributes
+    ----------
+    ax : Axes
+        The boundary panel.
+    points : dict
+        The static scatters: ``"train"`` and (if shown) ``"val"``.
+    curves : CurvesDisplay or None
+        The loss panel, moved along with the boundary.
+    """
+
+    def __init__(self, trace, fig, ax, artists, points, curves: CurvesDisplay | None, text_mode):
+        super().__init__(trace, fig, artists)
+        self.ax, self.points, self.curves, self.text_mode = ax, points, curves, text_mode
+        self.xs, self.ys = trace["grid/x"], trace["grid/y"]
+
+    def update(self, row: int) -> list[Artist]:
+        row = self._row(row)
+        self.row = row
+        a, tr = self.artists, self.trace
+        field = tr["field/output"][tr.field_row(row)]
+        a["image"].set_data(field)
+        a["boundary"].set_segments(boundary_lines(self.xs, self.ys, field))
+        a["text"].set_text(self._text(row))
+        if "diverged" in a:
+            a["diverged"].set_visible(row == len(tr) - 1)
+        changed = [a["image"], a["boundary"], a["text"]]
+        if self.curves is not None:
+            changed += self.curves.update(row)
+        return changed
+
+    def _text(self, row: int) -> str:
+        s = self.trace.at(row)
+        acc = f"train {float(s['scalar/acc_train']):.0%} · val {float(s['scalar/acc_val']):.0%}"
+        if self.text_mode == "step":
+            return f"step {s.step}\naccuracy {acc}"
+        return f"accuracy {acc}\nval loss {fmt_loss(float(s['scalar/loss_val']))}"
+
+    def timeline(self, n_frames: int | None = None, **kwargs) -> Timeline:
+        """Log-spaced timeline whose rows are exactly the rows the trace holds fields for."""
+        kwargs.setdefault("hold_end", 15)
+        n = n_frames or int(self.trace.config.get("frames") or 90)
+        return Timeline.for_trace(self.trace, n, **kwargs)
+
+
+def _boundary_panel(trace, ax, *, show_val, title, small) -> tuple[dict, dict]:
+    xs, ys = trace["grid/x"], trace["grid/y"]
+    dx, dy = (xs[-1] - xs[0]) / max(len(xs) - 1, 1), (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+    # Extent edges half a cell outside the grid points, so pixel centres sit on them.
+    extent = (xs[0] - dx / 2, xs[-1] + dx / 2, ys[0] - dy / 2, ys[-1] + dy / 2)
+    a: dict = {}
+    image_style = dict(origin="lower", cmap=style.FIELD_CMAP, vmin=0, vmax=1, aspect="equal")
+    a["image"] = ax.imshow(
+        trace["field/output"][0],
+        extent=extent,
+        interpolation="bilinear",
+        alpha=FIELD_ALPHA,
+        zorder=0,
+        **image_style,
+    )
+    a["boundary"] = LineCollection([], colors=BOUNDARY_COLOR, lw=2 if small else 3, zorder=3)
+    ax.add_collection(a["boundary"], autolim=False)
+    size = 30 if small else 64
+    points = {}
+    for split, marker, edge, scale in (("train", "o", "white", 1.0), ("val", "^", "black", 1.4)):
+        X, y = trace[f"data/X_{split}"], trace[f"data/y_{split}"]
+        if split == "val" and not (show_val and len(X)):
+            continue
+        points[split] = ax.scatter(
+            X[:, 0],
+            X[:, 1],
+            c=[style.class_color(c) for c in y],
+            s=size * scale,
+            marker=marker,
+            edgecolors=edge,
+            linewidths=0.8 if split == "train" else 1,
+            zorder=4,
+        )
+    ax.set_xlim(extent[:2])
+    ax.set_ylim(extent[2:])
+    ax.set_xticks([])
+    ax.set_yticks([])
+    # White under the see-through field, so it reads the same in the dark theme.
+    ax.set_facecolor("white")
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+    if title is None:
+        title = describe(trace)
+    if title:
+        ax.set_title(title, parse_math=False, fontsize=13 if small else None)
+    # Step and scores sit under the panel, so they never hide a point.
+    a["text"] = ax.text(
+        0.0, -0.02, "", transform=ax.transAxes, ha="left", va="top", fontsize=11 if small else 14
+    )
+    if "val" in points and not small:
+        ax.legend(
+            handles=_legend_handles(),
+            loc="upper right",
+            bbox_to_anchor=(1.0, -0.01),
+            ncol=2,
+            frameon=False,
+            fontsize=12,
+            handletextpad=0.2,
+            columnspacing=0.8,
+        )
+    if trace.diverged is not None:
+        a["diverged"] = ax.text(
+            0.5,
+            0.5,
+            f"diverged at step {trace.diverged['step']}",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color=DIVERGED_COLOR,
+            fontsize=14 if small else 20,
+            fontweight="bold",
+            bbox=dict(boxstyle="round", fc="white", ec=DIVERGED_COLOR),
+            zorder=7,
+        )
+    return a, points
+
+
+def draw_boundary(
+    trace: Trace,
+    step: int = -1,
+    *,
+    ax: Axes | None = None,
+    show_val: bool = True,
+    curves: bool | Axes | None = None,
+    theme: str = "light",
+    title: str | None = None,
+    metric: str = "loss",
+    patience: int | None = None,
+) -> BoundaryDisplay:
+    """The decision boundary of a training run at recorded row ``step``.
+
+    Parameters
+    ----------
+    trace : Trace
+        A :func:`vizlab.train` trace: ``field/output`` (F, H, W) on ``grid/x``
+        (W,), ``grid/y`` (H,); ``data/X_train`` (N, 2), ``data/y_train`` (N,)
+        and the validation split.
+    step : int
+        Recorded row (negative counts from the end). The field shown is the
+        latest one recorded at or before it (``trace.field_row(step)``).
+    ax : Axes, optional
+        Draw the boundary here instead of a new figure.
+    show_val : bool
+        Also show the validation points (triangles, black edge).
+    curves : bool or Axes, optional
+        The train/validation loss panel (:func:`~vizlab.render.curves.draw_curves`).
+        Default: on a new figure, off when ``ax`` is given; pass an Axes to
+        place it yourself.
+    title : str, optional
+        Default from the header ("noisy XOR: 2-2-1 sigmoid net"); "" for none.
+        Plain text: ``$`` is not maths.
+    metric, patience :
+        Passed to the curves panel.
+
+    Returns
+    -------
+    BoundaryDisplay
+        ``artists["image"]`` (AxesImage), ``artists["boundary"]`` (the p = 0.5
+        LineCollection), ``artists["text"]``; ``curves`` the loss panel.
+    """
+    _check_trace(trace)
+    if curves is True and ax is not None:
+        raise ValueError("curves=True needs a new figure; pass curves=<Axes> to place the panel")
+    with style.theme(theme):
+        curves_ax = curves if isinstance(curves, Axes) else None
+        if ax is None and curves is not False and curves_ax is None:
+            fig, _ = figure(theme=theme)
+            fig.clear()
+            gs = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.0])
+            ax, curves_ax = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
+        else:
+            fig, ax = figure(ax, theme=theme)
+        artists, points = _boundary_panel(trace, ax, show_val=show_val, title=title, small=False)
+        panel = None
+        if curves_ax is not None:
+            panel = draw_curves(
+                trace,
+                step,
+                ax=curves_ax,
+                theme=theme,
+                metric=metric,
+                patience=patience,
+                show_step=False,
+            )
+        disp = BoundaryDisplay(trace, fig, ax, artists, points, panel, "step")
+        disp.update(step)
+    return disp
+
+
+class BoundaryGridDisplay(Display):
+    """Several runs side by side on one timeline (the longest trace's rows).
+
+    At row ``r`` of the longest trace every panel shows its latest row whose
+    optimizer step is not after ``steps[r]``; a shorter (diverged) run holds
+    at its last row.
+    """
+
+    def __init__(self, traces, fig, panels, axes, artists):
+        longest = max(traces, key=lambda t: int(t.steps[-1]))
+        super().__init__(longest, fig, artists)
+        self.traces, self.panels, self.axes = list(traces), panels, axes
+        self.suptitle: str | None = None
+
+    def rows_at(self, row: int) -> list[int]:
+        """Row of each trace shown at row ``row`` of the shared timeline."""
+        s = self.trace.steps[self._row(row)]
+        return [max(int(np.searchsorted(t.steps, s, side="right")) - 1, 0) for t in self.traces]
+
+    def update(self, row: int) -> list[Artist]:
+        row = self._row(row)
+        self.row = row
+        changed: list[Artist] = []
+        for panel, r in zip(self.panels, self.rows_at(row)):
+            changed += panel.update(r)
+        counter = f"step {self.trace.steps[row]}"
+        self.artists["step"].set_text(f"{self.suptitle}  ({counter})" if self.suptitle else counter)
+        return changed + [self.artists["step"]]
+
+    timeline = BoundaryDisplay.timeline
+
+
+def _share_ylim(axes: list) -> None:
+    """One loss scale for the small curves panels when their ranges are alike (within 3x).
+
+    Then heights compare across panels; a run whose losses are far larger
+    (spikes of a too-large step) keeps its own scale rather than flatten the rest.
+    """
+    lims = np.array([ax.get_ylim() for ax in axes])
+    if lims[:, 1].max() <= 3 * lims[:, 1].min():
+        for ax in axes:
+            ax.set_ylim(lims[:, 0].min(), lims[:, 1].max())
+
+
+def _default_ncols(n: int) -> int:
+    return n if n <= 4 else int(np.ceil(n / 2)) if n <= 8 else int(np.ceil(np.sqrt(n)))
+
+
+def draw_boundary_grid(
+    traces: Sequence[Trace],
+    step: int = -1,
+    *,
+    titles: Sequence[str] | None = None,
+    ncols: int | None = None,
+    curves: bool = False,
+    show_val: bool = True,
+    suptitle: str | None = None,
+    theme: str = "light",
+    figsize: tuple[float, float] = (12.8, 7.2),
+) -> BoundaryGridDisplay:
+    """Small multiples: one decision-boundary panel per trace, one shared timeline.
+
+    Parameters
+    ----------
+    traces : sequence of Trace
+        Runs to compare (each with ``field/output``).
+    step : int
+        Row of the longest run (negative counts from the end).
+    titles : sequence of str, optional
+        One plain-text title per panel; default from each header.
+    ncols : int, optional
+        Panels per row (default: one row up to 4 panels, then two rows).
+    curves : bool
+        A small train/validation loss panel under each boundary.
+    suptitle : str, optional
+        Figure title (plain text).
+
+    Returns
+    -------
+    BoundaryGridDisplay
+        ``axes`` the boundary panels in order, ``panels`` their BoundaryDisplays.
+    """
+    traces = list(traces)
+    if not traces:
+        raise ValueError("draw_boundary_grid needs at least one trace")
+    for t in traces:
+        _check_trace(t)
+    if titles is not None and len(titles) != len(traces):
+        raise ValueError(f"got {len(titles)} titles for {len(traces)} traces")
+    n = len(traces)
+    ncols = ncols or _default_ncols(n)
+    if not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer; got {ncols!r}")
+    nrows = -(-n // ncols)
+    with style.theme(theme):
+        fig, _ = figure(figsize=figsize, theme=theme)
+        fig.clear()
+        ratios = [3.2, 1.3] * nrows if curves else [1] * nrows
+        gs = fig.add_gridspec(len(ratios), ncols, height_ratios=ratios)
+        panels, axes = [], []
+        for i, trace in enumerate(traces):
+            r, c = divmod(i, ncols)
+            ax = fig.add_subplot(gs[r * (2 if curves else 1), c])
+            title = titles[i] if titles is not None else describe(trace)
+            artists, points = _boundary_panel(trace, ax, show_val=show_val, title=title, small=True)
+            cd = None
+            if curves:
+                cax = fig.add_subplot(gs[r * 2 + 1, c])
+                cd = draw_curves(
+                    trace, -1, ax=cax, theme=theme, show_step=False, compact=True, legend=i == 0
+                )
+                cax.set_xlabel("")
+                cax.set_ylabel("loss", fontsize=11)
+                cax.tick_params(labelsize=9)
+            panels.append(BoundaryDisplay(trace, fig, ax, artists, points, cd, "metrics"))
+            axes.append(ax)
+        if curves:
+            _share_ylim([p.curves.ax for p in panels])
+        # The shared step counter rides in the figure title, which the layout makes room for.
+        step_text = fig.suptitle("", parse_math=False)
+        disp = BoundaryGridDisplay(traces, fig, panels, axes, {"step": step_text})
+        disp.suptitle = suptitle
+        disp.update(disp._row(step))
+    return disp
+
+
+def draw_linear_vs_mlp(
+    linear_trace: Trace, mlp_trace: Trace, step: int = -1, **kwargs
+) -> BoundaryGridDisplay:
+    """Lecture 003's point: no line separates XOR, a 2-2-1 sigmoid net does.
+
+    The titles state each run's final training accuracy, read from the traces
+    (a line gets at most three of XOR's four clusters right, about 75%).
+    Other keyword arguments go to :func:`draw_boundary_grid`.
+    """
+    titles = []
+    for t in (linear_trace, mlp_trace):
+        acc = float(t["scalar/acc_train"][-1])
+        name = DATASET_NAMES.get(t.header.get("dataset", ""), "the data")
+        cfg = t.config
+        if not cfg.get("hidden"):
+            titles.append(f"a line cannot separate {name} (acc {acc:.0%})")
+        elif cfg.get("activation") == "linear":
+            titles.append(f"no activations = still a line (acc {acc:.0%})")
+        else:
+            titles.append(f"{architecture(cfg)}: acc {acc:.0%}")
+    kwargs.setdefault("curves", True)
+    return draw_boundary_grid([linear_trace, mlp_trace], step, titles=titles, **kwargs)
+
+
+def animate_boundary(trace: Trace, *, timeline: Timeline | None = None, **kwargs):
+    """:func:`draw_boundary` at row 0, then one row per frame of ``timeline``."""
+    return draw_boundary(trace, step=0, **kwargs).animate(timeline)
+
+
+def animate_boundary_grid(traces: Sequence[Trace], *, timeline: Timeline | None = None, **kwargs):
+    """:func:`draw_boundary_grid` at row 0, then one shared row per frame of ``timeline``."""
+    return draw_boundary_grid(traces, step=0, **kwargs).animate(timeline)

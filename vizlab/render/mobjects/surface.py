@@ -1,0 +1,147 @@
+"""SurfaceDescent: a ball descending a 3-D loss surface, with its shadow on the floor.
+
+The surface is the trace's recorded ``grid/loss`` (sampled by the core when
+it ran :func:`vizlab.descend`), read by bilinear interpolation, never a
+formula re-typed here. The ball sits at ``(x_k, y_k, f(x_k, y_k))`` from
+``point/xy`` and ``scalar/loss``; the path on the surface and its shadow on
+the floor (z = 0) grow with the row. For a :class:`manim.ThreeDScene`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import Dot3D, Surface, ThreeDAxes, VGroup, VMobject
+
+from vizlab.render import style
+from vizlab.render.mobjects.theme import INK
+from vizlab.trace import Trace
+
+SURFACE_COLORS = ["#1f4e79", "#3f7fbf", "#8fbfe0", "#f2b36b", "#e8890c"]
+
+
+def bilinear(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x: float, y: float) -> float:
+    """``z`` (H, W) on the grid ``xs`` (W,), ``ys`` (H,) interpolated at ``(x, y)`` (clamped)."""
+    fx = np.interp(x, xs, np.arange(len(xs)))
+    fy = np.interp(y, ys, np.arange(len(ys)))
+    j0, i0 = int(min(fx, len(xs) - 2)), int(min(fy, len(ys) - 2))
+    tx, ty = fx - j0, fy - i0
+    top = z[i0, j0] * (1 - tx) + z[i0, j0 + 1] * tx
+    bottom = z[i0 + 1, j0] * (1 - tx) + z[i0 + 1, j0 + 1] * tx
+    return float(top * (1 - ty) + bottom * ty)
+
+
+class SurfaceDescent(VGroup):
+    """A 2-D descend trace on its loss surface.
+
+    Parameters
+    ----------
+    trace : Trace
+        A 2-D :func:`vizlab.descend` trace (``grid/x``, ``grid/y``, ``grid/loss``).
+    resolution : int
+        Surface patches per side.
+    x_length, y_length, z_length : float
+        Axes sizes in scene units.
+    z_max : float, optional
+        Loss at the top of the z axis (the surface is cut there); its maximum by default.
+    color : str
+        Ball and path colour.
+
+    Attributes
+    ----------
+    axes, surface, path, shadow, ball
+    row : int
+    """
+
+    def __init__(
+        self,
+        trace: Trace,
+        *,
+        resolution: int = 24,
+        x_length: float = 7.0,
+        y_length: float = 5.0,
+        z_length: float = 3.0,
+        z_max: float | None = None,
+        color: str = style.PATH_COLOR,
+        ball_radius: float = 0.12,
+    ):
+        super().__init__()
+        if "grid/loss" not in trace or trace["point/xy"].shape[1:] != (2,):
+            raise ValueError("SurfaceDescent needs a 2-D descend trace (grid/loss, point/xy (T, 2))")
+        self.trace = trace
+        xs, ys, z = trace["grid/x"], trace["grid/y"], trace["grid/loss"]
+        self.z_max = float(z.max()) if z_max is None else float(z_max)
+        self._grid = (xs, ys, np.minimum(z, self.z_max))
+        self.axes = ThreeDAxes(
+            x_range=[xs[0], xs[-1], (xs[-1] - xs[0]) / 4],
+            y_range=[ys[0], ys[-1], (ys[-1] - ys[0]) / 4],
+            z_range=[0, self.z_max, self.z_max / 4],
+            x_length=x_length,
+            y_length=y_length,
+            z_length=z_length,
+            tips=False,
+            axis_config={"color": INK, "stroke_width": 2, "include_ticks": False},
+        )
+        self.surface = Surface(
+            lambda u, v: self.axes.c2p(u, v, self.height(u, v)),
+            u_range=[xs[0], xs[-1]],
+            v_range=[ys[0], ys[-1]],
+            resolution=(resolution, resolution),
+            fill_opacity=0.75,
+            stroke_color=INK,
+            stroke_width=0.6,
+            stroke_opacity=0.45,
+            checkerboard_colors=False,
+        )
+        step = self.z_max / (len(SURFACE_COLORS) - 1)
+        self.surface.set_fill_by_value(
+            axes=self.axes,
+            colorscale=[(c, i * step) for i, c in enumerate(SURFACE_COLORS)],
+            axis=2,
+        )
+        # manim's 3-D lighting washes the walls facing the light out to white; the
+        # mesh lines give the shape instead.
+        self.surface.set_shade_in_3d(False)
+        self.path = VMobject(stroke_color=color, stroke_width=5)
+        self.shadow = VMobject(stroke_color=INK, stroke_width=3, stroke_opacity=0.6)
+        self.ball_radius = ball_radius
+        self.ball = Dot3D(radius=ball_radius, color=color, resolution=(8, 8))
+        # Unshaded mobjects are drawn after the depth-sorted ones: on top of the surface.
+        self.ball.set_shade_in_3d(False).set_stroke(width=0)
+        self.add(self.axes, self.surface, self.shadow, self.path, self.ball)
+        self.row = -1
+        self.set_row(0)
+
+    def height(self, x: float, y: float) -> float:
+        """Recorded loss surface at ``(x, y)``, cut at ``z_max``."""
+        return bilinear(*self._grid, x, y)
+
+    def point(self, row: int) -> np.ndarray:
+        """Ball centre at ``row``: ``axes.c2p(x_k, y_k, min(f_k, z_max))`` raised by its radius.
+
+        Raised along the scene's z axis so the ball rests on the surface
+        instead of sinking half into it.
+        """
+        x, y = self.trace["point/xy"][row]
+        f = min(float(self.trace["scalar/loss"][row]), self.z_max)
+        return np.asarray(self.axes.c2p(x, y, f)) + np.array([0.0, 0.0, self.ball_radius])
+
+    def set_row(self, row: int) -> SurfaceDescent:
+        n = len(self.trace)
+        row = min(row % n if row < 0 else row, n - 1)
+        if row == self.row:
+            return self
+        self.row = row
+        xy = self.trace["point/xy"][: row + 1]
+        f = np.minimum(self.trace["scalar/loss"][: row + 1], self.z_max)
+        # Lift the path a little so the surface does not hide it.
+        lift = 0.01 * self.z_max
+        on = np.array([self.axes.c2p(x, y, v + lift) for (x, y), v in zip(xy, f)])
+        floor = np.array([self.axes.c2p(x, y, 0.0) for x, y in xy])
+        if len(on) > 1:
+            self.path.set_points_as_corners(on)
+            self.shadow.set_points_as_corners(floor)
+        else:
+            self.path.clear_points()
+            self.shadow.clear_points()
+        self.ball.move_to(self.point(row))
+        return self

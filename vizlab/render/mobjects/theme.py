@@ -1,0 +1,103 @@
+"""The lecture look in manim: white slide, dark ink, lecture-hall font sizes.
+
+manim's defaults are white text on black; vizlab's figures are dark on
+white, so a video cut between slides and figures matches. Sizes are chosen
+for a 1280x720 frame read from the back of a hall: titles 40, labels 28,
+small print never under 22.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    MathTex,
+    Tex,
+    Text,
+    VGroup,
+)
+
+from vizlab.render import style
+
+INK = style.THEMES["light"]["text.color"]
+MUTED = "#777777"
+FAINT = "#bbbbbb"
+BACKGROUND = "#ffffff"
+FONT = "DejaVu Sans"
+TITLE_SIZE = 40
+LABEL_SIZE = 28
+SMALL_SIZE = 22
+
+
+def lecture_defaults(scene) -> None:
+    """White background and dark text defaults for ``scene`` (call first in ``construct``)."""
+    scene.camera.background_color = BACKGROUND
+    Text.set_default(color=INK, font=FONT)
+    MathTex.set_default(color=INK)
+    Tex.set_default(color=INK)
+
+
+def title(text: str, subtitle: str | None = None) -> VGroup:
+    """A slide title at the top edge, with an optional muted subtitle under it."""
+    head = Text(text, font_size=TITLE_SIZE, weight="BOLD", color=INK)
+    group = VGroup(head)
+    if subtitle:
+        sub = Text(subtitle, font_size=SMALL_SIZE + 2, color=MUTED)
+        sub.next_to(head, DOWN, buff=0.12)
+        group.add(sub)
+    if group.width > 13.0:  # keep inside a 16:9 frame (14.2 units wide)
+        group.scale_to_fit_width(13.0)
+    return group.to_edge(UP, buff=0.3)
+
+
+def caption(text: str, font_size: int = LABEL_SIZE, color: str = INK) -> Text:
+    """One line of explanation at the bottom edge."""
+    return Text(text, font_size=font_size, color=color).to_edge(DOWN, buff=0.3)
+
+
+def lecture_axes(
+    x_range,
+    y_range,
+    *,
+    x_length: float = 6.0,
+    y_length: float = 4.0,
+    x_label: str | None = None,
+    y_label: str | None = None,
+    numbers: bool = True,
+    decimals: int = 0,
+    font_size: float = SMALL_SIZE,
+) -> Axes:
+    """Dark axes with Text tick labels (no LaTeX needed) and optional axis titles.
+
+    ``x_range``/``y_range`` are manim's ``[min, max, tick step]``. The axis
+    titles are added as ``axes.x_title`` / ``axes.y_title`` (inside the group).
+    """
+    numbers_cfg = {"num_decimal_places": decimals, "color": INK}
+    axes = Axes(
+        x_range=list(x_range),
+        y_range=list(y_range),
+        x_length=x_length,
+        y_length=y_length,
+        tips=False,
+        axis_config={
+            "color": INK,
+            "stroke_width": 2,
+            "label_constructor": Text,
+            "font_size": font_size,
+            "include_numbers": numbers,
+            "decimal_number_config": numbers_cfg,
+        },
+    )
+    axes.x_title = axes.y_title = None
+    if x_label:
+        axes.x_title = Text(x_label, font_size=font_size + 2, color=INK)
+        axes.x_title.next_to(axes.x_axis, RIGHT, buff=0.2)
+        axes.add(axes.x_title)
+    if y_label:
+        axes.y_title = Text(y_label, font_size=font_size + 2, color=INK)
+        axes.y_title.next_to(axes.y_axis, UP, buff=0.15).align_to(axes.y_axis, LEFT)
+        axes.add(axes.y_title)
+    return axes
