@@ -25,7 +25,7 @@ from vizlab.render.scenes import quick
 
 
 def configs(short: bool) -> tuple[RunConfig, RunConfig]:
-    base = RunConfig(dataset="xor", seed=1, lr=0.5, activation="tanh")
+    base = RunConfig(dataset="xor", seed=0, lr=0.5, activation="tanh")
     if short:
         base = base.replace(steps=30, grid=16, frames=6)
     else:
@@ -45,7 +45,7 @@ class XorBoundary(FieldScene):
         names = ("no hidden layer: the boundary is a line", "4 hidden units (tanh)")
         panels, stats = [], []
         for trace, name in zip(runs, names):
-            panel = FieldPanel(trace, side=4.6, label=name)
+            panel = FieldPanel(trace, side=4.3, label=name)
             readouts = VGroup(
                 Readout("accuracy", trace["scalar/acc_train"], fmt="{:.0%}", width=4, font_size=26),
                 Readout("loss", trace["scalar/loss_train"], fmt="{:.3f}", width=5, font_size=26),
@@ -54,9 +54,9 @@ class XorBoundary(FieldScene):
             stats.append(readouts)
         row = Group(*(Group(p, s) for p, s in zip(panels, stats)))
         for p, s in zip(panels, stats):
-            s.next_to(p, DOWN, buff=0.2)
-        row.arrange(RIGHT, buff=1.2).next_to(head, DOWN, buff=0.35)
-        counter = Readout("step", runs[0].steps, width=3).to_corner(UR, buff=0.4)
+            s.next_to(p, DOWN, buff=0.15)
+        row.arrange(RIGHT, buff=1.2).next_to(head, DOWN, buff=0.3)
+        counter = Readout("step", runs[0].steps, width=3).to_corner(UR, buff=0.4).shift(DOWN * 0.75)
         self.add(counter)
         fps = 10 if short else 20
         for i, (trace, panel, readouts) in enumerate(zip(runs, panels, stats)):

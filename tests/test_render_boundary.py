@@ -31,7 +31,7 @@ from vizlab.render.boundary import (
     draw_linear_vs_mlp,
 )
 from vizlab.render.curves import animate_curves, draw_curves, early_stopping_row
-from vizlab.render.style import class_color
+from vizlab.render.style import class_color, rc
 
 XOR = RunConfig(
     dataset="xor", hidden=(4,), activation="tanh", steps=150, grid=25, frames=12, lr=0.5
@@ -187,6 +187,31 @@ def test_points_and_default_title_come_from_the_trace(trace):
     assert no_val.curves is None and set(no_val.points) == {"train"}
 
 
+def test_draws_on_given_axes_and_in_the_dark_theme(trace):
+    fig, (left, right) = plt.subplots(1, 2)
+    disp = draw_boundary(trace, 7, ax=left, curves=right, theme="dark")
+    assert disp.fig is fig and disp.ax is left and disp.curves.ax is right
+    assert disp.curves.row == disp.row == 7
+    alone = draw_boundary(trace, ax=plt.subplots()[1])
+    assert alone.curves is None
+    dark = draw_boundary(trace, theme="dark")
+    assert to_rgba(dark.fig.get_facecolor()) == to_rgba(rc("dark")["figure.facecolor"])
+    assert to_rgba(dark.ax.get_facecolor()) == to_rgba("white")  # the field reads the same
+
+
+def test_a_run_without_validation_points_draws_without_them():
+    tr = vizlab.train(XOR.replace(val_fraction=0.0, steps=20, frames=4))
+    disp = draw_boundary(tr)
+    assert set(disp.points) == {"train"}
+    assert "val" not in disp.curves.artists and "es_line" not in disp.curves.artists
+    assert (
+        disp.artists["text"].get_text()
+        == f"step 20\naccuracy train {tr['scalar/acc_train'][-1]:.0%}"
+    )
+    with pytest.raises(ValueError, match="no finite validation loss"):
+        early_stopping_row(tr)
+
+
 def test_update_after_another_row_equals_a_fresh_draw(trace):
     moved = draw_boundary(trace, 3)
     moved.update(120)
@@ -221,6 +246,8 @@ def test_early_stopping_rejects_bad_patience(bad):
 def test_early_stopping_needs_validation_losses():
     with pytest.raises(ValueError, match="validation loss"):
         early_stopping_row(np.array([np.nan, np.nan]))
+    with pytest.raises(ValueError, match="loss_val"):
+        early_stopping_row(Trace({"scalar/step": np.arange(3), "scalar/loss": np.ones(3)}))
 
 
 def test_early_stopping_marker_sits_at_the_argmin_seen_so_far():

@@ -25,6 +25,8 @@ _LAZY = {
     "Landscape": "vizlab.core.landscapes",
     "LANDSCAPES": "vizlab.core.landscapes",
     "make_dataset": "vizlab.core.data",
+    "minibatch_descent": "vizlab.core.linreg",
+    "penalty_descent": "vizlab.core.worked",
 }
 
 __all__ = [
@@ -41,6 +43,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from vizlab.core.data import make_dataset
     from vizlab.core.descend import descend
     from vizlab.core.landscapes import LANDSCAPES, Landscape
+    from vizlab.core.linreg import minibatch_descent
+    from vizlab.core.worked import penalty_descent
     from vizlab.core.sweep import sweep
     from vizlab.core.train import train
 

@@ -18,6 +18,7 @@ import torch
 from vizlab import __version__
 from vizlab.config import OPTIMIZERS
 from vizlab.core.landscapes import Landscape, get_landscape
+from vizlab.core.record import one_thread
 from vizlab.regimes import classify_regime
 from vizlab.trace import Trace
 
@@ -75,6 +76,7 @@ def _resolve_device(device: str) -> torch.device:
     raise ValueError(f"device must be one of auto, cpu, cuda; got {device!r}")
 
 
+@one_thread()
 def descend(
     landscape: str | Landscape,
     optimizer: str = "sgd",

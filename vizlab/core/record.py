@@ -9,8 +9,9 @@ batched pass over the rows that will be rendered.
 
 from __future__ import annotations
 
+import contextlib
 import platform
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
@@ -332,3 +333,19 @@ def static_and_fields(
             compute_fields(params, rows, xs, ys, data.X_train, config.activation, dtype, device)
         )
     return out
+
+
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one CPU thread, then restore the caller's setting.
+
+    These networks are tiny: splitting a 300x16 matmul across threads costs
+    more in hand-offs than it saves, and on a busy machine spinning worker
+    threads made training 10-80x slower in our measurements.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

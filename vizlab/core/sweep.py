@@ -56,6 +56,7 @@ def _check_compatible(configs: Sequence[RunConfig]) -> None:
             )
 
 
+@record.one_thread()
 def sweep(
     configs: Sequence[RunConfig] | RunConfig,
     *,

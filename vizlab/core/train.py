@@ -45,6 +45,7 @@ def recorded_steps(config: RunConfig) -> np.ndarray:
     return np.union1d(np.arange(0, n, config.record_every), [n]).astype(np.int64)
 
 
+@record.one_thread()
 def train(
     config: RunConfig | None = None,
     *,

@@ -120,10 +120,14 @@ class BoundaryDisplay(Display):
 
     def _text(self, row: int) -> str:
         s = self.trace.at(row)
-        acc = f"train {float(s['scalar/acc_train']):.0%} · val {float(s['scalar/acc_val']):.0%}"
+        acc = f"train {float(s['scalar/acc_train']):.0%}"
+        val_acc, val_loss = float(s["scalar/acc_val"]), float(s["scalar/loss_val"])
+        if np.isfinite(val_acc):  # NaN when the run held out no validation points
+            acc += f" · val {val_acc:.0%}"
         if self.text_mode == "step":
             return f"step {s.step}\naccuracy {acc}"
-        return f"accuracy {acc}\nval loss {fmt_loss(float(s['scalar/loss_val']))}"
+        loss = f"val loss {fmt_loss(val_loss)}" if np.isfinite(val_loss) else ""
+        return f"accuracy {acc}\n{loss}".rstrip()
 
     def timeline(self, n_frames: int | None = None, **kwargs) -> Timeline:
         """Log-spaced timeline whose rows are exactly the rows the trace holds fields for."""

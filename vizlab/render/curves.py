@@ -82,6 +82,8 @@ def early_stopping_row(trace: Trace | np.ndarray, patience: int | None = None) -
         Row index into the trace (``trace.steps[row]`` is its optimizer step).
     """
     _check_patience(patience)
+    if isinstance(trace, Trace) and "scalar/loss_val" not in trace:
+        raise ValueError("early stopping needs a train trace with 'scalar/loss_val'")
     val = trace["scalar/loss_val"] if isinstance(trace, Trace) else trace
     val = np.asarray(val, dtype=float)
     if val.ndim != 1 or val.size == 0:

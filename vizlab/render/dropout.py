@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -165,7 +166,7 @@ def draw_dropout_network(
             allpos[:, 1],
             s=700,
             c=UNIT_FILL,
-            edgecolors="#333333",
+            edgecolors=mpl.rcParams["axes.edgecolor"],
             linewidths=1.8,
             zorder=3,
         )

@@ -176,7 +176,6 @@ class WeightHistogram(VGroup):
             y_length=y_length,
             x_label=x_label,
             y_label="count",
-            decimals=1,
         )
         self.bars = VGroup(
             *(

@@ -69,8 +69,6 @@ class LossCurve(VGroup):
         y_max = y_max if y_max > 0 else 1.0
         x_max = max(float(s[-1]) for _, s, _, _ in self.series) or 1.0
         y_step = nice_step(y_max, 4)
-        if decimals is None:
-            decimals = max(0, -int(np.floor(np.log10(y_step))))
         self.axes = lecture_axes(
             [0, x_max, nice_step(x_max, 4)],
             [0, y_max, y_step],

@@ -13,11 +13,11 @@ input plane (``a = 0``, drawn in the same box) to the hidden plane
 from __future__ import annotations
 
 import numpy as np
-from manim import Group, Polygon, VGroup, VMobject
+from manim import DOWN, LEFT, PI, Group, Polygon, Text, VGroup, VMobject
 
 from vizlab.render import style
 from vizlab.render.mobjects.field import DataPoints, grid_extent, to_scene
-from vizlab.render.mobjects.theme import FAINT, INK, lecture_axes
+from vizlab.render.mobjects.theme import FAINT, INK, SMALL_SIZE, lecture_axes
 from vizlab.trace import Trace
 
 
@@ -53,7 +53,7 @@ class HiddenSpace(Group):
 
     Attributes
     ----------
-    axes, regions, line, grid, dots
+    axes, regions, line, grid, dots, labels
     row : int
     """
 
@@ -83,13 +83,19 @@ class HiddenSpace(Group):
             x_length=side,
             y_length=side,
             numbers=False,
-            x_label="hidden unit 1",
-            y_label="hidden unit 2",
         )
         for ax in (self.axes.x_axis, self.axes.y_axis):
             ax.set_stroke(opacity=0)
         self.box = np.array([[self.lo, self.lo], [self.hi, self.lo], [self.hi, self.hi], [self.lo, self.hi]])
         self.border = Polygon(*to_scene(self.axes, self.box), stroke_color=INK, stroke_width=2)
+        self.labels = VGroup(
+            Text("hidden unit 1", font_size=SMALL_SIZE + 2, color=INK).next_to(
+                self.border, DOWN, buff=0.15
+            ),
+            Text("hidden unit 2", font_size=SMALL_SIZE + 2, color=INK)
+            .rotate(PI / 2)
+            .next_to(self.border, LEFT, buff=0.15),
+        )
         self.regions = VGroup(
             *(
                 VMobject(stroke_width=0).set_fill(c, opacity=0.22)
@@ -104,7 +110,7 @@ class HiddenSpace(Group):
         X, y = trace["data/X_train"], trace["data/y_train"]
         self.X = X
         self.dots = DataPoints(X, y, self.axes, radius=radius)
-        self.add(self.regions, self.grid, self.axes, self.border, self.line, self.dots)
+        self.add(self.regions, self.grid, self.axes, self.border, self.labels, self.line, self.dots)
         # The input plane mapped into this box, for the warp.
         x0, x1, y0, y1 = grid_extent(trace)
         self._in_lo = np.array([x0, y0])

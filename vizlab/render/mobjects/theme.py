@@ -67,15 +67,24 @@ def lecture_axes(
     x_label: str | None = None,
     y_label: str | None = None,
     numbers: bool = True,
-    decimals: int = 0,
+    decimals: int | None = None,
+    x_decimals: int | None = None,
     font_size: float = SMALL_SIZE,
 ) -> Axes:
     """Dark axes with Text tick labels (no LaTeX needed) and optional axis titles.
 
-    ``x_range``/``y_range`` are manim's ``[min, max, tick step]``. The axis
+    ``x_range``/``y_range`` are manim's ``[min, max, tick step]``; tick labels
+    get ``x_decimals`` / ``decimals`` decimal places (by default just enough for
+    the tick step). The axis
     titles are added as ``axes.x_title`` / ``axes.y_title`` (inside the group).
     """
-    numbers_cfg = {"num_decimal_places": decimals, "color": INK}
+    def numbers_cfg(places: int | None, step: float) -> dict:
+        if places is None:  # enough places to tell the ticks apart
+            places = 0
+            while places < 4 and abs(step * 10**places - round(step * 10**places)) > 1e-9:
+                places += 1
+        return {"num_decimal_places": places, "color": INK}
+
     axes = Axes(
         x_range=list(x_range),
         y_range=list(y_range),
@@ -88,8 +97,9 @@ def lecture_axes(
             "label_constructor": Text,
             "font_size": font_size,
             "include_numbers": numbers,
-            "decimal_number_config": numbers_cfg,
         },
+        x_axis_config={"decimal_number_config": numbers_cfg(x_decimals, x_range[2])},
+        y_axis_config={"decimal_number_config": numbers_cfg(decimals, y_range[2])},
     )
     axes.x_title = axes.y_title = None
     if x_label:

@@ -1,0 +1,296 @@
+"""The ``vizlab`` command line: train, descend, sweep, info, render, scenes.
+
+Every bad argument ends in one line on stderr and exit status 2; nothing is
+written unless the whole job succeeded (files are written atomically).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import typing
+from importlib import import_module
+from pathlib import Path
+
+from vizlab.config import ConfigError, RunConfig
+from vizlab.trace import Trace, TraceError
+
+# `vizlab render --what NAME`: renderers that draw one trace.
+RENDERERS = {
+    "boundary": ("vizlab.render.boundary", "draw_boundary"),
+    "curves": ("vizlab.render.curves", "draw_curves"),
+    "hidden-units": ("vizlab.render.activations", "draw_hidden_units"),
+    "representation": ("vizlab.render.activations", "draw_representation"),
+    "saturation": ("vizlab.render.activations", "draw_saturation"),
+    "dropout": ("vizlab.render.dropout", "draw_dropout_network"),
+    "descent": ("vizlab.render.descent", "draw_descent_1d"),
+    "contour": ("vizlab.render.paths", "draw_contour_paths"),
+    "surface": ("vizlab.render.paths", "draw_surface_3d"),
+    "schedule": ("vizlab.render.descent", "draw_lr_schedule"),
+}
+# Renderers that take a list of traces even for one.
+MULTI = {"contour"}
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".mp4", ".gif")
+
+
+class UsageError(Exception):
+    """A bad argument: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> typing.NoReturn:
+        raise UsageError(message)
+
+
+def _split(text: str, cast):
+    text = text.strip()
+    if text in ("", "()", "none"):
+        return ()
+    return tuple(cast(v) for v in text.split(","))
+
+
+def _field_type(f: dataclasses.Field):
+    hint = typing.get_type_hints(RunConfig)[f.name]
+    if hint in (int, float, str):
+        return hint
+    inner = typing.get_args(hint)[0]  # tuple[int, ...] -> int
+    return lambda s: _split(s, inner)
+
+
+def _add_config_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, help="JSON file with a RunConfig (flags override it)")
+    for f in dataclasses.fields(RunConfig):
+        p.add_argument(
+            "--" + f.name.replace("_", "-"),
+            dest=f.name,
+            type=_field_type(f),
+            default=None,
+            help=f"(default {f.default!r})",
+        )
+
+
+def _config_from(args: argparse.Namespace) -> RunConfig:
+    base: dict = {}
+    if args.config is not None:
+        try:
+            base = json.loads(args.config.read_text())
+        except OSError as exc:
+            raise UsageError(f"cannot read config {args.config}: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"config {args.config} is not valid JSON: {exc}") from None
+    for f in dataclasses.fields(RunConfig):
+        value = getattr(args, f.name)
+        if value is not None:
+            base[f.name] = value
+    return RunConfig.from_dict(base)
+
+
+def _out_path(path: Path, suffixes: tuple[str, ...]) -> Path:
+    if path.suffix.lower() not in suffixes:
+        raise UsageError(f"--out must end in {' or '.join(suffixes)}; got {path.name!r}")
+    if path.exists() and path.is_dir():
+        raise UsageError(f"--out {path} is a directory")
+    return path
+
+
+def _floats(text: str) -> tuple[float, ...]:
+    try:
+        return _split(text, float)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected numbers separated by commas, got {text!r}"
+        ) from None
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    try:
+        return _split(text, int)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected integers separated by commas, got {text!r}"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="vizlab", description="Show how neural networks learn.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    t = sub.add_parser("train", help="train one config and save its trace")
+    _add_config_flags(t)
+    t.add_argument("--out", type=Path, required=True, help="trace file (.npz)")
+
+    d = sub.add_parser("descend", help="gradient descent on an analytic landscape")
+    d.add_argument("landscape", help="quadratic, wavy, bowl, rosenbrock, beale, himmelblau, saddle")
+    d.add_argument("--optimizer", default="sgd")
+    d.add_argument("--lr", type=float, default=0.1)
+    d.add_argument("--start", type=_floats, default=None, help="e.g. -1.5,2")
+    d.add_argument("--steps", type=int, default=50)
+    d.add_argument("--momentum", type=float, default=0.9)
+    d.add_argument("--out", type=Path, required=True)
+
+    s = sub.add_parser("sweep", help="train a grid of configs in one batched pass")
+    _add_config_flags(s)
+    s.add_argument("--lrs", type=_floats, help="learning rates, e.g. 0.01,0.1,1")
+    s.add_argument("--seeds", type=_ints)
+    s.add_argument("--l1s", type=_floats)
+    s.add_argument("--l2s", type=_floats)
+    s.add_argument("--out-dir", type=Path, required=True, help="folder for run_000.npz ...")
+
+    i = sub.add_parser("info", help="describe a trace file")
+    i.add_argument("trace", type=Path)
+
+    r = sub.add_parser("render", help="draw a trace to PNG/SVG/MP4/GIF")
+    r.add_argument("trace", type=Path)
+    r.add_argument("--what", choices=sorted(RENDERERS), default="boundary")
+    r.add_argument("--out", type=Path, required=True)
+    r.add_argument("--frames", type=int, default=90, help="moving frames of an animation")
+    r.add_argument("--fps", type=int, default=30)
+    r.add_argument("--theme", choices=("light", "dark"), default="light")
+
+    sc = sub.add_parser("scenes", help="manim lecture videos")
+    scs = sc.add_subparsers(dest="scenes_command", required=True, parser_class=_Parser)
+    scs.add_parser("list", help="list the scenes")
+    sr = scs.add_parser("render", help="render one scene to video")
+    sr.add_argument("name")
+    sr.add_argument("--quality", choices=("tiny", "low", "medium", "high"), default="low")
+    sr.add_argument("--out-dir", type=Path, default=Path("media"))
+    return p
+
+
+def _progress(args) -> bool:
+    return sys.stderr.isatty()
+
+
+def cmd_train(args) -> int:
+    out = _out_path(args.out, (".npz",))
+    from vizlab.core.train import train
+
+    trace = train(_config_from(args), progress=_progress(args))
+    trace.save(out)
+    print(f"wrote {out}: {_summary(trace)}")
+    return 0
+
+
+def cmd_descend(args) -> int:
+    out = _out_path(args.out, (".npz",))
+    from vizlab.core.descend import descend
+
+    trace = descend(
+        args.landscape,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        start=args.start,
+        steps=args.steps,
+        momentum=args.momentum,
+    )
+    trace.save(out)
+    print(f"wrote {out}: {len(trace)} rows, regime {trace.header.get('regime')}")
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    from vizlab.core.sweep import grid, sweep
+
+    axes = {
+        k: v
+        for k, v in (("lr", args.lrs), ("seed", args.seeds), ("l1", args.l1s), ("l2", args.l2s))
+        if v
+    }
+    configs = grid(_config_from(args), **axes)
+    traces = sweep(configs, progress=_progress(args))
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    for k, tr in enumerate(traces):
+        path = tr.save(args.out_dir / f"run_{k:03d}.npz")
+        print(f"wrote {path}: {_summary(tr)}")
+    return 0
+
+
+def _summary(trace: Trace) -> str:
+    parts = [f"{len(trace)} rows (steps {int(trace.steps[0])}..{int(trace.steps[-1])})"]
+    for key in ("scalar/loss_train", "scalar/loss_val", "scalar/acc_val", "scalar/loss"):
+        if key in trace:
+            parts.append(f"{key.split('/')[1]} {float(trace[key][-1]):.4g}")
+    if trace.diverged:
+        parts.append(f"DIVERGED: {trace.diverged['reason']}")
+    return ", ".join(parts)
+
+
+def cmd_info(args) -> int:
+    trace = Trace.load(args.trace)
+    h = trace.header
+    print(f"{args.trace}: vizlab trace, schema {h['schema']}, kind {h.get('kind', '?')}")
+    print(f"  {_summary(trace)}")
+    print(
+        f"  device {h.get('device', '?')}, seed {h.get('seed', '?')}, versions {h.get('versions', {})}"
+    )
+    print(f"  config {json.dumps(h.get('config', {}), sort_keys=True)}")
+    for ev in trace.events:
+        print(f"  event: {ev}")
+    for key in trace.keys():
+        arr = trace[key]
+        print(f"  {key:28s} {str(arr.dtype):8s} {arr.shape}")
+    return 0
+
+
+def cmd_render(args) -> int:
+    out = _out_path(args.out, FIGURE_SUFFIXES)
+    trace = Trace.load(args.trace)
+    module, name = RENDERERS[args.what]
+    draw = getattr(import_module(module), name)
+    from vizlab.timeline import Timeline
+
+    try:
+        display = draw([trace] if args.what in MULTI else trace, step=-1, theme=args.theme)
+    except (KeyError, ValueError) as exc:
+        msg = exc.args[0] if exc.args else exc
+        raise UsageError(f"cannot draw {args.what!r} from {args.trace.name}: {msg}") from None
+    timeline = None
+    if out.suffix.lower() in (".mp4", ".gif"):
+        timeline = Timeline.for_trace(trace, args.frames, hold_end=args.fps // 2, fps=args.fps)
+    display.save(out, timeline=timeline, progress=_progress(args))
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_scenes(args) -> int:
+    from vizlab.render import scenes
+
+    if args.scenes_command == "list":
+        for name, description in scenes.list_scenes():
+            print(f"{name:24s} {description}")
+        return 0
+    names = [n for n, _ in scenes.list_scenes()]
+    if args.name not in names:
+        raise UsageError(f"unknown scene {args.name!r}; choose from {', '.join(names)}")
+    path = scenes.render_scene(args.name, quality=args.quality, out_dir=args.out_dir, progress=True)
+    print(f"wrote {path}")
+    return 0
+
+
+COMMANDS = {
+    "train": cmd_train,
+    "descend": cmd_descend,
+    "sweep": cmd_sweep,
+    "info": cmd_info,
+    "render": cmd_render,
+    "scenes": cmd_scenes,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (UsageError, ConfigError, TraceError, ValueError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"vizlab: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("vizlab: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
