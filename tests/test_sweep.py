@@ -31,8 +31,17 @@ def test_sweep_equals_loop_for_every_optimizer(optimizer):
 
 
 def test_sweep_with_minibatches_dropout_l1_and_schedule():
-    base = RunConfig(dataset="xor", hidden=(5, 4), dropout=(0.3, 0.1), batch_size=24, epochs=4,
-                     schedule="cosine", optimizer="momentum", grid=8, frames=3)
+    base = RunConfig(
+        dataset="xor",
+        hidden=(5, 4),
+        dropout=(0.3, 0.1),
+        batch_size=24,
+        epochs=4,
+        schedule="cosine",
+        optimizer="momentum",
+        grid=8,
+        frames=3,
+    )
     configs = grid(base, lr=[0.02, 0.1], l1=[0.0, 0.005], seed=[1])
     for c, tr in zip(configs, vizlab.sweep(configs)):
         assert_same_trace(tr, vizlab.train(c))

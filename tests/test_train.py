@@ -18,7 +18,11 @@ def fast(**kw):
 def test_xor_linear_model_cannot_beat_75_percent():
     # No line separates XOR: the best line gets three of four corners right.
     for seed in range(3):
-        tr = vizlab.train(fast(dataset="xor", hidden=(), optimizer="adam", lr=0.1, steps=400, seed=seed, noise=0.1))
+        tr = vizlab.train(
+            fast(
+                dataset="xor", hidden=(), optimizer="adam", lr=0.1, steps=400, seed=seed, noise=0.1
+            )
+        )
         assert tr["scalar/acc_train"].max() <= 0.75 + 0.05
 
 
@@ -26,15 +30,37 @@ def test_xor_small_nets_reach_100_percent():
     # 2-2-1 tanh nets solve XOR from every seed tried; 2-2-1 sigmoid nets often stall
     # in a local minimum (a fact worth showing), seed 2 is one that escapes.
     for seed in range(3):
-        c = fast(dataset="xor", n_points=200, hidden=(2,), activation="tanh", optimizer="adam", lr=0.1, steps=600, noise=0.1, seed=seed)
+        c = fast(
+            dataset="xor",
+            n_points=200,
+            hidden=(2,),
+            activation="tanh",
+            optimizer="adam",
+            lr=0.1,
+            steps=600,
+            noise=0.1,
+            seed=seed,
+        )
         tr = vizlab.train(c)
         assert tr["scalar/acc_train"][-1] == 1.0 and tr["scalar/acc_val"][-1] == 1.0
-    c = fast(dataset="xor", n_points=200, hidden=(2,), activation="sigmoid", optimizer="adam", lr=0.1, steps=1000, noise=0.1, seed=2)
+    c = fast(
+        dataset="xor",
+        n_points=200,
+        hidden=(2,),
+        activation="sigmoid",
+        optimizer="adam",
+        lr=0.1,
+        steps=1000,
+        noise=0.1,
+        seed=2,
+    )
     assert vizlab.train(c)["scalar/acc_train"][-1] == 1.0
 
 
 def test_moons_small_mlp_reaches_97_percent():
-    c = fast(dataset="moons", hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.02, steps=400)
+    c = fast(
+        dataset="moons", hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.02, steps=400
+    )
     assert vizlab.train(c)["scalar/acc_val"][-1] >= 0.97
 
 
@@ -56,7 +82,17 @@ def test_same_config_gives_identical_arrays():
 
 def test_recorded_gradient_is_autograd_of_the_recorded_step():
     """Rebuild step k from the trace alone (params, batch, masks) with torch.nn; compare."""
-    c = R(dataset="circles", hidden=(6, 4), activation="relu", dropout=(0.4, 0.2), batch_size=10, l1=0.003, l2=0.02, steps=30, frames=0)
+    c = R(
+        dataset="circles",
+        hidden=(6, 4),
+        activation="relu",
+        dropout=(0.4, 0.2),
+        batch_size=10,
+        l1=0.003,
+        l2=0.02,
+        steps=30,
+        frames=0,
+    )
     tr = vizlab.train(c)
     X, y = tr["data/X_train"], tr["data/y_train"]
     for k in (0, 7, 29):
@@ -70,13 +106,19 @@ def test_recorded_gradient_is_autograd_of_the_recorded_step():
         for i, p in ((1, 0.4), (2, 0.2)):
             h = torch.relu(lin[i - 1](h)) * torch.tensor(tr[f"mask/drop{i}"][k]) / (1 - p)
         z = lin[2](h).squeeze(-1)
-        data = torch.nn.functional.binary_cross_entropy_with_logits(z, torch.tensor(y[idx], dtype=torch.float64))
+        data = torch.nn.functional.binary_cross_entropy_with_logits(
+            z, torch.tensor(y[idx], dtype=torch.float64)
+        )
         pen = sum(c.l1 * l.weight.abs().sum() + c.l2 * (l.weight**2).sum() for l in lin)
         (data + pen).backward()
         assert tr["scalar/loss_batch"][k] == pytest.approx(data.item(), rel=1e-12)
         for i, layer in enumerate(lin, start=1):
-            np.testing.assert_allclose(tr[f"grad/fc{i}.weight"][k], layer.weight.grad.numpy(), rtol=1e-10, atol=1e-12)
-            np.testing.assert_allclose(tr[f"grad/fc{i}.bias"][k], layer.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
+            np.testing.assert_allclose(
+                tr[f"grad/fc{i}.weight"][k], layer.weight.grad.numpy(), rtol=1e-10, atol=1e-12
+            )
+            np.testing.assert_allclose(
+                tr[f"grad/fc{i}.bias"][k], layer.bias.grad.numpy(), rtol=1e-10, atol=1e-12
+            )
 
 
 def test_sgd_update_is_param_minus_lr_times_grad_with_step_schedule():

@@ -56,7 +56,12 @@ def _field_type(f: dataclasses.Field):
     if hint in (int, float, str):
         return hint
     inner = typing.get_args(hint)[0]  # tuple[int, ...] -> int
-    return lambda s: _split(s, inner)
+
+    def parse(text: str) -> tuple:
+        return _split(text, inner)
+
+    parse.__name__ = f"comma-separated {inner.__name__}"  # shown in argparse's message
+    return parse
 
 
 def _add_config_flags(p: argparse.ArgumentParser) -> None:

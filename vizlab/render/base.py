@@ -36,7 +36,12 @@ class Display:
         Named artists that :meth:`update` changes.
     row : int
         Recorded row currently shown.
+    blit_safe : bool
+        True when :meth:`update` changes nothing but :meth:`animated_artists`
+        (no axis limits, no layout): export may then redraw only those.
     """
+
+    blit_safe: bool = False
 
     def __init__(self, trace: Trace, fig: Figure, artists: dict[str, Any] | None = None):
         self.trace = trace

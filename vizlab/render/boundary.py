@@ -103,6 +103,13 @@ class BoundaryDisplay(Display):
         self.ax, self.points, self.curves, self.text_mode = ax, points, curves, text_mode
         self.xs, self.ys = trace["grid/x"], trace["grid/y"]
 
+    # Only the listed artists change (axis limits stay put), so export may blit.
+    blit_safe = True
+
+    def animated_artists(self) -> list[Artist]:
+        curves = self.curves.animated_artists() if self.curves is not None else []
+        return super().animated_artists() + curves
+
     def update(self, row: int) -> list[Artist]:
         row = self._row(row)
         self.row = row

@@ -119,6 +119,9 @@ class CurvesDisplay(Display):
         self.train, self.val, self.loss_val = train, val, loss_val
         self.best, self.stop, self.compact = best, stop, compact
 
+    # Lines grow inside fixed axis limits: only listed artists change.
+    blit_safe = True
+
     def update(self, row: int) -> list[Artist]:
         row = self._row(row)
         self.row = row

@@ -184,7 +184,9 @@ class NetworkDiagram(VGroup):
             acts = None
             if idx is not None and fr is not None and key in self.trace:
                 emb = self.trace[key]
-                acts, scale = emb[fr, idx], float(np.nanmax(np.abs(emb))) or 1.0
+                # 95th percentile of |activation| over the run: a few large values
+                # would otherwise leave every unit near white.
+                acts, scale = emb[fr, idx], float(np.nanpercentile(np.abs(emb), 95)) or 1.0
             for u, unit in enumerate(col):
                 if not kept[u]:
                     unit.set_fill(DROPPED_FILL, opacity=1.0).set_stroke(FAINT)
