@@ -67,7 +67,7 @@ class ActivationFunctions(FieldScene):
             eq.scale_to_fit_width(min(eq.width, 3.3))
             plot = function_plot(fn, INK)
             left = VGroup(eq, plot).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-            axes = field_axes(trace, side=1.3)
+            axes = field_axes(trace, side=1.45)
             units = [FieldImage(trace, axes.copy(), "act/fc1", unit=u) for u in range(UNITS)]
             output = FieldImage(trace, axes.copy())
             frames = Group(*units, output)
@@ -78,12 +78,12 @@ class ActivationFunctions(FieldScene):
             tiles[-1].shift(RIGHT * 0.35)
             images.extend(frames)
             rows.add(Group(left, tiles))
-        rows.arrange(DOWN, buff=0.25).next_to(head, DOWN, buff=0.4)
+        rows.arrange(DOWN, buff=0.3).next_to(head, DOWN, buff=0.45)
         # Fixed columns: formulas from the left margin, tiles in the same place in every row.
         for left, tiles in rows:
             left.to_edge(LEFT, buff=0.6)
             tiles.set_y(left.get_y())
-            tiles.to_edge(RIGHT, buff=0.6)
+            tiles.to_edge(RIGHT, buff=0.5)
         tiles0 = rows[0][1]
         labels = VGroup(
             *(
@@ -92,8 +92,11 @@ class ActivationFunctions(FieldScene):
             ),
             Text("output", font_size=20, color=MUTED).next_to(tiles0[-1], UP, buff=0.08),
         )
-        counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.35).shift(DOWN * 0.7)
-        self.add(rows, labels, counter)
+        counter = Readout("step", traces[0].steps, width=3).to_corner(DR, buff=0.35)
+        note = Text(
+            "each hidden unit is a soft step along one line; the output combines them", font_size=22, color=INK
+        ).to_corner(DL, buff=0.35)
+        self.add(rows, labels, counter, note)
         n = len(traces[0])
         timeline = vizlab.Timeline.for_trace(
             traces[0], traces[0].config["frames"], spacing="log", fps=10 if short else 12, hold_end=2

@@ -243,7 +243,8 @@ def _scatter_points(ax: Axes, trace: Trace, size: float, alpha: float) -> None:
         c=[style.class_color(c) for c in y],
         s=size,
         alpha=alpha,
-        edgecolors="white",
+        # A dark rim keeps a point visible on a field of its own class colour.
+        edgecolors="white" if size < 10 else "#222222",
         linewidths=0.6,
         zorder=4,
     )
@@ -345,7 +346,7 @@ def draw_hidden_units(
         ax = right.subplots()
         out = ax.imshow(trace["field/output"][0], vmin=0, vmax=1, **im_kw)
         if points:
-            _scatter_points(ax, trace, 30, 0.8)
+            _scatter_points(ax, trace, 30, 1.0)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title("output P(class 1)")
