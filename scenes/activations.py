@@ -17,7 +17,7 @@ from vizlab.render.mobjects import (
     MUTED,
     Clock,
     FieldImage,
-    FieldScene,
+    LectureScene,
     Readout,
     field_axes,
     formula,
@@ -28,15 +28,27 @@ from vizlab.render.mobjects import (
 from vizlab.render.scenes import quick
 
 ACTIVATIONS = (
-    ("sigmoid", r"\sigma(z) = \frac{1}{1 + e^{-z}}", "σ(z) = 1 / (1 + e^−z)", lambda z: 1 / (1 + np.exp(-z))),
-    ("tanh", r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", "tanh(z) = (e^z − e^−z) / (e^z + e^−z)", np.tanh),
+    (
+        "sigmoid",
+        r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+        "σ(z) = 1 / (1 + e^−z)",
+        lambda z: 1 / (1 + np.exp(-z)),
+    ),
+    (
+        "tanh",
+        r"\tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}",
+        "tanh(z) = (e^z − e^−z) / (e^z + e^−z)",
+        np.tanh,
+    ),
     ("relu", r"\mathrm{ReLU}(z) = \max(0, z)", "ReLU(z) = max(0, z)", lambda z: np.maximum(0, z)),
 )
 UNITS = 4
 
 
 def config(activation: str, short: bool) -> RunConfig:
-    cfg = RunConfig(dataset="circles", hidden=(UNITS,), activation=activation, optimizer="adam", lr=0.05)
+    cfg = RunConfig(
+        dataset="circles", hidden=(UNITS,), activation=activation, optimizer="adam", lr=0.05
+    )
     if short:
         return cfg.replace(steps=20, grid=12, frames=5)
     return cfg.replace(steps=300, grid=40, frames=60)
@@ -51,18 +63,20 @@ def function_plot(fn, color) -> VGroup:
     return VGroup(axes, curve)
 
 
-class ActivationFunctions(FieldScene):
+class ActivationFunctions(LectureScene):
     """Sigmoid, tanh and ReLU: the function, four hidden units' maps and the output, as they train."""
 
     def construct(self):
         lecture_defaults(self)
         short = quick()
         traces = [vizlab.train(config(name, short)) for name, *_ in ACTIVATIONS]
-        head = title("Activation functions and hidden units", "circles data, a 2-4-1 network per activation")
+        head = title(
+            "Activation functions and hidden units", "circles data, a 2-4-1 network per activation"
+        )
         self.add(head)
         rows = Group()
         images = []
-        for (name, tex, plain, fn), trace in zip(ACTIVATIONS, traces):
+        for (_, tex, plain, fn), trace in zip(ACTIVATIONS, traces):
             eq = formula(tex, plain, font_size=28)
             eq.scale_to_fit_width(min(eq.width, 3.3))
             plot = function_plot(fn, INK)
@@ -94,12 +108,18 @@ class ActivationFunctions(FieldScene):
         )
         counter = Readout("step", traces[0].steps, width=3).to_corner(DR, buff=0.35)
         note = Text(
-            "each hidden unit is a soft step along one line; the output combines them", font_size=22, color=INK
+            "each unit: a soft step along one line; the output combines them",
+            font_size=22,
+            color=INK,
         ).to_corner(DL, buff=0.35)
         self.add(rows, labels, counter, note)
         n = len(traces[0])
         timeline = vizlab.Timeline.for_trace(
-            traces[0], traces[0].config["frames"], spacing="log", fps=10 if short else 12, hold_end=2
+            traces[0],
+            traces[0].config["frames"],
+            spacing="log",
+            fps=10 if short else 12,
+            hold_end=2,
         )
         clock = Clock(timeline, [len(t) for t in traces])
         for img in images:

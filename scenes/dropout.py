@@ -14,6 +14,7 @@ from vizlab import RunConfig
 from vizlab.render.mobjects import (
     MUTED,
     Clock,
+    LectureScene,
     LossCurve,
     NetworkDiagram,
     Readout,
@@ -35,14 +36,16 @@ def config(short: bool) -> RunConfig:
     return cfg.replace(steps=300, grid=20, frames=60)
 
 
-class DropoutNetwork(Scene):
+class DropoutNetwork(LectureScene):
     """Dropout p = 0.33: each training step greys out the units its recorded mask dropped."""
 
     def construct(self):
         lecture_defaults(self)
         short = quick()
         trace = vizlab.train(config(short))
-        head = title("Dropout", f"each training step drops every hidden unit with probability p = {P}")
+        head = title(
+            "Dropout", f"each training step drops every hidden unit with probability p = {P}"
+        )
         net = NetworkDiagram(trace, width=6.4, height=4.0, unit_radius=0.22)
         net.to_edge(LEFT, buff=0.8).shift(DOWN * 0.2)
         dropped = [(~trace[f"mask/drop{i}"][:, 0, :]).sum(-1) for i in (1, 2)]
@@ -54,11 +57,15 @@ class DropoutNetwork(Scene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         of = Text(f"(of {width} units each)", font_size=22, color=MUTED)
         of.next_to(readouts, DOWN, aligned_edge=LEFT, buff=0.2)
-        curve = LossCurve.from_trace(trace, labels=("train", "validation"), x_length=4.2, y_length=1.8)
+        curve = LossCurve.from_trace(
+            trace, labels=("train", "validation"), x_length=3.8, y_length=1.8
+        )
         side = VGroup(readouts, of, curve).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         of.next_to(readouts, DOWN, aligned_edge=LEFT, buff=0.15)
         side.next_to(net, RIGHT, buff=0.9).align_to(net, UP).shift(UP * 0.3)
-        note = caption("the same example, a new mask every step: no unit can be relied on", font_size=24)
+        note = caption(
+            "the same example, a new mask every step: no unit can be relied on", font_size=24
+        )
         self.add(head, net, side, note)
         # Phase 1: the first steps one by one, slowly enough to see each mask.
         slow = min(len(trace) - 1, 4 if short else 16)
@@ -73,7 +80,8 @@ class DropoutNetwork(Scene):
         # row is the finished model: no update, so no mask, is taken from it).
         last = len(trace) - 2
         rest = vizlab.Timeline(
-            vizlab.Timeline.build(last - slow + 1, 8 if short else 90, spacing="uniform").rows + slow,
+            vizlab.Timeline.build(last - slow + 1, 8 if short else 90, spacing="uniform").rows
+            + slow,
             fps=10 if short else 30,
         )
         clock2 = Clock(rest, [len(trace)])

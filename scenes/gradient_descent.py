@@ -12,6 +12,7 @@ from vizlab.render.mobjects import (
     MUTED,
     Clock,
     CurveDescent,
+    LectureScene,
     Readout,
     caption,
     formula,
@@ -28,7 +29,7 @@ def runs(short: bool):
     return [vizlab.descend("quadratic", optimizer="sgd", lr=lr, steps=steps) for lr in RATES]
 
 
-class GradientDescent(Scene):
+class GradientDescent(LectureScene):
     """Gradient descent on (x - a)^2: a small learning rate slides in, a big one oversteps."""
 
     def construct(self):
@@ -64,11 +65,23 @@ class GradientDescent(Scene):
             clock.drive(view)
             for r in readouts:
                 clock.drive(r)
-            self.play(FadeIn(view), FadeIn(readouts), FadeIn(regime), FadeIn(note), run_time=0.3 if short else 1)
+            self.play(
+                FadeIn(view),
+                FadeIn(readouts),
+                FadeIn(regime),
+                FadeIn(note),
+                run_time=0.3 if short else 1,
+            )
             self.play(clock.run())
             self.wait(0.2 if short else 1.5)
             view.clear_updaters()
             for r in readouts:
                 r.clear_updaters()
             if i < len(RATES) - 1:
-                self.play(FadeOut(view), FadeOut(readouts), FadeOut(regime), FadeOut(note), run_time=0.3 if short else 0.8)
+                self.play(
+                    FadeOut(view),
+                    FadeOut(readouts),
+                    FadeOut(regime),
+                    FadeOut(note),
+                    run_time=0.3 if short else 0.8,
+                )

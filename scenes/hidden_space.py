@@ -15,8 +15,8 @@ from vizlab.render.mobjects import (
     INK,
     Clock,
     FieldPanel,
-    FieldScene,
     HiddenSpace,
+    LectureScene,
     Readout,
     caption,
     formula,
@@ -33,7 +33,7 @@ def config(short: bool) -> RunConfig:
     return cfg.replace(steps=200, grid=40, frames=70)
 
 
-class HiddenSpaceScene(FieldScene):
+class HiddenSpaceScene(LectureScene):
     """The hidden layer warps the input plane until XOR becomes linearly separable."""
 
     def construct(self):

@@ -8,14 +8,21 @@ the one the core read off the recorded path.
 from manim import *
 
 import vizlab
-from vizlab.render.mobjects import MUTED, Clock, CurveDescent, Readout, lecture_defaults, title
+from vizlab.render.mobjects import (
+    Clock,
+    CurveDescent,
+    LectureScene,
+    Readout,
+    lecture_defaults,
+    title,
+)
 from vizlab.render.scenes import quick
 
 RATES = (0.02, 0.3, 0.9, 1.05)
 DIVERGED = "#c62828"
 
 
-class LearningRates(Scene):
+class LearningRates(LectureScene):
     """Learning rate too small, just right, oscillating and diverging, as four real runs."""
 
     def construct(self):
@@ -45,7 +52,9 @@ class LearningRates(Scene):
         panels.arrange_in_grid(rows=2, cols=2, buff=(1.2, 0.45)).next_to(head, DOWN, buff=0.4)
         counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.4)
         n = max(len(t) for t in traces)
-        timeline = vizlab.Timeline.build(n, n, spacing="uniform", fps=10 if short else 3, hold_end=3)
+        timeline = vizlab.Timeline.build(
+            n, n, spacing="uniform", fps=10 if short else 3, hold_end=3
+        )
         clock = Clock(timeline, [len(t) for t in traces])
         for i, (view, _, note) in enumerate(panels):
             off = view.first_off_chart()

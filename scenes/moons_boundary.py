@@ -13,7 +13,7 @@ from vizlab import RunConfig
 from vizlab.render.mobjects import (
     Clock,
     FieldPanel,
-    FieldScene,
+    LectureScene,
     LossCurve,
     Readout,
     lecture_defaults,
@@ -23,25 +23,30 @@ from vizlab.render.scenes import quick, saved_trace
 
 
 def config(short: bool) -> RunConfig:
-    cfg = RunConfig(dataset="moons", hidden=(8,), activation="tanh", optimizer="adam", lr=0.03, seed=0)
+    cfg = RunConfig(
+        dataset="moons", hidden=(8,), activation="tanh", optimizer="adam", lr=0.03, seed=0
+    )
     if short:
         return cfg.replace(steps=30, grid=16, frames=6)
     return cfg.replace(steps=400, grid=60, frames=90)
 
 
-class MoonsBoundary(FieldScene):
+class MoonsBoundary(LectureScene):
     """Half-moons: the decision boundary of a 2-8-1 network curls between the moons."""
 
     def construct(self):
         lecture_defaults(self)
         short = quick()
         trace = saved_trace() or vizlab.train(config(short))
+        self.trace = trace
         cfg = trace.config
         hidden = "-".join(str(w) for w in [2, *cfg.get("hidden", []), 1])
         subtitle = f"{cfg.get('dataset', 'data')}, a {hidden} {cfg.get('activation', '')} network, {cfg.get('optimizer', '')} r = {cfg.get('lr')}"
         head = title("Learning a curved boundary", subtitle)
         panel = FieldPanel(trace, side=5.6).to_edge(LEFT, buff=0.8).shift(DOWN * 0.45)
-        curve = LossCurve.from_trace(trace, labels=("train", "validation"), x_length=4.6, y_length=2.6)
+        curve = LossCurve.from_trace(
+            trace, labels=("train", "validation"), x_length=4.6, y_length=2.6
+        )
         readouts = VGroup(
             Readout("step", trace.steps, width=5),
             Readout("train accuracy", trace["scalar/acc_train"], fmt="{:.0%}", width=4),

@@ -13,6 +13,7 @@ from vizlab.render.mobjects import (
     INK,
     Clock,
     ContourRace,
+    LectureScene,
     LossCurve,
     Readout,
     lecture_defaults,
@@ -25,7 +26,7 @@ RACERS = (("sgd", 0.15), ("momentum", 0.03), ("rmsprop", 0.1), ("adam", 0.3))
 NAMES = {"sgd": "SGD", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
-class OptimizerRace(Scene):
+class OptimizerRace(LectureScene):
     """The optimizer race: SGD, momentum, RMSProp and Adam on one ill-conditioned bowl."""
 
     def construct(self):
@@ -53,7 +54,10 @@ class OptimizerRace(Scene):
             loss.shift(RIGHT * (right - loss.get_left()[0]))
         legend.next_to(race, RIGHT, buff=0.5).align_to(race, UP)
         curve = LossCurve(
-            [(NAMES[o], t.steps, t["scalar/loss"], c) for (o, _), t, c in zip(RACERS, traces, colors)],
+            [
+                (NAMES[o], t.steps, t["scalar/loss"], c)
+                for (o, _), t, c in zip(RACERS, traces, colors)
+            ],
             x_length=4.2,
             y_length=2.1,
             legend=False,
@@ -62,7 +66,9 @@ class OptimizerRace(Scene):
         counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.4)
         self.add(head, race, legend, curve, counter)
         n = max(len(t) for t in traces)
-        timeline = vizlab.Timeline.build(n, n, spacing="uniform", fps=10 if short else 8, hold_end=2)
+        timeline = vizlab.Timeline.build(
+            n, n, spacing="uniform", fps=10 if short else 8, hold_end=2
+        )
         clock = Clock(timeline, [len(t) for t in traces])
         clock.drive(race)
         clock.drive(curve)

@@ -32,7 +32,9 @@ class SurfaceDescentScene(ThreeDScene):
         land = trace.header["landscape"]
         head = title("Gradient descent in 3-D", land["title"])
         rule = formula(
-            r"(x, y)_{n+1} = (x, y)_n - r\,\nabla f", "(x, y)(n+1) = (x, y)(n) − r · ∇f", font_size=36
+            r"(x, y)_{n+1} = (x, y)_n - r\,\nabla f",
+            "(x, y)(n+1) = (x, y)(n) − r · ∇f",
+            font_size=36,
         )
         rule.to_corner(UL, buff=0.5).shift(DOWN * 1.1)
         counter = VGroup(
@@ -44,11 +46,18 @@ class SurfaceDescentScene(ThreeDScene):
         self.add_fixed_in_frame_mobjects(head, rule, counter, note)
         self.set_camera_orientation(phi=58 * DEGREES, theta=-50 * DEGREES, zoom=0.85)
         scene = SurfaceDescent(
-            trace, resolution=12 if short else 28, x_length=7, y_length=5.2, z_length=2.4, ball_radius=0.2
+            trace,
+            resolution=12 if short else 28,
+            x_length=7,
+            y_length=5.2,
+            z_length=2.4,
+            ball_radius=0.2,
         )
         scene.shift(IN * 1.2)
         self.add(scene)
-        timeline = vizlab.Timeline.build(len(trace), len(trace), spacing="uniform", fps=10 if short else 4)
+        timeline = vizlab.Timeline.build(
+            len(trace), len(trace), spacing="uniform", fps=10 if short else 4
+        )
         clock = Clock(timeline, [len(trace)])
         clock.drive(scene)
         for r in counter:

@@ -15,7 +15,7 @@ from vizlab.render.mobjects import (
     MUTED,
     Clock,
     FieldPanel,
-    FieldScene,
+    LectureScene,
     Readout,
     caption,
     lecture_defaults,
@@ -33,7 +33,7 @@ def configs(short: bool) -> tuple[RunConfig, RunConfig]:
     return base.replace(hidden=()), base.replace(hidden=(4,))
 
 
-class XorBoundary(FieldScene):
+class XorBoundary(LectureScene):
     """XOR: a line cannot separate it, a hidden layer bends the boundary until it does."""
 
     def construct(self):

@@ -168,7 +168,7 @@ def test_representation_vertices_are_the_recorded_activations(xor2):
     r = int(xor2.field_steps[fr])
     w, b = xor2["param/fc2.weight"][r][0], xor2["param/fc2.bias"][r][0]
     h = np.c_[d.artists["boundary"].get_data()]
-    np.testing.assert_allclose(h @ w + b, 0, atol=1e-9)
+    np.testing.assert_allclose(h @ w + b, 0, atol=1e-5)  # float32 weights
 
 
 def test_representation_needs_two_or_three_units(dropped):

@@ -22,7 +22,15 @@ def assert_same_trace(a, b, rtol=1e-9, atol=1e-9):
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
 def test_sweep_equals_loop_for_every_optimizer(optimizer):
     lrs = [0.003, 0.03] if optimizer in ("adam", "rmsprop", "adagrad") else [0.05, 0.3]
-    base = RunConfig(dataset="moons", hidden=(6,), optimizer=optimizer, steps=40, grid=10, frames=4)
+    base = RunConfig(
+        dataset="moons",
+        hidden=(6,),
+        optimizer=optimizer,
+        dtype="float64",
+        steps=40,
+        grid=10,
+        frames=4,
+    )
     configs = grid(base, lr=lrs, seed=[0, 3], l2=[0.0, 0.01])
     swept = vizlab.sweep(configs)
     assert len(swept) == 8
@@ -33,6 +41,7 @@ def test_sweep_equals_loop_for_every_optimizer(optimizer):
 def test_sweep_with_minibatches_dropout_l1_and_schedule():
     base = RunConfig(
         dataset="xor",
+        dtype="float64",
         hidden=(5, 4),
         dropout=(0.3, 0.1),
         batch_size=24,
@@ -48,7 +57,9 @@ def test_sweep_with_minibatches_dropout_l1_and_schedule():
 
 
 def test_a_diverging_member_does_not_disturb_the_others():
-    base = RunConfig(dataset="moons", hidden=(8, 8), activation="linear", steps=30, frames=0)
+    base = RunConfig(
+        dataset="moons", hidden=(8, 8), activation="linear", steps=30, frames=0, dtype="float64"
+    )
     configs = grid(base, lr=[0.1, 50.0])
     ok, bad = vizlab.sweep(configs)
     assert ok.diverged is None and bad.diverged is not None
@@ -65,3 +76,11 @@ def test_axes_form_and_incompatible_configs():
         vizlab.sweep([RunConfig(hidden=(2,)), RunConfig(hidden=(3,))])
     with pytest.raises(ConfigError, match="can vary only"):
         vizlab.sweep(RunConfig(), hidden=[(2,), (3,)])
+
+
+def test_float32_sweep_matches_float32_train():
+    base = RunConfig(dataset="circles", hidden=(8,), optimizer="adam", steps=60, frames=3, grid=8)
+    configs = grid(base, lr=[0.01, 0.05])
+    for c, tr in zip(configs, vizlab.sweep(configs)):
+        assert tr["param/fc1.weight"].dtype == np.float32
+        assert_same_trace(tr, vizlab.train(c), rtol=1e-4, atol=1e-5)

@@ -107,7 +107,9 @@ def test_bad_files_are_refused(tmp_path):
         Trace.load(future)
 
     bad_json = tmp_path / "badjson.npz"
-    np.savez(bad_json, __header__=np.frombuffer(b"{nope", np.uint8), **{"scalar/step": np.arange(2)})
+    np.savez(
+        bad_json, __header__=np.frombuffer(b"{nope", np.uint8), **{"scalar/step": np.arange(2)}
+    )
     with pytest.raises(TraceError):
         Trace.load(bad_json)
 

@@ -92,6 +92,7 @@ def test_recorded_gradient_is_autograd_of_the_recorded_step():
         l2=0.02,
         steps=30,
         frames=0,
+        dtype="float64",
     )
     tr = vizlab.train(c)
     X, y = tr["data/X_train"], tr["data/y_train"]
@@ -122,7 +123,9 @@ def test_recorded_gradient_is_autograd_of_the_recorded_step():
 
 
 def test_sgd_update_is_param_minus_lr_times_grad_with_step_schedule():
-    c = fast(hidden=(3,), steps=12, lr=0.5, schedule="step", step_size=5, gamma=0.1)
+    c = fast(
+        hidden=(3,), steps=12, lr=0.5, schedule="step", step_size=5, gamma=0.1, dtype="float64"
+    )
     tr = vizlab.train(c)
     np.testing.assert_allclose(tr["scalar/lr"][:12], 0.5 * 0.1 ** (np.arange(12) // 5))
     for k in range(12):
@@ -195,3 +198,27 @@ def test_header_describes_the_run():
     assert RunConfig.from_dict(h["config"]) == fast(steps=5, hidden=(2,))
     assert h["device"] == "cpu" and h["versions"]["torch"] == torch.__version__
     assert h["schema"] == 1 and h["events"] == []
+
+
+@pytest.mark.parametrize("batch_size", [0, 16])
+def test_recorded_metrics_equal_an_independent_numpy_evaluation(batch_size):
+    # Full batch reuses the training forward pass for the record; minibatches evaluate
+    # separately. Both must equal the loss of the recorded weights on the whole set.
+    c = fast(
+        dataset="moons",
+        hidden=(4,),
+        activation="sigmoid",
+        steps=20,
+        batch_size=batch_size,
+        dtype="float64",
+    )
+    tr = vizlab.train(c)
+    for split in ("train", "val"):
+        X, y = tr[f"data/X_{split}"], tr[f"data/y_{split}"]
+        for k in (0, 9, 20):
+            W1, b1 = tr["param/fc1.weight"][k], tr["param/fc1.bias"][k]
+            W2, b2 = tr["param/fc2.weight"][k], tr["param/fc2.bias"][k]
+            z = (1 / (1 + np.exp(-(X @ W1.T + b1))) @ W2.T + b2)[:, 0]
+            bce = np.mean(np.logaddexp(0, z) - y * z)
+            assert tr[f"scalar/loss_{split}"][k] == pytest.approx(bce, rel=1e-12)
+            assert tr[f"scalar/acc_{split}"][k] == pytest.approx(np.mean((z > 0) == y))

@@ -94,6 +94,8 @@ class RunConfig:
     device : {"auto", "cpu", "cuda"}
         ``auto`` picks CUDA when present.
     dtype : {"float32", "float64"}
+        float32 (the default) is what deep learning uses and is several times
+        faster on a CPU; float64 makes runs comparable to closed forms to 1e-12.
     """
 
     dataset: str = "moons"
@@ -120,7 +122,7 @@ class RunConfig:
     grid: int = 60
     frames: int = 60
     device: str = "auto"
-    dtype: str = "float64"
+    dtype: str = "float32"
 
     def __post_init__(self) -> None:
         # Accept lists (from JSON) for the tuple fields, then validate everything.

@@ -249,15 +249,32 @@ class Recorder:
     def row_of(self, step: int) -> int | None:
         return self.row_index.get(step)
 
+    def set_task(self, data: tuple, loss_kind: str, activation: str, l1, l2) -> None:
+        """What :meth:`evaluate` measures: ``data = (Xtr, ytr, Xva, yva)`` and the loss."""
+        self.data, self.loss_kind, self.activation, self.l1, self.l2 = (
+            data,
+            loss_kind,
+            activation,
+            l1,
+            l2,
+        )
+
     @torch.no_grad()
-    def evaluate(self, row, params, Xtr, ytr, Xva, yva, loss_kind, activation, l1, l2) -> None:
-        """Full train/validation loss and accuracy at this state (no dropout)."""
-        for split, X, y in (("train", Xtr, ytr), ("val", Xva, yva)):
-            logits, _ = model.forward(params, X, activation)
-            self.scalar[f"loss_{split}"][row] = model.data_loss(logits, y, loss_kind)
+    def evaluate(self, row: int, params, train_logits: torch.Tensor | None = None) -> None:
+        """Full train/validation loss and accuracy at this state (no dropout).
+
+        ``train_logits``: the training forward pass of this very state, when it
+        already covered the whole training set without dropout (full batch),
+        so recording costs no second pass over it.
+        """
+        Xtr, ytr, Xva, yva = self.data
+        for split, X, y, logits in (("train", Xtr, ytr, train_logits), ("val", Xva, yva, None)):
+            if logits is None:
+                logits, _ = model.forward(params, X, self.activation)
+            self.scalar[f"loss_{split}"][row] = model.data_loss(logits, y, self.loss_kind)
             correct = (model.predict(logits) == y).to(logits.dtype)
             self.scalar[f"acc_{split}"][row] = correct.mean(-1)
-        self.scalar["penalty"][row] = model.penalty(params, l1, l2)
+        self.scalar["penalty"][row] = model.penalty(params, self.l1, self.l2)
 
     @torch.no_grad()
     def keep_step(self, row, params, loss_batch, lr, idx, masks) -> None:

@@ -28,6 +28,7 @@ name                   what it is
 ``LossCurve``          a loss curve that grows with the step
 ``HiddenSpace``        training points in a 2-unit hidden layer's space
 ``FastImageCamera``    axis-aligned image blitting (fast; Pillow 13 safe)
+``LectureScene``       Scene with that camera and a finer static/moving split
 =====================  ====================================================
 """
 
@@ -65,7 +66,7 @@ _NAMES = {
     "LossCurve": "curve",
     "HiddenSpace": "hidden",
     "FastImageCamera": "camera",
-    "FieldScene": "camera",
+    "LectureScene": "camera",
 }
 
 __all__ = ["INSTALL_HINT", "latex_available", "require_manim", *_NAMES]

@@ -86,8 +86,9 @@ class WeightBars(VGroup):
         self.axes.y_axis.add_numbers(font_size=SMALL_SIZE)
         self.bars = VGroup(
             *(
-                Polygon(*_box(self.axes, j + 0.2, j + 0.8, 0, 0), stroke_width=0)
-                .set_fill(color, opacity=0.9)
+                Polygon(*_box(self.axes, j + 0.2, j + 0.8, 0, 0), stroke_width=0).set_fill(
+                    color, opacity=0.9
+                )
                 for j in range(d)
             )
         )
@@ -100,7 +101,10 @@ class WeightBars(VGroup):
             )
         )
         self.numbers = VGroup(
-            *(Readout("", fmt=f"{{:.{decimals}f}}", width=7, font_size=SMALL_SIZE) for _ in range(d))
+            *(
+                Readout("", fmt=f"{{:.{decimals}f}}", width=7, font_size=SMALL_SIZE)
+                for _ in range(d)
+            )
         )
         self.marks = VGroup()
         if targets is not None:
@@ -110,12 +114,20 @@ class WeightBars(VGroup):
             for j, t in enumerate(targets):
                 self.marks.add(
                     DashedLine(
-                        self.axes.c2p(j + 0.1, t), self.axes.c2p(j + 0.9, t), color=INK, stroke_width=3
+                        self.axes.c2p(j + 0.1, t),
+                        self.axes.c2p(j + 0.9, t),
+                        color=INK,
+                        stroke_width=3,
                     )
                 )
-        self.add(self.axes, self.bars, self.marks, self.names, self.numbers)
+        self.add(self.axes, self.names, self.bars, self.marks, self.numbers)
         self.row = -1
         self.set_row(0)
+
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.bars
 
     def set_row(self, row: int) -> WeightBars:
         """Bars at the weights of row ``row``."""
@@ -126,7 +138,9 @@ class WeightBars(VGroup):
         lo, hi = self.y_range
         for j, (bar, num) in enumerate(zip(self.bars, self.numbers)):
             v = float(np.clip(self.values[row, j], lo, hi))
-            bar.set_points_as_corners([*_box(self.axes, j + 0.2, j + 0.8, 0.0, v), self.axes.c2p(j + 0.2, 0.0)])
+            bar.set_points_as_corners(
+                [*_box(self.axes, j + 0.2, j + 0.8, 0.0, v), self.axes.c2p(j + 0.2, 0.0)]
+            )
             num.set_value(self.values[row, j])
             where = UP if v >= 0 else DOWN
             num.move_to(self.axes.c2p(j + 0.5, v) + where * 0.25)
@@ -179,8 +193,9 @@ class WeightHistogram(VGroup):
         )
         self.bars = VGroup(
             *(
-                Polygon(*_box(self.axes, a, b, 0, 0), stroke_color="#ffffff", stroke_width=1)
-                .set_fill(color, opacity=0.9)
+                Polygon(
+                    *_box(self.axes, a, b, 0, 0), stroke_color="#ffffff", stroke_width=1
+                ).set_fill(color, opacity=0.9)
                 for a, b in zip(self.edges[:-1], self.edges[1:])
             )
         )
@@ -188,6 +203,11 @@ class WeightHistogram(VGroup):
         self.add(self.axes, self.bars)
         self.row = -1
         self.set_row(0)
+
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.bars
 
     def set_row(self, row: int) -> WeightHistogram:
         row = min(row % len(self.values) if row < 0 else row, len(self.values) - 1)

@@ -10,7 +10,6 @@ from matplotlib.colors import Colormap
 
 from vizlab.render import style
 
-
 _LUTS: dict[int, tuple[Colormap, np.ndarray]] = {}
 
 

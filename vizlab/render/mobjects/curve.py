@@ -83,7 +83,7 @@ class LossCurve(VGroup):
             *(VMobject(stroke_color=c, stroke_width=4) for _, _, _, c in self.series)
         )
         self.heads = VGroup(*(Dot(radius=0.06, color=c) for _, _, _, c in self.series))
-        self.add(self.axes, self.lines, self.heads)
+        self.add(self.axes)
         self.legend = VGroup()
         if legend and any(label for label, *_ in self.series):
             for label, _, _, color in self.series:
@@ -94,6 +94,7 @@ class LossCurve(VGroup):
             self.legend.next_to(self.axes.c2p(x_max, y_max), DOWN + LEFT, buff=0.1)
             self.legend.align_to(self.axes.c2p(x_max, y_max), UR)
             self.add(self.legend)
+        self.add(self.lines, self.heads)
         self.row = -1
         self.set_row(0)
 
@@ -112,6 +113,11 @@ class LossCurve(VGroup):
         colors = colors or default[: len(keys)]
         series = [(lab, trace.steps, trace[k], c) for lab, k, c in zip(labels, keys, colors)]
         return cls(series, **kwargs)
+
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.lines
 
     def set_row(self, row: int) -> LossCurve:
         """Draw each series up to ``row`` (its own last row if shorter)."""

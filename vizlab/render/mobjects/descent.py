@@ -119,6 +119,11 @@ class CurveDescent(VGroup):
         (x0, x1), (y0, y1) = self.x_range, self.y_range
         return np.c_[np.clip(xy[:, 0], x0, x1), np.clip(xy[:, 1], y0, y1)]
 
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.path
+
     def set_row(self, row: int) -> CurveDescent:
         """Show the run at recorded row ``row`` (held at the last row past the end)."""
         n = len(self.trace)

@@ -86,7 +86,9 @@ class HiddenSpace(Group):
         )
         for ax in (self.axes.x_axis, self.axes.y_axis):
             ax.set_stroke(opacity=0)
-        self.box = np.array([[self.lo, self.lo], [self.hi, self.lo], [self.hi, self.hi], [self.lo, self.hi]])
+        self.box = np.array(
+            [[self.lo, self.lo], [self.hi, self.lo], [self.hi, self.hi], [self.lo, self.hi]]
+        )
         self.border = Polygon(*to_scene(self.axes, self.box), stroke_color=INK, stroke_width=2)
         self.labels = VGroup(
             Text("hidden unit 1", font_size=SMALL_SIZE + 2, color=INK).next_to(
@@ -131,6 +133,11 @@ class HiddenSpace(Group):
         self.warp = float(np.clip(alpha, 0.0, 1.0))
         self._draw()
         return self
+
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.regions
 
     def set_row(self, row: int) -> HiddenSpace:
         """Positions, warped grid and output line at recorded row ``row``."""

@@ -81,7 +81,9 @@ class NetworkDiagram(VGroup):
         weights = [trace[f"param/fc{i}.weight"] for i in range(1, n_layers + 1)]
         sizes = [weights[0].shape[2]] + [w.shape[1] for w in weights]
         if max(sizes) > MAX_UNITS:
-            raise ValueError(f"NetworkDiagram draws layers of at most {MAX_UNITS} units; got {sizes}")
+            raise ValueError(
+                f"NetworkDiagram draws layers of at most {MAX_UNITS} units; got {sizes}"
+            )
         self.sizes, self.weights = sizes, weights
         # Line width scale per layer: the largest |w| of that layer over the run.
         self._wmax = [float(np.nanmax(np.abs(w))) or 1.0 for w in weights]
@@ -113,7 +115,6 @@ class NetworkDiagram(VGroup):
                         )
                     )
             self.edges.append(group)
-        self.add(*self.edges, self.layers)
         self.names = VGroup()
         if labels:
             names = ["input"] + [
@@ -127,7 +128,8 @@ class NetworkDiagram(VGroup):
             bottom = min(t.get_center()[1] for t in self.names)
             for t in self.names:
                 t.set_y(bottom)
-            self.add(self.names)
+        # Static names first, so a LectureScene keeps them in its cached background.
+        self.add(self.names, *self.edges, self.layers)
         self.kept = [np.ones(n, bool) for n in sizes[1:-1]]
         self.row = -1
         self.set_row(0)
@@ -148,6 +150,11 @@ class NetworkDiagram(VGroup):
             return None
         idx = int(self.trace["batch/indices"][row, self.sample])
         return idx if idx >= 0 else None
+
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.edges[0]
 
     def set_row(self, row: int) -> NetworkDiagram:
         """Weights, activations and dropout of recorded row ``row``."""

@@ -84,7 +84,9 @@ class ContourRace(Group):
             raise ValueError("ContourRace needs at least one trace")
         for t in traces:
             if "grid/loss" not in t or t["point/xy"].shape[1:] != (2,):
-                raise ValueError("ContourRace needs 2-D descend traces (grid/loss, point/xy (T, 2))")
+                raise ValueError(
+                    "ContourRace needs 2-D descend traces (grid/loss, point/xy (T, 2))"
+                )
         self.traces = list(traces)
         colors = list(colors or style.SERIES[: len(traces)])
         if len(colors) != len(traces):
@@ -126,6 +128,11 @@ class ContourRace(Group):
     def _clip(self, xy: np.ndarray) -> np.ndarray:
         x0, x1, y0, y1 = self.box
         return np.c_[np.clip(xy[:, 0], x0, x1), np.clip(xy[:, 1], y0, y1)]
+
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.paths
 
     def set_row(self, row: int) -> ContourRace:
         """Each path up to ``row`` (each trace held at its own last row)."""

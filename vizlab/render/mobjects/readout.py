@@ -84,7 +84,7 @@ class Readout(VGroup):
         self.slots = VGroup(*(VMobject() for _ in range(width)))
         for slot in self.slots:
             slot.match_style(glyphs[0])
-        self.add(self.label, self.slots, self.anchor)
+        self.add(self.label, self.anchor, self.slots)
         self.text = None
         if self.values is not None:
             self.set_row(0)
@@ -116,6 +116,11 @@ class Readout(VGroup):
     def set_value(self, value: float) -> Readout:
         """Show ``fmt.format(value)``."""
         return self.set_text(self.fmt.format(value))
+
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.slots
 
     def set_row(self, row: int) -> Readout:
         """Show ``values[row]``."""

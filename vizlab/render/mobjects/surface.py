@@ -66,7 +66,9 @@ class SurfaceDescent(VGroup):
     ):
         super().__init__()
         if "grid/loss" not in trace or trace["point/xy"].shape[1:] != (2,):
-            raise ValueError("SurfaceDescent needs a 2-D descend trace (grid/loss, point/xy (T, 2))")
+            raise ValueError(
+                "SurfaceDescent needs a 2-D descend trace (grid/loss, point/xy (T, 2))"
+            )
         self.trace = trace
         xs, ys, z = trace["grid/x"], trace["grid/y"], trace["grid/loss"]
         self.z_max = float(z.max()) if z_max is None else float(z_max)
@@ -124,6 +126,11 @@ class SurfaceDescent(VGroup):
         x, y = self.trace["point/xy"][row]
         f = min(float(self.trace["scalar/loss"][row]), self.z_max)
         return np.asarray(self.axes.c2p(x, y, f)) + np.array([0.0, 0.0, self.ball_radius])
+
+    @property
+    def updater_host(self):
+        """The first part that changes per row: :meth:`Clock.drive` puts its updater there."""
+        return self.shadow
 
     def set_row(self, row: int) -> SurfaceDescent:
         n = len(self.trace)

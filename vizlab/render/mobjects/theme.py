@@ -78,6 +78,7 @@ def lecture_axes(
     the tick step). The axis
     titles are added as ``axes.x_title`` / ``axes.y_title`` (inside the group).
     """
+
     def numbers_cfg(places: int | None, step: float) -> dict:
         if places is None:  # enough places to tell the ticks apart
             places = 0

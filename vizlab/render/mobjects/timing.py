@@ -77,12 +77,26 @@ class Clock:
         the mobject is right before the first frame. Returns ``mob``.
         """
         if set_row is None:
-            if not hasattr(mob, "set_row"):
+            # A class attribute: manim's Mobject.__getattr__ invents set_* methods.
+            if not callable(getattr(type(mob), "set_row", None)):
                 raise ValueError(f"{type(mob).__name__} has no set_row(row); pass set_row=")
             set_row = mob.set_row
         set_row(self.row)
-        mob.add_updater(lambda m: set_row(self.row))
+        # manim redraws, every frame, each mobject from the first one with an
+        # updater onwards; hosting the updater on the first part that changes
+        # (``mob.updater_host``) leaves the static parts before it (axes,
+        # labels) in the cached background.
+        host = getattr(mob, "updater_host", None) or mob
+        host.add_updater(lambda m: set_row(self.row))
         return mob
+
+    @staticmethod
+    def release(*mobs) -> None:
+        """Stop ``mobs`` following any clock (remove the updaters :meth:`drive` added)."""
+        for mob in mobs:
+            host = getattr(mob, "updater_host", None) or mob
+            host.clear_updaters()
+            mob.clear_updaters()
 
     def run(self, run_time: float | None = None, to_frame: int = -1):
         """The animation that plays the timeline up to ``to_frame`` (the end by default).

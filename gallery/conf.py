@@ -1,0 +1,57 @@
+"""Sphinx configuration of the vizlab gallery (built by ``python -m vizlab.gallery build``).
+
+Examples live in ``examples/<topic>/plot_*.py``; sphinx-gallery runs each one
+and turns it into a page, a notebook and a script download. Quick mode
+(``VIZLAB_QUICK=1``) is read by the examples themselves. Everything the pages
+load is served from the site itself: no fonts, scripts or styles from the
+internet.
+"""
+
+import vizlab
+
+project = "vizlab"
+author = "vizlab contributors"
+copyright = "vizlab contributors"  # noqa: A001 - sphinx's name
+release = version = vizlab.__version__
+
+extensions = ["sphinx_gallery.gen_gallery"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "examples/**"]
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["vizlab.css"]
+html_title = "vizlab gallery"
+html_last_updated_fmt = None
+html_show_sourcelink = False
+html_copy_source = False
+
+html_theme = "pydata_sphinx_theme"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_prev_next": True,
+    "show_toc_level": 1,
+    "navbar_align": "left",
+    "navbar_end": ["theme-switcher"],
+    "footer_start": ["copyright"],
+    "footer_end": [],
+    "secondary_sidebar_items": ["page-toc"],
+    "header_links_before_dropdown": 8,
+}
+html_sidebars = {"index": [], "lectures": []}
+
+sphinx_gallery_conf = {
+    "examples_dirs": ["examples"],
+    "gallery_dirs": ["auto_examples"],
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,
+    "image_scrapers": ("matplotlib",),
+    # Only rich HTML output (a slider, a video) is shown; plain reprs stay out of the page.
+    "capture_repr": ("_repr_html_",),
+    "remove_config_comments": True,
+    "download_all_examples": False,
+    "show_signature": False,
+    "write_computation_times": False,
+    "thumbnail_size": (400, 225),
+    "matplotlib_animations": False,
+    "first_notebook_cell": "%matplotlib inline",
+}

@@ -1,0 +1,42 @@
+"""
+Gradient descent on a parabola
+==============================
+
+Lecture 000 starts gradient descent with one curve, :math:`y = (x - a)^2`, a
+ball on it and one rule:
+
+.. math:: x_{n+1} = x_n - r \\, \\frac{dy}{dx}(x_n)
+
+The ball moves against the slope, and the step is the slope times the learning
+rate :math:`r`. Where the curve is steep the steps are long; near the bottom the
+slope, and so the step, shrinks to nothing. The panel on the right fills the
+rule in with this step's numbers.
+"""
+
+# %%
+# A good learning rate
+# --------------------
+# With :math:`r = 0.3` every step removes the same fraction of the distance to
+# the minimum: :math:`x_{n+1} - a = (1 - 2r)(x_n - a)`, here 0.4 of it is left.
+from vizlab.cache import cached_descend
+from vizlab.gallery import video
+from vizlab.render.descent import draw_descent_1d
+
+good = cached_descend("quadratic", "sgd", lr=0.3, steps=30)
+draw_descent_1d(good, 2)
+
+# %%
+# Overstepping
+# ------------
+# "What happens when you overstep?" With :math:`r = 0.95`, :math:`1 - 2r = -0.9`:
+# every step jumps past the minimum to the other side, landing a little lower
+# each time. "If you over step you can move back", but it takes many steps.
+over = cached_descend("quadratic", "sgd", lr=0.95, steps=30)
+draw_descent_1d(over, 3)
+
+# %%
+# The whole run
+# -------------
+# The animation plays the recorded steps (log-spaced, so the first steps,
+# where most happens, get the most frames).
+video(draw_descent_1d(over, 0), "descent_1d_overshoot")

@@ -1,0 +1,31 @@
+"""
+Too small, just right, too large
+================================
+
+"Big :math:`r` means you might overstep; small :math:`r` and you need to take
+more steps" (lecture 000), and lecture 004's slide of a learning rate "too low,
+just right, too high". On :math:`y = (x - a)^2` the four regimes have exact
+boundaries: the distance to the minimum is multiplied by :math:`1 - 2r` each
+step, so the run
+
+* creeps for small :math:`r`,
+* slides straight in for :math:`r` near 0.5,
+* bounces from side to side for :math:`0.5 < r < 1`,
+* and blows up for :math:`r > 1`, where each bounce lands higher.
+
+Each panel is its own run of :func:`vizlab.descend`, classified by
+:func:`vizlab.regimes.classify_regime` from what the run did.
+"""
+
+# %%
+from vizlab.cache import cached_descend
+from vizlab.gallery import video
+from vizlab.render.descent import REGIME_LRS, draw_lr_regimes
+
+traces = [cached_descend("quadratic", "sgd", lr=lr, steps=50) for lr in REGIME_LRS.values()]
+draw_lr_regimes(traces, 12)
+
+# %%
+# All four in lockstep: the diverging run stops being recorded when it leaves
+# any sensible range, and its panel says at which step.
+video(draw_lr_regimes(traces, 0), "lr_regimes")

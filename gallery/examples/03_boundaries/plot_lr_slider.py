@@ -1,0 +1,72 @@
+"""
+Slide the learning rate
+=======================
+
+TensorFlow Playground lets you pick the learning rate from a ladder, 0.00001 up
+to 10, and watch what training does. This page has no Python behind it, so
+every rung of a finer ladder (1, 2 and 5 per decade) was trained when the site
+was built, **all at once in one batched sweep** (:func:`vizlab.sweep` stacks the
+19 networks along a leading axis and trains them with one forward and one
+backward pass per step). Moving the slider only switches between the finished
+runs, so it is instant.
+
+The network: two hidden layers of 16 ReLU units on the half-moons, plain
+gradient descent, 300 steps. What to look for (lecture 004's "too low, just
+right, too high"):
+
+* **too small** (up to about 0.001): 300 steps barely move the weights; the
+  boundary is where the random initialisation put it;
+* **just right** (about 0.05 to 2): the boundary finds the gap between the moons;
+* **too large** (5 and up): the steps overshoot; at 5 the ReLU units die (their
+  input turns negative for every point, so their gradient is 0) and the
+  network is stuck at a constant guess.
+"""
+
+# %%
+# The ladder, trained in one sweep
+# --------------------------------
+# :func:`vizlab.cache.cached_sweep` calls :func:`vizlab.sweep` for the rungs
+# not trained before, so rebuilding the site retrains nothing.
+from vizlab import RunConfig
+from vizlab.cache import cached_sweep
+from vizlab.gallery import pick, trim
+from vizlab.render.boundary import draw_boundary
+from vizlab.render.static_slider import StaticSlider
+
+ladder = [m * 10.0**e for e in range(-5, 1) for m in (1, 2, 5)] + [10.0]
+base = RunConfig(dataset="moons", hidden=(16, 16), activation="relu", steps=300, frames=2)
+traces = cached_sweep([trim(base.replace(lr=lr)) for lr in ladder])
+
+# %%
+# One picture per run, one slider
+# -------------------------------
+# Each picture is the ordinary :func:`~vizlab.render.boundary.draw_boundary`
+# of one finished run (its last step), with its loss curves. The label says
+# what the run did, read from its trace.
+
+
+def label(lr, trace):
+    if trace.diverged:
+        return f"r = {lr:g}: diverged at step {trace.diverged['step']}"
+    loss, acc = trace["scalar/loss_train"][-1], trace["scalar/acc_val"][-1]
+    return f"r = {lr:g}: train loss {loss:.2f}, val accuracy {acc:.0%}"
+
+
+slider = StaticSlider.from_traces(
+    traces,
+    draw_boundary,
+    [label(lr, t) for lr, t in zip(ladder, traces)],
+    title="Learning rate (plain gradient descent, 300 steps)",
+    caption="Drag the slider: each position is a separate run trained at build time.",
+    name="learning rate",
+    start=ladder.index(0.1),
+    dpi=pick(64, 40),
+)
+slider
+
+# %%
+# The same object in Jupyter
+# --------------------------
+# In a notebook the last line of a cell, ``slider``, shows the same picture and
+# slider (its ``_repr_html_``), still without needing the kernel to move it.
+# ``slider.save_html("lr.html")`` writes it as a page of its own.

@@ -1,0 +1,130 @@
+"""L1 vs L2 on the lecture's worked example: x = [3, 2, 1], y = 10.
+
+Render: ``manim -qm scenes/regularization.py L1VsL2``. The table is the slide's
+(:func:`vizlab.core.worked.worked_table`, penalties recomputed); the bars are
+two real gradient descents in torch (:func:`vizlab.core.worked.penalty_descent`)
+on ``(w . x - y)^2 + C * penalty(w)``: L1 ends with w2 = w3 = 0 exactly, L2
+spreads the weight over all three.
+"""
+
+import numpy as np
+from manim import *
+
+import vizlab
+from vizlab.core.worked import penalty_descent, worked_table
+from vizlab.render import style
+from vizlab.render.mobjects import (
+    INK,
+    MUTED,
+    Clock,
+    LectureScene,
+    Readout,
+    WeightBars,
+    formula,
+    lecture_defaults,
+    title,
+)
+from vizlab.render.scenes import quick
+
+STRENGTH = 0.1
+COLORS = {"l1": style.ORANGE, "l2": style.BLUE}
+
+
+def slide_table(rows) -> VGroup:
+    """The slide's candidates as a grid of Text, with the L1 and L2 winners marked."""
+    header = ["w1", "w2", "w3", "L1 penalty", "L2 penalty"]
+    cells = [[f"{v:.2f}" for v in r.w] + [f"{r.l1:.2f}", f"{r.l2:.2f}"] for r in rows]
+    table = Table(
+        cells,
+        col_labels=[Text(h, font_size=28, color=INK, weight=BOLD) for h in header],
+        element_to_mobject=lambda s: Text(s, font_size=28, color=INK),
+        include_outer_lines=False,
+        line_config={"stroke_color": MUTED, "stroke_width": 1.5},
+        h_buff=0.6,
+        v_buff=0.3,
+    )
+    best_l1 = int(np.argmin([r.l1 for r in rows]))
+    best_l2 = int(np.argmin([r.l2 for r in rows]))
+    table.add(SurroundingRectangle(table.get_cell((best_l1 + 2, 4)), color=COLORS["l1"], buff=0.05))
+    table.add(SurroundingRectangle(table.get_cell((best_l2 + 2, 5)), color=COLORS["l2"], buff=0.05))
+    return table
+
+
+class L1VsL2(LectureScene):
+    """L1 vs L2 on the worked example x = [3, 2, 1], y = 10: sparse weights vs spread weights."""
+
+    def construct(self):
+        lecture_defaults(self)
+        short = quick()
+        head = title("L1 vs L2 regularization", "one example x = [3, 2, 1] with target y = 10")
+        fit = formula(r"10 = 3 w_1 + 2 w_2 + w_3", "10 = 3·w1 + 2·w2 + w3", font_size=36)
+        fit.next_to(head, DOWN, buff=0.3)
+        self.add(head)
+        self.play(FadeIn(fit), run_time=0.2 if short else 0.8)
+        # Part 1: the slide's table of exact fits and their penalties.
+        rows = [r for r in worked_table() if r.label.startswith("slide")]
+        table = slide_table(rows).scale(0.9).next_to(fit, DOWN, buff=0.3)
+        pens = VGroup(
+            formula(r"L_1:\ \sum_i |w_i|", "L1: Σ |w_i|", font_size=32, color=COLORS["l1"]),
+            formula(r"L_2:\ \sum_i w_i^2", "L2: Σ w_i²", font_size=32, color=COLORS["l2"]),
+        ).arrange(RIGHT, buff=1.5)
+        pens.next_to(table, DOWN, buff=0.35)
+        verdict = Text(
+            "every row fits exactly; L1 prefers the sparse one, L2 the spread one",
+            font_size=24,
+            color=INK,
+        ).next_to(pens, DOWN, buff=0.3)
+        self.play(FadeIn(table), FadeIn(pens), FadeIn(verdict), run_time=0.3 if short else 1.0)
+        self.wait(0.2 if short else 4)
+        self.play(FadeOut(table), FadeOut(pens), FadeOut(verdict), run_time=0.2 if short else 0.8)
+        # Part 2: gradient descent with each penalty finds its winner.
+        steps = 100 if short else 3000
+        traces = {p: penalty_descent(p, strength=STRENGTH, steps=steps) for p in ("l1", "l2")}
+        panels = VGroup()
+        for p, trace in traces.items():
+            bars = WeightBars(
+                trace["point/xy"],
+                ["w1", "w2", "w3"],
+                y_range=(-0.5, 4.0),
+                color=COLORS[p],
+                targets=trace["data/optimum"],
+                x_length=3.6,
+                y_length=3.2,
+            )
+            obj = formula(
+                rf"(w\cdot x - y)^2 + {STRENGTH}\,"
+                + (r"\sum_i |w_i|" if p == "l1" else r"\sum_i w_i^2"),
+                f"(w·x − y)² + {STRENGTH}·" + ("Σ|w_i|" if p == "l1" else "Σ w_i²"),
+                font_size=30,
+                color=COLORS[p],
+            )
+            obj.next_to(bars, UP, buff=0.25)
+            panels.add(VGroup(obj, bars))
+        panels.arrange(RIGHT, buff=2.0).next_to(fit, DOWN, buff=0.3)
+        counter = (
+            Readout("step", traces["l1"].steps, width=4).to_corner(UR, buff=0.4).shift(DOWN * 0.8)
+        )
+        self.play(FadeIn(panels), FadeIn(counter), run_time=0.2 if short else 0.8)
+        n = len(traces["l1"])
+        timeline = vizlab.Timeline.for_trace(
+            traces["l1"], 6 if short else 90, spacing="log", fps=10 if short else 15
+        )
+        clock = Clock(timeline, [n, n])
+        for _, bars in panels:
+            clock.drive(bars)
+        clock.drive(counter)
+        self.play(clock.run())
+        w1, w2 = traces["l1"]["point/xy"][-1], traces["l2"]["point/xy"][-1]
+        zero = [f"w{j + 1}" for j in range(3) if w1[j] == 0.0]
+        spread = "no zeros: spread, w ∝ x" if np.all(w2 != 0.0) else "some weights 0"
+        notes = VGroup(
+            Text(
+                " = ".join(zero) + " = 0: feature selection" if zero else "no exact zeros",
+                font_size=24,
+            ),
+            Text(spread, font_size=24),
+        )
+        for note, (_, bars) in zip(notes, panels):
+            note.next_to(bars, DOWN, buff=0.25)
+        self.play(FadeIn(notes), run_time=0.2 if short else 0.6)
+        self.wait(0.2 if short else 3)

@@ -1,0 +1,422 @@
+"""Lecture scenes and their manim building blocks, checked against the traces they show.
+
+Oracles: the recorded arrays themselves (the ball sits at ``axes.c2p`` of the
+trace's point at that row; the greyed units are the recorded mask's zeros;
+the image holds the recorded field), manim's stock camera (the fast camera
+must draw the same picture), pixels at tiny sizes where the picture is the
+point, and video metadata read back with PyAV (size, fps, and a duration
+equal to the time the scene played).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("manim")
+av = pytest.importorskip("av")
+
+import manim  # noqa: E402
+from manim import RIGHT, Camera, ImageMobject, tempconfig  # noqa: E402
+
+import vizlab  # noqa: E402
+from vizlab.render import style  # noqa: E402
+from vizlab.render.mobjects import (  # noqa: E402
+    Clock,
+    ContourRace,
+    CurveDescent,
+    FastImageCamera,
+    FieldPanel,
+    HiddenSpace,
+    LossCurve,
+    NetworkDiagram,
+    Readout,
+    SurfaceDescent,
+    WeightBars,
+    field_rgba,
+    formula,
+    latex_available,
+)
+from vizlab.render.mobjects.network import DROPPED_FILL  # noqa: E402
+from vizlab.render.scenes import (  # noqa: E402
+    find_scene,
+    list_scenes,
+    manim_command,
+    render,
+    render_scene,
+)
+
+pytestmark = pytest.mark.video
+
+ISSUE_SEGMENTS = {
+    "gradient_descent",
+    "learning_rates",
+    "surface_descent",
+    "optimizer_race",
+    "xor_boundary",
+    "moons_boundary",
+    "activations",
+    "hidden_space",
+    "dropout",
+    "regularization",
+}
+TINY = {"pixel_width": 160, "pixel_height": 90, "background_color": "#ffffff"}
+SMALL = {"pixel_width": 320, "pixel_height": 180, "background_color": "#ffffff"}
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    """One manim LaTeX/text cache per test process (each xdist worker has its own)."""
+    return tmp_path_factory.mktemp("manim-cache")
+
+
+@pytest.fixture(scope="module")
+def run():
+    """A small real training run with dropout and fields (2-4-4-1, moons)."""
+    cfg = vizlab.RunConfig(
+        dataset="moons", hidden=(4, 4), dropout=(0.5,), steps=15, grid=12, frames=6, lr=0.1, seed=3
+    )
+    return vizlab.train(cfg)
+
+
+def rgb(hex_color: str) -> np.ndarray:
+    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
+
+
+def snapshot(mobjects, settings=SMALL, camera_class=FastImageCamera):
+    """Pixels (H, W, 4) of ``mobjects`` drawn by one camera, and the camera."""
+    with tempconfig(settings):
+        cam = camera_class()
+        cam.capture_mobjects(list(mobjects))
+        return cam.pixel_array.copy(), cam
+
+
+def video_meta(path: Path) -> tuple[int, int, float, int, float]:
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        frames = sum(1 for _ in c.decode(video=0))
+        return s.width, s.height, float(s.average_rate), frames, c.duration / 1e6
+
+
+# ---------------------------------------------------------------- registry
+
+
+def test_registry_lists_every_lecture_segment():
+    scenes = dict(list_scenes())
+    assert ISSUE_SEGMENTS <= set(scenes)
+    assert all(desc for desc in scenes.values())
+    assert find_scene("MoonsBoundary").name == "moons_boundary"
+    with pytest.raises(ValueError, match="unknown scene 'nope'"):
+        find_scene("nope")
+    with pytest.raises(ValueError, match="quality must be one of"):
+        render_scene("moons_boundary", quality="ultra")
+    cmd = manim_command("moons_boundary", "medium")
+    assert cmd.startswith("manim -qm ") and cmd.endswith("moons_boundary.py MoonsBoundary")
+
+
+def test_render_layer_imports_neither_manim_nor_torch():
+    code = (
+        "import sys, vizlab.render, vizlab.render.mobjects, vizlab.render.scenes as s\n"
+        "s.list_scenes(); vizlab.render.mobjects.latex_available()\n"
+        "print(sorted(m for m in ('manim', 'torch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_missing_manim_says_what_to_install(tmp_path):
+    code = (
+        "import sys; sys.modules['manim'] = None\n"
+        "import vizlab.render.mobjects as m, vizlab.render.scenes as s\n"
+        "for f in (lambda: m.FieldPanel, lambda: s.render_scene('moons_boundary', out_dir=sys.argv[1])):\n"
+        "    try:\n"
+        "        f()\n"
+        "    except ImportError as e:\n"
+        "        print(e)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 2 and all("vizlab[video]" in line for line in lines)
+
+
+# ---------------------------------------------------------------- every scene renders
+
+
+@pytest.mark.parametrize("name", sorted(ISSUE_SEGMENTS))
+def test_scene_renders_at_tiny_size(name, tmp_path, cache_dir):
+    done = render(name, "tiny", tmp_path, progress=False, cache_dir=cache_dir)
+    assert done.path == tmp_path / f"{name}.mp4"
+    width, height, fps, frames, duration = video_meta(done.path)
+    assert (width, height, fps) == (160, 90, 10.0)
+    # The video lasts exactly as long as the scene played (to one frame).
+    assert frames >= 5
+    assert frames / fps == pytest.approx(done.seconds, abs=0.1)
+    assert duration == pytest.approx(done.seconds, abs=0.1)
+
+
+def test_saved_trace_drives_the_scene_and_sets_its_length(tmp_path, cache_dir):
+    cfg = vizlab.RunConfig(dataset="circles", hidden=(3,), steps=9, grid=8, frames=5, seed=7)
+    trace = vizlab.train(cfg)
+    path = trace.save(tmp_path / "run.npz")
+    done = render(
+        "moons_boundary", "tiny", tmp_path, progress=False, trace=path, cache_dir=cache_dir
+    )
+    assert done.scene.trace.config == cfg.to_dict()
+    np.testing.assert_array_equal(done.scene.trace["field/output"], trace["field/output"])
+    # One clock phase over the saved trace (5 log-spaced frames + 2 held) at 10 fps, then 0.2 s.
+    timeline = vizlab.Timeline.for_trace(trace, 5, spacing="log", fps=10, hold_end=2)
+    *_, duration = video_meta(done.path)
+    assert duration == pytest.approx(timeline.duration + 0.2, abs=0.1)
+
+
+def test_last_frame_only_writes_a_png(tmp_path, cache_dir):
+    from PIL import Image
+
+    path = render_scene(
+        "optimizer_race",
+        "tiny",
+        tmp_path,
+        last_frame_only=True,
+        progress=False,
+        cache_dir=cache_dir,
+    )
+    assert path.suffix == ".png"
+    with Image.open(path) as img:
+        assert img.size == (160, 90)
+
+
+# ---------------------------------------------------------------- Pillow / cameras
+
+
+@pytest.mark.filterwarnings("ignore:'mode' parameter:DeprecationWarning")
+def test_stock_camera_draws_an_image_mobject():
+    """manim 0.22 crashes here under Pillow 13 (Image.fromarray(..., mode="RGBA")): pin pillow<13."""
+    field = np.linspace(0, 1, 64).reshape(8, 8)
+    img = ImageMobject(field_rgba(field), scale_to_resolution=False).stretch_to_fit_width(4)
+    img.stretch_to_fit_height(4)
+    pixels, cam = snapshot([img], SMALL, Camera)
+    x, y = cam.points_to_pixel_coords(img, [img.get_corner(np.array([1, 1, 0]))])[0]
+    # Top-right of the image is field[::-1][0, -1] = the largest value: blue end of the map.
+    assert np.abs(pixels[y + 3, x - 3, :3].astype(int) - rgb("#0877bd")).max() < 30
+
+
+@pytest.mark.filterwarnings("ignore:'mode' parameter:DeprecationWarning")
+def test_fast_camera_draws_what_the_stock_camera_draws(run):
+    panel = FieldPanel(run, side=4.0)
+    panel.set_row(len(run) - 1)
+    fast, _ = snapshot([panel], SMALL, FastImageCamera)
+    stock, _ = snapshot([panel], SMALL, Camera)
+    diff = np.abs(fast.astype(int) - stock.astype(int))[..., :3]
+    assert diff.mean() < 2.0
+    assert np.percentile(diff, 99) < 40
+
+
+def test_field_image_holds_the_recorded_field(run):
+    panel = FieldPanel(run, side=4.0)
+    for row in range(len(run)):
+        panel.set_row(row)
+        k = run.field_row(row)
+        assert run.field_steps[k] <= row
+        np.testing.assert_array_equal(panel.image.pixel_array, field_rgba(run["field/output"][k]))
+        assert panel.image.pixel_array.shape == (12, 12, 4)
+
+
+# ---------------------------------------------------------------- frame checks
+
+
+def test_ball_sits_where_the_trace_says():
+    trace = vizlab.descend("quadratic", lr=0.9, steps=8)
+    view = CurveDescent(trace, x_length=6, y_length=3, numbers=False)
+    timeline = vizlab.Timeline.build(len(trace), len(trace), spacing="uniform", fps=10)
+    clock = Clock(timeline, [len(trace)])
+    clock.drive(view)
+    for frame in range(len(timeline)):
+        clock.seek(frame)
+        view.update()  # what the scene does each frame
+        k = timeline.rows[frame]
+        x, f = trace["point/xy"][k, 0], trace["scalar/loss"][k]
+        np.testing.assert_allclose(view.ball.get_center(), view.axes.c2p(x, f), atol=1e-9)
+        # the path holds the first k + 1 points (k segments)
+        assert len(view.path.get_anchors()) == (2 * k if k else 0)
+    # Pixel check at low resolution: the ball's red is at the trace's point at step 3, not at step 0.
+    view.set_row(3)
+    view.path.set_stroke(opacity=0)  # the path also passes through the start: look at the ball only
+    pixels, cam = snapshot([view], SMALL)
+    px, py = cam.points_to_pixel_coords(
+        view, [view.axes.c2p(trace["point/xy"][3, 0], trace["scalar/loss"][3])]
+    )[0]
+    qx, qy = cam.points_to_pixel_coords(
+        view, [view.axes.c2p(trace["point/xy"][0, 0], trace["scalar/loss"][0])]
+    )[0]
+    red = rgb(style.PATH_COLOR)
+    assert np.abs(pixels[py, px, :3].astype(int) - red).max() < 30
+    assert np.abs(pixels[qy, qx, :3].astype(int) - red).max() > 60
+
+
+def test_diverging_ball_is_pinned_to_the_edge():
+    trace = vizlab.descend("quadratic", lr=1.05, steps=30)
+    view = CurveDescent(trace, numbers=False)
+    k = view.first_off_chart()
+    assert k is not None and not view.off_chart
+    view.set_row(k)
+    assert view.off_chart
+    x0, x1 = view.x_range
+    inside = [view.axes.c2p(x0, 0)[0], view.axes.c2p(x1, 0)[0]]
+    assert inside[0] - 1e-9 <= view.ball.get_center()[0] <= inside[1] + 1e-9
+
+
+def test_greyed_units_are_the_recorded_dropout_mask(run):
+    net = NetworkDiagram(run, sample=2, width=5, height=3)
+    mask = run["mask/drop1"]
+    seen = 0
+    for row in range(len(run)):
+        net.set_row(row)
+        for layer in (1, 2):
+            expected = np.flatnonzero(~run[f"mask/drop{layer}"][row, 2])
+            np.testing.assert_array_equal(net.dropped_units(layer), expected)
+        seen += int((~mask[row, 2]).sum())
+    assert seen > 0  # the check saw dropped units
+    # Final row: no update, every unit kept.
+    assert net.dropped_units(1).size == 0
+    # Pixels: each unit's centre is grey exactly when the mask dropped it.
+    row = int(np.argmax((~mask[:, 2]).sum(-1)))
+    net.set_row(row)
+    pixels, cam = snapshot([net], SMALL)
+    grey = rgb(DROPPED_FILL)
+    for u, unit in enumerate(net.layers[1]):
+        x, y = cam.points_to_pixel_coords(unit, [unit.get_center()])[0]
+        is_grey = np.abs(pixels[y, x, :3].astype(int) - grey).max() < 8
+        assert is_grey == (not mask[row, 2, u])
+
+
+def test_surface_ball_and_race_balls_follow_their_traces():
+    trace = vizlab.descend("bowl", lr=0.15, steps=6)
+    surf = SurfaceDescent(trace, resolution=6)
+    for row in (0, 3, 6):
+        surf.set_row(row)
+        x, y = trace["point/xy"][row]
+        expected = np.asarray(surf.axes.c2p(x, y, trace["scalar/loss"][row])) + [
+            0,
+            0,
+            surf.ball_radius,
+        ]
+        np.testing.assert_allclose(surf.ball.get_center(), expected, atol=1e-9)
+    short = vizlab.descend("bowl", optimizer="adam", lr=0.3, steps=3)
+    race = ContourRace([trace, short], side=4, numbers=False)
+    race.set_row(5)
+    for ball, t, r in zip(race.balls, (trace, short), (5, 3)):  # the short one holds its last row
+        np.testing.assert_allclose(ball.get_center(), race.axes.c2p(*t["point/xy"][r]), atol=1e-9)
+
+
+def test_hidden_space_points_and_line_come_from_the_trace():
+    cfg = vizlab.RunConfig(
+        dataset="xor", hidden=(2,), activation="tanh", steps=20, grid=10, frames=5
+    )
+    trace = vizlab.train(cfg)
+    hs = HiddenSpace(trace, side=4, grid_lines=3)
+    row = len(trace) - 1
+    hs.set_row(row)
+    emb = trace["embed/fc1"][trace.field_row(row)]
+    np.testing.assert_allclose(hs.dots.positions, emb)
+    w, b = trace["param/fc2.weight"][row, 0], trace["param/fc2.bias"][row, 0]
+    ends = hs.line.get_start(), hs.line.get_end()
+    o, ex, ey = (
+        hs.axes.c2p(0, 0),
+        hs.axes.c2p(1, 0) - hs.axes.c2p(0, 0),
+        hs.axes.c2p(0, 1) - hs.axes.c2p(0, 0),
+    )
+    for p in ends:  # back to hidden coordinates: on the output unit's line w.h + b = 0
+        h = np.linalg.solve(np.c_[ex[:2], ey[:2]], (p - o)[:2])
+        assert abs(w @ h + b) < 1e-6 * (1 + np.abs(w).sum())
+    hs.set_warp(0.0)
+    np.testing.assert_allclose(hs.dots.positions, hs._input_in_box(trace["data/X_train"]))
+
+
+def test_bars_curve_and_readout_show_the_row():
+    from vizlab.core.worked import penalty_descent
+
+    trace = penalty_descent("l1", steps=50)
+    bars = WeightBars(trace["point/xy"], targets=trace["data/optimum"])
+    bars.set_row(50)
+    for j, bar in enumerate(bars.bars):
+        top = bar.get_top()[1] if trace["point/xy"][50, j] >= 0 else bar.get_bottom()[1]
+        assert top == pytest.approx(bars.axes.c2p(0, trace["point/xy"][50, j])[1], abs=1e-9)
+        assert bars.numbers[j].text == f"{trace['point/xy'][50, j]:.2f}"
+    curve = LossCurve([("l1", trace.steps, trace["scalar/loss"], "#000000")], legend=False)
+    curve.set_row(20)
+    np.testing.assert_allclose(
+        curve.heads[0].get_center(),
+        curve.axes.c2p(trace.steps[20], trace["scalar/loss"][20]),
+        atol=1e-9,
+    )
+    r = Readout("loss", trace["scalar/loss"], fmt="{:.3f}", width=8)
+    r.set_row(7)
+    assert r.text == f"{trace['scalar/loss'][7]:.3f}"
+    assert sum(1 for s in r.slots if s.has_points()) == len(r.text.replace(" ", ""))
+    before = r.slots[0].get_center().copy()
+    r.shift(RIGHT)
+    r.set_row(8)
+    assert r.slots[0].get_center()[0] == pytest.approx(before[0] + 1, abs=0.05)
+    with pytest.raises(ValueError, match="no glyph"):
+        r.set_text("1/2")
+    with pytest.raises(ValueError, match="wider than"):
+        r.set_text("123456789")
+
+
+def test_clock_maps_frames_to_rows_and_plays_the_timeline():
+    timeline = vizlab.Timeline.build(40, 12, spacing="log", fps=6, hold_end=3)
+    clock = Clock(timeline, [40, 10])
+    for frame in range(len(timeline)):
+        clock.seek(frame)
+        assert clock.row == timeline.rows[frame]
+        assert clock.row_for(1) == min(timeline.rows[frame], 9)
+    clock.seek(0)
+    anim = clock.run().build()
+    assert anim.run_time == pytest.approx(timeline.duration)
+    with pytest.raises(ValueError, match="has no set_row"):
+        clock.drive(manim.Dot())
+    with pytest.raises(ValueError, match="Timeline"):
+        Clock([0, 1, 2])
+
+
+# ---------------------------------------------------------------- formulas
+
+
+def test_formula_falls_back_to_plain_text(monkeypatch):
+    monkeypatch.setenv("VIZLAB_NO_LATEX", "1")
+    assert not latex_available()
+    mob = formula(r"\sigma(z) = \frac{1}{1 + e^{-z}}", "σ(z) = 1 / (1 + e^−z)")
+    assert not mob.is_tex and isinstance(mob, manim.Text)
+    assert mob.original_text == "σ(z) = 1 / (1 + e^−z)"
+    with pytest.raises(ValueError, match="not installed"):
+        formula("x", "x", latex=True)
+
+
+@pytest.mark.skipif(not latex_available(), reason="LaTeX / dvisvgm not installed")
+def test_formula_uses_latex_when_installed(tmp_path):
+    with tempconfig({"media_dir": str(tmp_path)}):
+        mob = formula(r"x_{n+1} = x_n - r\,\frac{dy}{dx}", "x(n+1) = x(n) - r dy/dx")
+    assert mob.is_tex and isinstance(mob, manim.MathTex)
+    assert mob.width > 1.0
+
+
+def test_plain_text_scene_renders_without_latex(tmp_path, cache_dir, monkeypatch):
+    monkeypatch.setenv("VIZLAB_NO_LATEX", "1")
+    done = render(
+        "gradient_descent",
+        "tiny",
+        tmp_path,
+        last_frame_only=True,
+        progress=False,
+        cache_dir=cache_dir,
+    )
+    assert done.path.is_file()
+    family = done.scene.get_mobject_family_members()
+    assert any(isinstance(m, manim.Text) and "·" in m.original_text for m in family)  # update rule
+    assert not any(isinstance(m, manim.MathTex) for m in family)

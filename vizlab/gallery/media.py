@@ -1,0 +1,201 @@
+"""Animations on a web page: export a Display as MP4 + GIF and embed it as HTML5 video.
+
+:func:`video` writes ``<name>.mp4`` with :func:`vizlab.render.export.save`
+into :func:`media_dir`, makes ``<name>.gif`` from the MP4's frames (so each
+frame is drawn once), and returns a :class:`Video` whose ``_repr_html_`` is a
+``<video controls>`` element with download links. The gallery build points
+``media_dir`` at the site's static folder; run as a plain script or
+notebook, files go to ``./media/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from vizlab.render.base import Display
+from vizlab.timeline import Timeline
+
+MEDIA_ENV = "VIZLAB_GALLERY_MEDIA"
+MEDIA_URL_ENV = "VIZLAB_GALLERY_MEDIA_URL"
+#: Moving frames of a video (full build) and in quick mode (the same code, fewer frames).
+FRAMES = 60
+QUICK_FRAMES = 10
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
+
+
+def media_dir() -> tuple[Path, str]:
+    """Folder videos are written to and the URL prefix a page uses to reach it."""
+    folder = Path(os.environ.get(MEDIA_ENV) or "media")
+    url = os.environ.get(MEDIA_URL_ENV)
+    if url is None:
+        url = "media/"
+    return folder, url
+
+
+@dataclass(frozen=True)
+class Video:
+    """An exported animation that shows itself as HTML5 video in a page or notebook.
+
+    Attributes
+    ----------
+    mp4, gif : Path or None
+        The written files.
+    url : str
+        URL prefix of the files as seen from the page.
+    width, height : int
+        Pixel size of the MP4.
+    caption : str
+        Text under the video (escaped when shown).
+    """
+
+    mp4: Path
+    gif: Path | None
+    url: str
+    width: int
+    height: int
+    caption: str = ""
+
+    def _repr_html_(self) -> str:
+        src = html.escape(self.url + self.mp4.name)
+        links = [f'<a href="{src}" download>MP4</a>']
+        if self.gif is not None:
+            links.append(f'<a href="{html.escape(self.url + self.gif.name)}" download>GIF</a>')
+        text = f"{html.escape(self.caption)} " if self.caption else ""
+        return (
+            '<figure class="vizlab-video" style="margin:1em 0">'
+            f'<video controls loop muted playsinline preload="metadata" '
+            f'width="{self.width}" height="{self.height}" '
+            'style="max-width:100%;height:auto;display:block">'
+            f'<source src="{src}" type="video/mp4">'
+            f'Your browser cannot play MP4 video: <a href="{src}">download it</a>.</video>'
+            f'<figcaption style="font-size:0.9em">{text}Download: {" · ".join(links)}'
+            "</figcaption></figure>"
+        )
+
+
+def video(
+    display: Display,
+    name: str,
+    *,
+    timeline: Timeline | None = None,
+    frames: int | None = None,
+    dpi: float = 72,
+    gif: bool = True,
+    gif_width: int = 560,
+    caption: str = "",
+) -> Video:
+    """Export ``display`` as ``<name>.mp4`` (+ ``<name>.gif``), close its figure, return a Video.
+
+    Parameters
+    ----------
+    display : Display
+        What a ``draw_*`` call returned (its figure is closed afterwards, so
+        the gallery does not also show it as a still).
+    name : str
+        File stem: lower-case letters, digits, ``-`` and ``_``.
+    timeline : Timeline, optional
+        Frames to show; default ``display.timeline(frames)``.
+    frames : int, optional
+        Moving frames of the default timeline (default :data:`FRAMES`); in
+        quick mode at most :data:`QUICK_FRAMES`.
+    dpi : float
+        Pixels per inch of the MP4 (the lecture figures are 12.8 x 7.2 in:
+        72 dpi gives 922 x 518 pixels).
+    gif : bool
+        Also write a GIF (for slides that cannot play video), ``gif_width``
+        pixels wide, made from the MP4's frames.
+    caption : str
+        Text under the video.
+    """
+    from vizlab.gallery import quick
+
+    if not isinstance(display, Display):
+        raise ValueError(f"video needs a vizlab Display; got {type(display).__name__}")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"video name must be lower-case letters, digits, - or _; got {name!r}")
+    if timeline is None:
+        frames = frames or FRAMES
+        if quick():
+            timeline = display.timeline(min(frames, QUICK_FRAMES), hold_end=2)
+        else:
+            timeline = display.timeline(frames)
+    folder, url = media_dir()
+    try:
+        _freeze_layout(display, int(timeline.rows[0]), dpi)
+        mp4 = display.save(folder / f"{name}.mp4", timeline=timeline, dpi=dpi)
+        w, h = display.fig.get_size_inches() * dpi
+    finally:
+        plt.close(display.fig)
+    gif_path = gif_from_mp4(mp4, mp4.with_suffix(".gif"), gif_width, timeline.fps) if gif else None
+    return Video(mp4, gif_path, url, int(w) // 2 * 2, int(h) // 2 * 2, caption)
+
+
+def _freeze_layout(display: Display, row: int, dpi: float) -> None:
+    """Lay the figure out once, at the first frame, instead of once per frame.
+
+    Displays that cannot blit redraw the whole figure per frame, and
+    constrained layout was half of that time; the moving parts of a picture
+    do not change its layout.
+    """
+    if getattr(display, "blit_safe", False):
+        return
+    fig = display.fig
+    if fig.get_layout_engine() is None:
+        return
+    display.update(row)
+    old = fig.dpi
+    fig.dpi = dpi
+    fig.canvas.draw()
+    fig.dpi = old
+    with contextlib.suppress(RuntimeError):
+        fig.set_layout_engine("none")
+
+
+def gif_from_mp4(mp4: Path, gif: Path, width: int, fps: int) -> Path:
+    """Write a looping GIF, ``width`` pixels wide, of every frame of ``mp4`` (needs PyAV).
+
+    Consecutive identical frames (a held ending) become one longer frame.
+    Written to a temporary name and renamed, like every export.
+    """
+    import av
+    from PIL import Image
+
+    frames: list = []
+    with av.open(str(mp4)) as container:
+        for frame in container.decode(video=0):
+            img = frame.to_image()
+            height = max(2, round(img.height * width / img.width))
+            frames.append(img.resize((width, height), Image.Resampling.LANCZOS))
+    if not frames:
+        raise ValueError(f"{mp4.name} has no frames")
+    images, durations = [], []
+    last = None
+    for img in frames:
+        data = np.asarray(img)
+        if last is not None and np.abs(data.astype(np.int16) - last).max() <= 8:
+            durations[-1] += 1
+            continue
+        images.append(img.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
+        durations.append(1)
+        last = data.astype(np.int16)
+    ms = [max(20, round(1000 * d / fps / 10) * 10) for d in durations]
+    fd, tmp = tempfile.mkstemp(prefix=f".{gif.stem}.", suffix=".gif", dir=gif.parent)
+    os.close(fd)
+    try:
+        images[0].save(
+            tmp, format="GIF", save_all=True, append_images=images[1:], duration=ms, loop=0
+        )
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, gif)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return gif
