@@ -18,6 +18,7 @@ import time
 import torch
 
 import vizlab
+from vizlab.core.record import one_thread
 from vizlab.core.sweep import grid
 
 
@@ -34,14 +35,14 @@ def pin_allocator() -> None:
 def idiomatic_loop(config: vizlab.RunConfig) -> None:
     """What a tutorial writes: nn.Sequential, torch.optim, no recording."""
     data = vizlab.make_dataset(config)
-    X = torch.as_tensor(data.X_train)
-    y = torch.as_tensor(data.y_train, dtype=torch.float64)
+    X = torch.as_tensor(data.X_train, dtype=torch.float32)
+    y = torch.as_tensor(data.y_train, dtype=torch.float32)
     g = torch.Generator().manual_seed(config.seed)
     layers, width = [], 2
     for h in config.hidden:
         layers += [torch.nn.Linear(width, h), torch.nn.Tanh()]
         width = h
-    net = torch.nn.Sequential(*layers, torch.nn.Linear(width, 1)).double()
+    net = torch.nn.Sequential(*layers, torch.nn.Linear(width, 1))
     for p in net.parameters():
         with torch.no_grad():
             p.uniform_(-0.5, 0.5, generator=g)
@@ -70,7 +71,8 @@ def bench_sweep(quick: bool) -> dict:
     vizlab.sweep(configs[:2])  # warm up kernels
     t_sweep = timed(lambda: vizlab.sweep(configs))
     t_loop = timed(lambda: [vizlab.train(c) for c in configs])
-    t_plain = timed(lambda: [idiomatic_loop(c) for c in configs])
+    with one_thread():  # as train() and sweep() run: fair on a busy 2-core machine
+        t_plain = timed(lambda: [idiomatic_loop(c) for c in configs])
     print(f"sweep of {n_models} MLPs 2-16-16-1, 300 points, {steps} full-batch steps (recorded):")
     print(
         f"  one batched pass          {t_sweep:7.2f} s  ({t_sweep / n_models / steps * 1e6:6.1f} us per model-step)"

@@ -88,8 +88,3 @@ class BatchedOptimizer:
                 p.sub_(r / (1 - b1**self.t) * m / denom)
             else:  # pragma: no cover - RunConfig validates the name
                 raise ValueError(f"unknown optimizer {self.kind!r}")
-
-    def zero_grad(self) -> None:
-        for p in self.params:
-            if p.grad is not None:
-                p.grad.zero_()

@@ -138,3 +138,44 @@ def prob_class1(logits: torch.Tensor) -> torch.Tensor:
     if logits.shape[-1] == 1:
         return torch.sigmoid(logits.squeeze(-1))
     return torch.softmax(logits, -1)[..., 1]
+
+
+class FlatParams:
+    """Every parameter as a view into one flat buffer, every gradient into another.
+
+    The optimizer and autograd see ordinary leaf tensors (``params``), but
+    recording a step is then one copy of ``data`` and one of ``grad`` instead
+    of one per tensor, which is most of what keeps full recording cheap.
+
+    Parameters
+    ----------
+    params : dict of Tensor
+        Initial values, (shape) each or (M, shape) if ``stacked``.
+    stacked : bool
+        Tensors carry a leading model axis; the buffers are then (M, P).
+    """
+
+    def __init__(self, params: dict[str, torch.Tensor], *, stacked: bool = False):
+        lead = 1 if stacked else 0
+        models = tuple(next(iter(params.values())).shape[:lead])
+        self.data = torch.cat([v.detach().reshape(*models, -1) for v in params.values()], -1)
+        self.grad = torch.zeros_like(self.data)
+        self.layout: list[tuple[str, tuple[int, ...], int, int]] = []
+        self.params: dict[str, torch.Tensor] = {}
+        offset = 0
+        for name, v in params.items():
+            shape = tuple(v.shape[lead:])
+            n = math.prod(shape)
+            p = self.data[..., offset : offset + n].view(*models, *shape).requires_grad_()
+            p.grad = self.grad[..., offset : offset + n].view(*models, *shape)
+            self.params[name] = p
+            self.layout.append((name, shape, offset, n))
+            offset += n
+
+    def unflatten(self, flat) -> dict:
+        """Split flat rows (..., P) back into named arrays (..., *shape)."""
+        lead = flat.shape[:-1]
+        return {
+            name: flat[..., off : off + n].reshape(*lead, *shape)
+            for name, shape, off, n in self.layout
+        }

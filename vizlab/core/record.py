@@ -73,27 +73,14 @@ DIVERGENCE_REASONS = {
 }
 
 
-def divergence_code(
-    loss: torch.Tensor,
-    grads: Sequence[torch.Tensor],
-    params: Sequence[torch.Tensor],
-    *,
-    stacked: bool = False,
-) -> torch.Tensor:
+def divergence_code(loss: torch.Tensor, flat: model.FlatParams) -> torch.Tensor:
     """0 while a step is still a sensible result, else a key of ``DIVERGENCE_REASONS``.
 
-    One code per model if ``stacked``. Computed on the device without a
-    host sync, so a sweep can check every step for free.
+    One code per model for stacked parameters. Computed on the device without
+    a host sync, so a sweep can check every step for free.
     """
-    start = 1 if stacked else 0
-    grads_ok = torch.ones_like(loss, dtype=torch.bool)
-    params_ok = torch.ones_like(loss, dtype=torch.bool)
-    for g in grads:
-        grads_ok = grads_ok & torch.isfinite(g.flatten(start)).all(-1)
-    for p in params:
-        params_ok = params_ok & (p.detach().abs().flatten(start).amax(-1) <= EXPLODED)
-    code = torch.where(params_ok, 0, 3)
-    code = torch.where(grads_ok, code, 2)
+    code = torch.where(flat.data.abs().amax(-1) <= EXPLODED, 0, 3)
+    code = torch.where(torch.isfinite(flat.grad).all(-1), code, 2)
     return torch.where(torch.isfinite(loss), code, 1)
 
 
@@ -205,28 +192,22 @@ class Recorder:
     def __init__(
         self,
         steps: np.ndarray,
-        params: dict[str, torch.Tensor],
+        flat: model.FlatParams,
         batch: int,
         widths: Sequence[int],
         device: torch.device,
-        *,
-        n_models: int | None = None,
     ):
         self.steps = np.asarray(steps, np.int64)
         self.row_index = {int(s): i for i, s in enumerate(self.steps)}
-        self.stacked = n_models is not None
-        T, lead = len(self.steps), ((n_models,) if self.stacked else ())
-        some = next(iter(params.values()))
-        dtype = some.dtype
+        self.flat = flat
+        T, lead = len(self.steps), tuple(flat.data.shape[:-1])
+        self.stacked = bool(lead)
 
-        def empty(*shape, dt=dtype):
+        def empty(*shape, dt=flat.data.dtype):
             return torch.full((T, *lead, *shape), torch.nan, dtype=dt, device=device)
 
-        inner = {k: tuple(v.shape[1:] if self.stacked else v.shape) for k, v in params.items()}
-        self.param = {k: empty(*shp) for k, shp in inner.items()}
-        self.grad = {k: empty(*shp) for k, shp in inner.items()}
-        self.n_layers = len(params) // 2
-        self.norm = {f"fc{i}": empty() for i in range(1, self.n_layers + 1)}
+        self.param = empty(flat.data.shape[-1])
+        self.grad = empty(flat.data.shape[-1])
         self.scalar = {
             name: empty()
             for name in (
@@ -277,17 +258,10 @@ class Recorder:
         self.scalar["penalty"][row] = model.penalty(params, self.l1, self.l2)
 
     @torch.no_grad()
-    def keep_step(self, row, params, loss_batch, lr, idx, masks) -> None:
+    def keep_step(self, row, loss_batch, lr, idx, masks) -> None:
         """The state of ``row`` and the update taken from it."""
-        self._keep_params(row, params)
-        sq = {}
-        for k, p in params.items():
-            self.grad[k][row] = p.grad
-            layer = k.split(".")[0]
-            dims = tuple(range(1 if self.stacked else 0, p.grad.dim()))
-            sq[layer] = sq.get(layer, 0) + (p.grad * p.grad).sum(dims)
-        for layer, v in sq.items():
-            self.norm[layer][row] = v.sqrt()
+        self.param[row] = self.flat.data
+        self.grad[row] = self.flat.grad
         self.scalar["loss_batch"][row] = loss_batch
         self.scalar["lr"][row] = lr
         self.batch[row] = idx
@@ -297,14 +271,10 @@ class Recorder:
                 self.masked_layers.add(f"drop{i}")
 
     @torch.no_grad()
-    def keep_final(self, row, params, lr) -> None:
+    def keep_final(self, row, lr) -> None:
         """The final state: no update is taken from it (gradient NaN, batch -1, masks kept)."""
-        self._keep_params(row, params)
+        self.param[row] = self.flat.data
         self.scalar["lr"][row] = lr
-
-    def _keep_params(self, row, params) -> None:
-        for k, p in params.items():
-            self.param[k][row] = p.detach()
 
     def arrays(
         self, stop: int | None = None, model_index: int | None = None
@@ -321,9 +291,15 @@ class Recorder:
 
         out = {"scalar/step": self.steps[:n].copy()}
         out.update({f"scalar/{k}": take(v) for k, v in self.scalar.items()})
-        out.update({f"param/{k}": take(v) for k, v in self.param.items()})
-        out.update({f"grad/{k}": take(v) for k, v in self.grad.items()})
-        out.update({f"norm/grad.{k}": take(v) for k, v in self.norm.items()})
+        params, grads = self.flat.unflatten(take(self.param)), self.flat.unflatten(take(self.grad))
+        out.update({f"param/{k}": v for k, v in params.items()})
+        out.update({f"grad/{k}": v for k, v in grads.items()})
+        # Per-layer gradient norms, derived once from the recorded gradients.
+        sq: dict[str, np.ndarray] = {}
+        for k, g in grads.items():
+            layer = k.split(".")[0]
+            sq[layer] = sq.get(layer, 0) + (g * g).reshape(len(g), -1).sum(-1)
+        out.update({f"norm/grad.{k}": np.sqrt(v) for k, v in sq.items()})
         out["batch/indices"] = take(self.batch)
         out.update({f"mask/{k}": take(self.mask[k]) for k in sorted(self.masked_layers)})
         return out

@@ -12,6 +12,7 @@ training that config alone (to rounding).
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Iterable, Sequence
 
 import torch
@@ -107,7 +108,8 @@ def sweep(
 
     sizes = model.layer_sizes(c0.hidden, c0.n_outputs)
     inits = [model.init_params(sizes, r.init, dtype) for r in rngs]
-    params = {k: stack([p[k] for p in inits]).requires_grad_() for k in inits[0]}
+    flat = model.FlatParams({k: stack([p[k] for p in inits]) for k in inits[0]}, stacked=True)
+    params = flat.params
     batches = stack([record.batch_schedule(c0.n_train, B, n_steps, r.batches) for r in rngs])
     drop_p = c0.dropout_per_layer
     per_model_masks = [record.dropout_masks(n_steps, B, c0.hidden, drop_p, r.dropout) for r in rngs]
@@ -121,7 +123,7 @@ def sweep(
     mom = torch.tensor([c.momentum for c in configs], dtype=dtype, device=device)
     opt = BatchedOptimizer(list(params.values()), c0.optimizer, mom)
 
-    rec = record.Recorder(recorded_steps(c0), params, B, c0.hidden, device, n_models=M)
+    rec = record.Recorder(recorded_steps(c0), flat, B, c0.hidden, device)
     rec.set_task((Xtr, ytr, Xva, yva), c0.loss, c0.activation, l1, l2)
     reuse = B == c0.n_train and not any(drop_p)  # as in train()
     models = torch.arange(M, device=device)[:, None]
@@ -134,7 +136,7 @@ def sweep(
         if row is not None and not (reuse and s < n_steps):
             rec.evaluate(row, params)
         if s == n_steps:
-            rec.keep_final(row, params, lr)
+            rec.keep_final(row, lr)
             break
         # forward: each model on its own minibatch, with its own masks
         idx = batches[:, s]
@@ -144,10 +146,13 @@ def sweep(
         loss_data = model.data_loss(logits, ytr[models, idx], c0.loss)
         loss = loss_data + model.penalty(params, l1, l2)
         # backward
-        opt.zero_grad()
-        loss.sum().backward()
-        grads = [p.grad for p in params.values()]
-        code = record.divergence_code(loss, grads, list(params.values()), stacked=True)
+        flat.grad.zero_()
+        with warnings.catch_warnings():
+            # Per-model slices of the flat buffer are strided views; autograd still
+            # accumulates into them in place, it only notes the layout.
+            warnings.filterwarnings("ignore", message="grad and param do not obey")
+            loss.sum().backward()
+        code = record.divergence_code(loss, flat)
         first = (code > 0) & (stop > n_steps)
         stop = torch.where(first, s, stop)
         why = torch.where(first, code, why)
@@ -155,7 +160,7 @@ def sweep(
         if row is not None and reuse:
             rec.evaluate(row, params, train_logits=logits.detach())
         if row is not None:
-            rec.keep_step(row, params, loss_data, lr, idx, step_masks)
+            rec.keep_step(row, loss_data, lr, idx, step_masks)
         opt.step(lr)
 
     traces = []

@@ -99,7 +99,8 @@ def train(
 
     sizes = model.layer_sizes(config.hidden, config.n_outputs)
     init = model.init_params(sizes, rng.init, dtype)
-    params = {k: v.to(device).requires_grad_() for k, v in init.items()}
+    flat = model.FlatParams({k: v.to(device) for k, v in init.items()})
+    params = flat.params
     opt = make_optimizer(list(params.values()), config)
     sched = make_scheduler(opt, config)
 
@@ -111,7 +112,7 @@ def train(
     masks_dev = [m.to(device) if m is not None else None for m in masks]
 
     rows = recorded_steps(config) if record_on else np.array([n_steps])
-    rec = record.Recorder(rows, params, B, config.hidden, device)
+    rec = record.Recorder(rows, flat, B, config.hidden, device)
     rec.set_task((Xtr, ytr, Xva, yva), config.loss, config.activation, config.l1, config.l2)
     # A full batch without dropout is the training-set evaluation itself.
     reuse = B == config.n_train and not any(drop_p)
@@ -122,7 +123,7 @@ def train(
         if row is not None and not (reuse and s < n_steps):
             rec.evaluate(row, params)
         if s == n_steps:
-            rec.keep_final(row, params, opt.param_groups[0]["lr"])
+            rec.keep_final(row, opt.param_groups[0]["lr"])
             break
         # forward
         idx = batches_dev[s]
@@ -132,10 +133,9 @@ def train(
         loss_data = model.data_loss(logits, ytr[idx], config.loss)
         loss = loss_data + model.penalty(params, config.l1, config.l2)
         # backward
-        opt.zero_grad(set_to_none=False)
+        flat.grad.zero_()  # the gradients live in one flat buffer
         loss.backward()
-        grads = [p.grad for p in params.values()]
-        code = int(record.divergence_code(loss, grads, list(params.values())))
+        code = int(record.divergence_code(loss, flat))
         if code:
             events.append(record.divergence_event(s, code))
             break
@@ -143,7 +143,7 @@ def train(
         if row is not None and reuse:
             rec.evaluate(row, params, train_logits=logits.detach())
         if row is not None:
-            rec.keep_step(row, params, loss_data, opt.param_groups[0]["lr"], idx, step_masks)
+            rec.keep_step(row, loss_data, opt.param_groups[0]["lr"], idx, step_masks)
         # step
         opt.step()
         if sched is not None:
