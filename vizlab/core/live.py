@@ -77,7 +77,8 @@ class LiveRun:
         self._yva = torch.as_tensor(d.y_val, device=dev)
         sizes = model.layer_sizes(config.hidden, config.n_outputs)
         init = model.init_params(sizes, rng.init, self.dtype)
-        self.params = {k: v.to(self.device).requires_grad_() for k, v in init.items()}
+        self._flat = model.FlatParams({k: v.to(self.device) for k, v in init.items()})
+        self.params = self._flat.params
         self._opt = make_optimizer(list(self.params.values()), config)
         self._sched = make_scheduler(self._opt, config)
         n, B = config.total_steps, config.effective_batch
@@ -86,7 +87,7 @@ class LiveRun:
         masks = record.dropout_masks(n, B, config.hidden, self._drop_p, rng.dropout)
         self._masks = [m.to(self.device) if m is not None else None for m in masks]
         self._rec = record.Recorder(
-            recorded_steps(config), self.params, B, config.hidden, self.device
+            recorded_steps(config), self._flat, B, config.hidden, self.device
         )
         self._rec.set_task(
             (self._Xtr, self._ytr, self._Xva, self._yva),
@@ -138,10 +139,9 @@ class LiveRun:
             loss_data = model.data_loss(logits, self._ytr[idx], c.loss)
             loss = loss_data + model.penalty(params, c.l1, c.l2)
             # backward
-            self._opt.zero_grad(set_to_none=False)
+            self._flat.grad.zero_()  # the gradients live in one flat buffer
             loss.backward()
-            grads = [p.grad for p in params.values()]
-            code = int(record.divergence_code(loss, grads, list(params.values())))
+            code = int(record.divergence_code(loss, self._flat))
             if code:
                 self.events.append(record.divergence_event(s, code))
                 break
@@ -150,7 +150,7 @@ class LiveRun:
                 self._evaluate(row, train_logits=logits.detach())
             if row is not None:
                 lr = self._opt.param_groups[0]["lr"]
-                rec.keep_step(row, params, loss_data, lr, idx, step_masks)
+                rec.keep_step(row, loss_data, lr, idx, step_masks)
             # step
             self._opt.step()
             if self._sched is not None:
@@ -177,7 +177,7 @@ class LiveRun:
         row = self._rec.row_of(self.done)
         if row is not None:
             self._evaluate(row)
-            self._rec.keep_final(row, self.params, self._opt.param_groups[0]["lr"])
+            self._rec.keep_final(row, self._opt.param_groups[0]["lr"])
 
     @record.one_thread()
     def trace(self, frames: int | None = None) -> Trace:

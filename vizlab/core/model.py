@@ -94,14 +94,15 @@ def forward(
 def data_loss(logits: torch.Tensor, y: torch.Tensor, loss: str) -> torch.Tensor:
     """Mean loss over the batch axis; shape ``logits.shape[:-2]`` (one per model).
 
-    ``y`` holds labels 0/1 with the batch shape of ``logits``.
+    ``y`` holds labels 0/1 broadcastable to the batch shape of ``logits``.
     """
     if loss == "cross_entropy":
         # Softmax over two outputs: -log p_y = logsumexp(z) - z_y.
-        z_y = logits.gather(-1, y.unsqueeze(-1)).squeeze(-1)
+        index = y.expand(logits.shape[:-1]).unsqueeze(-1)
+        z_y = logits.gather(-1, index).squeeze(-1)
         return (torch.logsumexp(logits, -1) - z_y).mean(-1)
     z = logits.squeeze(-1)
-    t = y.to(z.dtype)
+    t = y.to(z.dtype).expand_as(z)
     if loss == "bce":
         return F.binary_cross_entropy_with_logits(z, t, reduction="none").mean(-1)
     if loss == "mse":

@@ -231,7 +231,10 @@ class Recorder:
         return self.row_index.get(step)
 
     def set_task(self, data: tuple, loss_kind: str, activation: str, l1, l2) -> None:
-        """What :meth:`evaluate` measures: ``data = (Xtr, ytr, Xva, yva)`` and the loss."""
+        """What :meth:`evaluate` measures: ``data = (Xtr, ytr, Xva, yva)`` and the loss.
+
+        For stacked models X is (M, N, 2) and ``l1``, ``l2`` are (M,) tensors.
+        """
         self.data, self.loss_kind, self.activation, self.l1, self.l2 = (
             data,
             loss_kind,
@@ -241,21 +244,28 @@ class Recorder:
         )
 
     @torch.no_grad()
-    def evaluate(self, row: int, params, train_logits: torch.Tensor | None = None) -> None:
-        """Full train/validation loss and accuracy at this state (no dropout).
+    def evaluate(self, chunk_elements: int = 1 << 22) -> None:
+        """Loss, accuracy and penalty of every recorded state (no dropout).
 
-        ``train_logits``: the training forward pass of this very state, when it
-        already covered the whole training set without dropout (full batch),
-        so recording costs no second pass over it.
+        Computed after training from the recorded parameters, in batched
+        passes over many rows at once: far cheaper than evaluating the whole
+        training and validation sets inside the loop at every step.
         """
         Xtr, ytr, Xva, yva = self.data
-        for split, X, y, logits in (("train", Xtr, ytr, train_logits), ("val", Xva, yva, None)):
-            if logits is None:
+        models = self.param.shape[1] if self.stacked else 1
+        widest = max(n for _, shape, _, n in self.flat.layout if len(shape) == 1)
+        per_row = models * (Xtr.shape[-2] + Xva.shape[-2]) * widest
+        chunk = max(1, chunk_elements // max(per_row, 1))
+        for a in range(0, len(self.steps), chunk):
+            params = self.flat.unflatten(self.param[a : a + chunk])
+            for split, X, y in (("train", Xtr, ytr), ("val", Xva, yva)):
                 logits, _ = model.forward(params, X, self.activation)
-            self.scalar[f"loss_{split}"][row] = model.data_loss(logits, y, self.loss_kind)
-            correct = (model.predict(logits) == y).to(logits.dtype)
-            self.scalar[f"acc_{split}"][row] = correct.mean(-1)
-        self.scalar["penalty"][row] = model.penalty(params, self.l1, self.l2)
+                self.scalar[f"loss_{split}"][a : a + chunk] = model.data_loss(
+                    logits, y, self.loss_kind
+                )
+                correct = (model.predict(logits) == y).to(logits.dtype)
+                self.scalar[f"acc_{split}"][a : a + chunk] = correct.mean(-1)
+            self.scalar["penalty"][a : a + chunk] = model.penalty(params, self.l1, self.l2)
 
     @torch.no_grad()
     def keep_step(self, row, loss_batch, lr, idx, masks) -> None:

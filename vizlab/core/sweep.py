@@ -125,7 +125,6 @@ def sweep(
 
     rec = record.Recorder(recorded_steps(c0), flat, B, c0.hidden, device)
     rec.set_task((Xtr, ytr, Xva, yva), c0.loss, c0.activation, l1, l2)
-    reuse = B == c0.n_train and not any(drop_p)  # as in train()
     models = torch.arange(M, device=device)[:, None]
     # First step at which each model diverged (n_steps + 1 = never) and why, kept on the device.
     stop = torch.full((M,), n_steps + 1, dtype=torch.long, device=device)
@@ -133,8 +132,6 @@ def sweep(
     for s in tqdm(range(n_steps + 1), disable=not progress, desc="sweep", unit="step", leave=False):
         row = rec.row_of(s)
         lr = lr0 * lr_factor(c0, s)
-        if row is not None and not (reuse and s < n_steps):
-            rec.evaluate(row, params)
         if s == n_steps:
             rec.keep_final(row, lr)
             break
@@ -157,12 +154,11 @@ def sweep(
         stop = torch.where(first, s, stop)
         why = torch.where(first, code, why)
         # record, step
-        if row is not None and reuse:
-            rec.evaluate(row, params, train_logits=logits.detach())
         if row is not None:
             rec.keep_step(row, loss_data, lr, idx, step_masks)
         opt.step(lr)
 
+    rec.evaluate()
     traces = []
     for m, (c, data) in enumerate(zip(configs, datasets)):
         k = int(stop[m])

@@ -114,14 +114,10 @@ def train(
     rows = recorded_steps(config) if record_on else np.array([n_steps])
     rec = record.Recorder(rows, flat, B, config.hidden, device)
     rec.set_task((Xtr, ytr, Xva, yva), config.loss, config.activation, config.l1, config.l2)
-    # A full batch without dropout is the training-set evaluation itself.
-    reuse = B == config.n_train and not any(drop_p)
     events: list[dict] = []
     bar = tqdm(total=n_steps, disable=not progress, desc="train", unit="step", leave=False)
     for s in range(n_steps + 1):
         row = rec.row_of(s)
-        if row is not None and not (reuse and s < n_steps):
-            rec.evaluate(row, params)
         if s == n_steps:
             rec.keep_final(row, opt.param_groups[0]["lr"])
             break
@@ -140,8 +136,6 @@ def train(
             events.append(record.divergence_event(s, code))
             break
         # record
-        if row is not None and reuse:
-            rec.evaluate(row, params, train_logits=logits.detach())
         if row is not None:
             rec.keep_step(row, loss_data, opt.param_groups[0]["lr"], idx, step_masks)
         # step
@@ -150,6 +144,7 @@ def train(
             sched.step()
         bar.update()
     bar.close()
+    rec.evaluate()
 
     arrays = rec.arrays(stop=events[0]["step"] if events else None)
     arrays.update(record.static_and_fields(arrays, data, config, dtype, device, fields=record_on))
