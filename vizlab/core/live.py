@@ -96,11 +96,8 @@ class LiveRun:
             config.l1,
             config.l2,
         )
-        # A full batch without dropout is the training-set evaluation itself.
-        self._reuse = B == config.n_train and not any(self._drop_p)
         self.done = 0
         self.events: list[dict] = []
-        self._settled: int | None = None  # row whose evaluation is current
         self._settle()
 
     @property
@@ -127,8 +124,6 @@ class LiveRun:
         while taken < n and not self.finished:
             s = self.done
             row = rec.row_of(s)
-            if not self._reuse:
-                self._evaluate(row)
             # forward
             idx = self._batches[s]
             step_masks = [m[s] if m is not None else None for m in self._masks]
@@ -146,8 +141,6 @@ class LiveRun:
                 self.events.append(record.divergence_event(s, code))
                 break
             # record
-            if self._reuse:
-                self._evaluate(row, train_logits=logits.detach())
             if row is not None:
                 lr = self._opt.param_groups[0]["lr"]
                 rec.keep_step(row, loss_data, lr, idx, step_masks)
@@ -160,23 +153,16 @@ class LiveRun:
         self._settle()
         return taken
 
-    def _evaluate(self, row: int | None, train_logits: torch.Tensor | None = None) -> None:
-        """Full train/validation loss and accuracy of the current state, once per row."""
-        if row is not None and self._settled != row:
-            self._rec.evaluate(row, self.params, train_logits=train_logits)
-            self._settled = row
-
     def _settle(self) -> None:
         """Record the current state as the last row (if it is a recorded step).
 
-        Like a finished run's final row: parameters and losses, no gradient
-        yet (NaN), batch -1, masks all kept. Stepping on overwrites the row.
+        Like a finished run's final row: parameters, no gradient yet (NaN),
+        batch -1, masks all kept. Stepping on overwrites the row.
         """
         if self.events:
             return
         row = self._rec.row_of(self.done)
         if row is not None:
-            self._evaluate(row)
             self._rec.keep_final(row, self._opt.param_groups[0]["lr"])
 
     @record.one_thread()
@@ -200,6 +186,9 @@ class LiveRun:
             never changes a trace already returned.
         """
         stop = self.events[0]["step"] if self.events else self.done + 1
+        # Losses and accuracies of the recorded states, in batched passes, as
+        # train computes them after its loop (rows not reached yet stay NaN).
+        self._rec.evaluate()
         arrays = {k: np.array(v, copy=True) for k, v in self._rec.arrays(stop=stop).items()}
         c = self.config
         if frames is not None and frames != c.frames:

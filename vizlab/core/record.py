@@ -230,11 +230,16 @@ class Recorder:
     def row_of(self, step: int) -> int | None:
         return self.row_index.get(step)
 
-    def set_task(self, data: tuple, loss_kind: str, activation: str, l1, l2) -> None:
+    def set_task(
+        self, data: tuple, loss_kind: str, activation: str, l1, l2, *, train_in_loop: bool
+    ) -> None:
         """What :meth:`evaluate` measures: ``data = (Xtr, ytr, Xva, yva)`` and the loss.
 
         For stacked models X is (M, N, 2) and ``l1``, ``l2`` are (M,) tensors.
+        ``train_in_loop``: a full batch without dropout *is* the training-set
+        evaluation, so :meth:`keep_step` takes the training metrics from it.
         """
+        self.train_in_loop = train_in_loop
         self.data, self.loss_kind, self.activation, self.l1, self.l2 = (
             data,
             loss_kind,
@@ -252,13 +257,16 @@ class Recorder:
         training and validation sets inside the loop at every step.
         """
         Xtr, ytr, Xva, yva = self.data
+        splits = [("val", Xva, yva)]
+        if not self.train_in_loop:
+            splits.insert(0, ("train", Xtr, ytr))
         models = self.param.shape[1] if self.stacked else 1
         widest = max(n for _, shape, _, n in self.flat.layout if len(shape) == 1)
         per_row = models * (Xtr.shape[-2] + Xva.shape[-2]) * widest
         chunk = max(1, chunk_elements // max(per_row, 1))
         for a in range(0, len(self.steps), chunk):
             params = self.flat.unflatten(self.param[a : a + chunk])
-            for split, X, y in (("train", Xtr, ytr), ("val", Xva, yva)):
+            for split, X, y in splits:
                 logits, _ = model.forward(params, X, self.activation)
                 self.scalar[f"loss_{split}"][a : a + chunk] = model.data_loss(
                     logits, y, self.loss_kind
@@ -268,8 +276,12 @@ class Recorder:
             self.scalar["penalty"][a : a + chunk] = model.penalty(params, self.l1, self.l2)
 
     @torch.no_grad()
-    def keep_step(self, row, loss_batch, lr, idx, masks) -> None:
+    def keep_step(self, row, loss_batch, lr, idx, masks, logits) -> None:
         """The state of ``row`` and the update taken from it."""
+        if self.train_in_loop:
+            self.scalar["loss_train"][row] = loss_batch
+            correct = (model.predict(logits) == self.data[1]).to(logits.dtype)
+            self.scalar["acc_train"][row] = correct.mean(-1)
         self.param[row] = self.flat.data
         self.grad[row] = self.flat.grad
         self.scalar["loss_batch"][row] = loss_batch
@@ -284,6 +296,11 @@ class Recorder:
     def keep_final(self, row, lr) -> None:
         """The final state: no update is taken from it (gradient NaN, batch -1, masks kept)."""
         self.param[row] = self.flat.data
+        if self.train_in_loop:  # no training pass from here: measure it now
+            logits, _ = model.forward(self.flat.params, self.data[0], self.activation)
+            self.scalar["loss_train"][row] = model.data_loss(logits, self.data[1], self.loss_kind)
+            correct = (model.predict(logits) == self.data[1]).to(logits.dtype)
+            self.scalar["acc_train"][row] = correct.mean(-1)
         self.scalar["lr"][row] = lr
 
     def arrays(

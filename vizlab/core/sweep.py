@@ -123,8 +123,9 @@ def sweep(
     mom = torch.tensor([c.momentum for c in configs], dtype=dtype, device=device)
     opt = BatchedOptimizer(list(params.values()), c0.optimizer, mom)
 
+    full = B == c0.n_train and not any(drop_p)  # the step's pass is the evaluation
     rec = record.Recorder(recorded_steps(c0), flat, B, c0.hidden, device)
-    rec.set_task((Xtr, ytr, Xva, yva), c0.loss, c0.activation, l1, l2)
+    rec.set_task((Xtr, ytr, Xva, yva), c0.loss, c0.activation, l1, l2, train_in_loop=full)
     models = torch.arange(M, device=device)[:, None]
     # First step at which each model diverged (n_steps + 1 = never) and why, kept on the device.
     stop = torch.full((M,), n_steps + 1, dtype=torch.long, device=device)
@@ -155,7 +156,7 @@ def sweep(
         why = torch.where(first, code, why)
         # record, step
         if row is not None:
-            rec.keep_step(row, loss_data, lr, idx, step_masks)
+            rec.keep_step(row, loss_data, lr, idx, step_masks, logits.detach())
         opt.step(lr)
 
     rec.evaluate()

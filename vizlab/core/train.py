@@ -112,8 +112,16 @@ def train(
     masks_dev = [m.to(device) if m is not None else None for m in masks]
 
     rows = recorded_steps(config) if record_on else np.array([n_steps])
+    full = B == config.n_train and not any(drop_p)  # the step's pass is the evaluation
     rec = record.Recorder(rows, flat, B, config.hidden, device)
-    rec.set_task((Xtr, ytr, Xva, yva), config.loss, config.activation, config.l1, config.l2)
+    rec.set_task(
+        (Xtr, ytr, Xva, yva),
+        config.loss,
+        config.activation,
+        config.l1,
+        config.l2,
+        train_in_loop=full,
+    )
     events: list[dict] = []
     bar = tqdm(total=n_steps, disable=not progress, desc="train", unit="step", leave=False)
     for s in range(n_steps + 1):
@@ -137,7 +145,9 @@ def train(
             break
         # record
         if row is not None:
-            rec.keep_step(row, loss_data, opt.param_groups[0]["lr"], idx, step_masks)
+            rec.keep_step(
+                row, loss_data, opt.param_groups[0]["lr"], idx, step_masks, logits.detach()
+            )
         # step
         opt.step()
         if sched is not None:
