@@ -18,8 +18,39 @@ from vizlab.config import RunConfig
 from vizlab.core import model, record
 from vizlab.core.data import check_arrays, make_dataset, split_and_standardise
 from vizlab.core.seeding import streams
-from vizlab.core.train import make_optimizer, make_scheduler, recorded_steps
 from vizlab.trace import Trace
+
+OPTIMIZER_FACTORIES = {
+    "sgd": lambda ps, c: torch.optim.SGD(ps, lr=c.lr),
+    "momentum": lambda ps, c: torch.optim.SGD(ps, lr=c.lr, momentum=c.momentum),
+    "nesterov": lambda ps, c: torch.optim.SGD(ps, lr=c.lr, momentum=c.momentum, nesterov=True),
+    "adagrad": lambda ps, c: torch.optim.Adagrad(ps, lr=c.lr),
+    "rmsprop": lambda ps, c: torch.optim.RMSprop(ps, lr=c.lr),
+    "adam": lambda ps, c: torch.optim.Adam(ps, lr=c.lr),
+}
+
+
+def make_optimizer(params: list[torch.Tensor], config: RunConfig) -> torch.optim.Optimizer:
+    """torch's own optimizer for ``config.optimizer``."""
+    return OPTIMIZER_FACTORIES[config.optimizer](params, config)
+
+
+def make_scheduler(opt: torch.optim.Optimizer, config: RunConfig):
+    """torch's own learning-rate scheduler (None for a constant rate)."""
+    sched = torch.optim.lr_scheduler
+    if config.schedule == "step":
+        return sched.StepLR(opt, step_size=config.step_size, gamma=config.gamma)
+    if config.schedule == "exponential":
+        return sched.ExponentialLR(opt, gamma=config.gamma)
+    if config.schedule == "cosine":
+        return sched.CosineAnnealingLR(opt, T_max=config.total_steps)
+    return None
+
+
+def recorded_steps(config: RunConfig) -> np.ndarray:
+    """Optimizer steps that get a row: every ``record_every``-th, and always the final state."""
+    n = config.total_steps
+    return np.union1d(np.arange(0, n, config.record_every), [n]).astype(np.int64)
 
 
 class LiveRun:
@@ -31,6 +62,8 @@ class LiveRun:
         The whole run: ``config.total_steps`` is where it ends.
     X, y : ndarray (N, 2) and (N,), optional
         Your own data instead of ``config.dataset``, as in :func:`vizlab.train`.
+    record_on : bool
+        False records only the final state (to measure what recording costs).
 
     Attributes
     ----------
@@ -55,6 +88,7 @@ class LiveRun:
         *,
         X: np.ndarray | None = None,
         y: np.ndarray | None = None,
+        record_on: bool = True,
     ):
         config = config or RunConfig()
         if (X is None) != (y is None):
@@ -86,15 +120,16 @@ class LiveRun:
         self._drop_p = config.dropout_per_layer
         masks = record.dropout_masks(n, B, config.hidden, self._drop_p, rng.dropout)
         self._masks = [m.to(self.device) if m is not None else None for m in masks]
-        self._rec = record.Recorder(
-            recorded_steps(config), self._flat, B, config.hidden, self.device
-        )
+        rows = recorded_steps(config) if record_on else np.array([n])
+        self._rec = record.Recorder(rows, self._flat, B, config.hidden, self.device)
+        full = B == config.n_train and not any(self._drop_p)  # the step's pass is the evaluation
         self._rec.set_task(
             (self._Xtr, self._ytr, self._Xva, self._yva),
             config.loss,
             config.activation,
             config.l1,
             config.l2,
+            train_in_loop=full,
         )
         self.done = 0
         self.events: list[dict] = []
@@ -143,7 +178,7 @@ class LiveRun:
             # record
             if row is not None:
                 lr = self._opt.param_groups[0]["lr"]
-                rec.keep_step(row, loss_data, lr, idx, step_masks)
+                rec.keep_step(row, loss_data, lr, idx, step_masks, logits.detach())
             # step
             self._opt.step()
             if self._sched is not None:

@@ -22,8 +22,8 @@ from vizlab.config import ConfigError, RunConfig
 from vizlab.core import model, record
 from vizlab.core.batched_optim import BatchedOptimizer, lr_factor
 from vizlab.core.data import make_dataset
+from vizlab.core.live import recorded_steps
 from vizlab.core.seeding import streams
-from vizlab.core.train import recorded_steps
 from vizlab.trace import Trace
 
 # What may differ between the configs of one sweep: everything else fixes

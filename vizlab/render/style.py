@@ -85,9 +85,19 @@ def rc(theme: str = "light") -> dict:
 
 @contextlib.contextmanager
 def theme(name: str = "light") -> Iterator[None]:
-    """Draw inside ``with theme("dark"):`` to get the dark lecture style."""
-    with mpl.rc_context(rc(name)):
+    """Draw inside ``with theme("dark"):`` to get the dark lecture style.
+
+    Only the keys the theme sets are restored afterwards: restoring every
+    rcParam (as ``rc_context`` does) would also undo a backend that Jupyter
+    selected inside the block, and later figures would not show.
+    """
+    params = rc(name)
+    before = {k: mpl.rcParams[k] for k in params}
+    mpl.rcParams.update(params)
+    try:
         yield
+    finally:
+        mpl.rcParams.update(before)
 
 
 def class_color(label: int) -> str:
