@@ -17,7 +17,7 @@ _LAZY = {
     "Scrubber": "vizlab.widgets.scrubber",
 }
 
-__all__ = list(_LAZY)
+__all__ = ["LearningRateExplorer", "Playground", "Scrubber"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from vizlab.widgets.explorer import LearningRateExplorer

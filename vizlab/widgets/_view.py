@@ -48,26 +48,27 @@ def require_ipywidgets():
 
 
 def png_bytes(rgba: np.ndarray, level: int = 1) -> bytes:
-    """An RGB PNG file of the pixels ``rgba`` (H, W, 4) uint8, alpha dropped.
+    """An RGBA PNG file of the pixels ``rgba`` (H, W, 4) uint8.
 
     Written directly with zlib at a low compression level and no row
-    filters: for flat figure colours this is about as small as Pillow's
-    default and several times faster, which matters at slider speed.
+    filters: for the flat colours of a figure this is about as small as
+    Pillow's default and several times faster, which matters at slider
+    speed. Keeping the alpha channel avoids a strided RGB copy.
     """
     h, w = rgba.shape[:2]
-    rows = np.empty((h, 1 + 3 * w), np.uint8)
+    rows = np.empty((h, 1 + 4 * w), np.uint8)
     rows[:, 0] = 0  # filter type "None" for every row
-    rows[:, 1:] = np.asarray(rgba)[..., :3].reshape(h, 3 * w)
+    rows[:, 1:] = np.asarray(rgba).reshape(h, 4 * w)
 
     def chunk(tag: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(tag + data) & 0xFFFFFFFF
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
 
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8-bit RGBA
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
+        + chunk(b"IDAT", zlib.compress(rows, level))
         + chunk(b"IEND", b"")
     )
 
@@ -152,7 +153,8 @@ class FigureView:
         Pixels per inch of the PNG (72 makes a 12.8 x 7.2 in figure 921 x 518).
     blit : bool, optional
         Repaint only ``display.animated_artists()`` over a cached background;
-        default ``display.blit_safe``.
+        default ``display.blit_safe``. Without blitting every render is a
+        full draw, with the layout computed by the first one kept.
     """
 
     def __init__(self, display: Display, *, dpi: float = 72, blit: bool | None = None):
@@ -166,19 +168,45 @@ class FigureView:
         self.blit = display.blit_safe if blit is None else blit
         self._blitter = _Blitter(display, self.canvas).__enter__() if self.blit else None
 
-    def render(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
+    def paint(self) -> np.ndarray:
+        """Draw the figure as it is now; its pixels (H, W, 4), valid until the next paint."""
         if self._blitter is not None:
             self._blitter.draw()
         else:
             self.canvas.draw()
-        return png_bytes(np.asarray(self.canvas.buffer_rgba()))
+            # Lay the figure out once: later frames keep the axes where they
+            # are (no jitter as tick labels change, and a faster draw).
+            self.display.fig.set_layout_engine("none")
+        return np.asarray(self.canvas.buffer_rgba())
+
+    def render(self) -> bytes:
+        """The figure as it is now, as PNG bytes."""
+        return png_bytes(self.paint())
 
     def close(self) -> None:
         if self._blitter is not None:
             self._blitter.__exit__(None, None, None)
             self._blitter = None
         plt.close(self.display.fig)
+
+
+def set_control(name: str, control, value: Any) -> None:
+    """Set one control as a student would; ValueError for a value it cannot take.
+
+    Sliders would silently clamp an out-of-range number; this says so instead.
+    """
+    from traitlets import TraitError
+
+    lo, hi = getattr(control, "min", None), getattr(control, "max", None)
+    if hasattr(control, "base"):  # FloatLogSlider: min and max are exponents
+        lo, hi = control.base**lo, control.base**hi
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if lo is not None and number and not lo <= value <= hi:
+        raise ValueError(f"{name} must be between {lo:g} and {hi:g}; got {value!r}")
+    try:
+        control.value = value
+    except TraitError as exc:
+        raise ValueError(f"{name}: {exc}") from None
 
 
 def status_html(text: str, kind: str = "info") -> str:
@@ -227,6 +255,15 @@ class WidgetBase:
     def wait(self, timeout: float | None = 30.0) -> bool:
         """Block until pending redraws are done (tests and scripts); False on timeout."""
         return self._redraws.wait(timeout)
+
+    def close(self) -> None:
+        """Free the figure and close the widget."""
+        self.wait(10)
+        with MPL_LOCK:
+            view = getattr(self, "_view", None)
+            if view is not None:
+                view.close()
+        self.widget.close()
 
     def export(self, path: str | Path, *, timeline=None, **kwargs) -> Path:
         """Write the current run as an MP4 or GIF, drawn by the gallery's renderer.

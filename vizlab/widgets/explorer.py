@@ -12,6 +12,7 @@ reads off the run.
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections import OrderedDict
@@ -28,8 +29,9 @@ from vizlab.widgets._view import (
     LatestOnly,
     WidgetBase,
     code_html,
+    png_bytes,
     require_ipywidgets,
-    status_html,
+    set_control,
 )
 
 #: Colour of each regime's label (too small is calm, diverging alarming).
@@ -46,14 +48,6 @@ def _landscapes():
     from vizlab.core.landscapes import LANDSCAPES
 
     return LANDSCAPES
-
-
-def regime_title(trace: Trace) -> str:
-    """The figure title for a descent run: its regime as a sentence, and the rate."""
-    regime = trace.header.get("regime", "")
-    lr = trace.config.get("lr")
-    text = REGIME_TITLES.get(regime, "Gradient descent")
-    return f"{text} (r = {lr:g})" if lr is not None else text
 
 
 def retarget(display: Display, trace: Trace) -> None:
@@ -108,8 +102,8 @@ class LearningRateExplorer(WidgetBase):
     display : Display
         The persistent figure's display.
     timings : list of dict
-        Seconds spent per redraw: ``descend``, ``draw`` (update + blit),
-        ``png`` and ``total``.
+        Seconds spent per redraw: ``descend`` (the run), ``move`` (artists to
+        the new run), ``paint`` (blitting), ``encode`` (PNG) and ``total``.
 
     Examples
     --------
@@ -135,7 +129,9 @@ class LearningRateExplorer(WidgetBase):
         if landscape not in lands:
             raise ValueError(f"unknown landscape {landscape!r}; choose one of {', '.join(lands)}")
         if optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+            raise ValueError(
+                f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"
+            )
         lo, hi = lr_range
         if not 0 < lo < hi:
             raise ValueError(f"lr_range must be (low, high) with 0 < low < high; got {lr_range!r}")
@@ -155,7 +151,9 @@ class LearningRateExplorer(WidgetBase):
         desc = {"description_width": "90px"}
         c = self.controls = {
             "landscape": w.Dropdown(options=list(lands), value=landscape, description="landscape"),
-            "optimizer": w.Dropdown(options=list(OPTIMIZERS), value=optimizer, description="optimizer"),
+            "optimizer": w.Dropdown(
+                options=list(OPTIMIZERS), value=optimizer, description="optimizer"
+            ),
             "lr": w.FloatLogSlider(
                 value=lr,
                 base=10,
@@ -200,7 +198,7 @@ class LearningRateExplorer(WidgetBase):
     def state(self) -> dict[str, Any]:
         """The run the controls describe: ``descend`` keyword arguments.
 
-        The learning rate is rounded to 4 significant digits, so the code
+        The learning rate is rounded to 3 significant digits (slider positions are 2.3 % apart), so the code
         shown (:meth:`code`) reruns exactly this run.
         """
         c = self.controls
@@ -211,7 +209,7 @@ class LearningRateExplorer(WidgetBase):
         return {
             "landscape": land.name,
             "optimizer": c["optimizer"].value,
-            "lr": float(f"{c['lr'].value:.4g}"),
+            "lr": float(f"{c['lr'].value:.3g}"),
             "start": start,
             "steps": int(c["steps"].value),
         }
@@ -230,18 +228,26 @@ class LearningRateExplorer(WidgetBase):
                 changes["start_y"] = start[1]
         unknown = sorted(set(changes) - set(self.controls))
         if unknown:
-            raise ValueError(f"unknown control(s) {', '.join(unknown)}; have {', '.join(self.controls)}")
+            raise ValueError(
+                f"unknown control(s) {', '.join(unknown)}; have {', '.join(self.controls)}"
+            )
         landscape = changes.pop("landscape", None)
-        if landscape is not None:
-            self.controls["landscape"].value = landscape
+        if landscape is not None:  # first: it resets the start sliders' ranges
+            set_control("landscape", self.controls["landscape"], landscape)
         for name, value in changes.items():
-            self.controls[name].value = value
+            set_control(name, self.controls[name], value)
 
     def _set_start_controls(self, landscape: str, start=None) -> None:
         land = _landscapes()[landscape]
-        point = land.start if start is None else ([start] if isinstance(start, (int, float)) else list(start))
+        point = (
+            land.start
+            if start is None
+            else ([start] if isinstance(start, (int, float)) else list(start))
+        )
         if len(point) != land.dim:
-            raise ValueError(f"start must have {land.dim} coordinate(s) for {landscape!r}; got {start!r}")
+            raise ValueError(
+                f"start must have {land.dim} coordinate(s) for {landscape!r}; got {start!r}"
+            )
         for name, (lo, hi), value in zip(("start_x", "start_y"), land.domain, point):
             s = self.controls[name]
             with s.hold_trait_notifications():  # validate min <= value <= max at the end
@@ -277,11 +283,12 @@ class LearningRateExplorer(WidgetBase):
             self._cache.move_to_end(key)
         return trace
 
-    def _draw(self, trace: Trace, step: int = -1) -> Display:
+    @staticmethod
+    def _draw(trace: Trace, step: int = -1, **kwargs) -> Display:
         """The gallery's picture of ``trace``: a curve (1-D) or a contour map (2-D)."""
         if trace.header["landscape"]["dim"] == 1:
-            return draw_descent_1d(trace, step, title=regime_title(trace))
-        return draw_contour_paths(trace, step, title=regime_title(trace))
+            return draw_descent_1d(trace, step, **kwargs)
+        return draw_contour_paths(trace, step, **kwargs)
 
     def _redraw(self, state: dict) -> None:
         t0 = time.perf_counter()
@@ -292,39 +299,52 @@ class LearningRateExplorer(WidgetBase):
         key = (state["landscape"], tuple(state["start"]) if dim == 2 else None)
         with MPL_LOCK:
             if self._view is None or key != self._view_key:
-                display = self._draw(trace)
+                # The live figure's title names the landscape and stays put (the
+                # label above it names the rate and the regime): only the path and
+                # the numbers are repainted per value.
+                display = self._draw(trace, title=trace.header["landscape"]["title"])
                 ax = display.fig.axes[0]
-                if ax.get_legend() is not None:  # it names one lr; the title says it now
+                if ax.get_legend() is not None:  # it names one lr; the label does now
                     ax.get_legend().remove()
-                display.artists["title"] = ax.title
                 if self._view is not None:
                     self._view.close()
                 self._view, self._view_key = FigureView(display, dpi=self.dpi), key
             else:
                 display = self._view.display
                 retarget(display, trace)
-                display.artists["title"].set_text(regime_title(trace))
                 display.update(-1)
             t2 = time.perf_counter()
-            png = self._view.render()
-        t3 = time.perf_counter()
+            pixels = self._view.paint()
+            t3 = time.perf_counter()
+            png = png_bytes(pixels)
+        t4 = time.perf_counter()
         self.trace = trace
         self.image.value = png
         self.regime.value = self._regime_html(trace)
         self._code.value = code_html(self.code())
         self._status.value = ""
-        self.timings.append({"descend": t1 - t0, "draw": t2 - t1, "png": t3 - t2, "total": t3 - t0})
+        self.timings.append(
+            {
+                "descend": t1 - t0,
+                "move": t2 - t1,
+                "paint": t3 - t2,
+                "encode": t4 - t3,
+                "total": t4 - t0,
+            }
+        )
 
     @staticmethod
     def _regime_html(trace: Trace) -> str:
+        """``r = 0.95 · regime: oscillating`` and the regime's sentence."""
         regime = trace.header.get("regime", "")
         color = REGIME_COLORS.get(regime, "#222222")
-        note = ""
+        note = REGIME_TITLES.get(regime, "")
         if trace.diverged is not None:
-            note = f" (stopped at step {trace.diverged['step']})"
+            note += f" (stopped at step {trace.diverged['step']})"
         return (
-            f'<span style="font-size:1.3em">regime: '
-            f'<b style="color:{color}">{regime}</b>{note}</span>'
+            f'<span style="font-size:1.3em">r = {trace.config["lr"]:g} · regime: '
+            f'<b style="color:{color}">{html.escape(regime)}</b></span>'
+            f'<span style="font-size:1.1em;color:#555"> &nbsp;{html.escape(note)}</span>'
         )
 
     @property

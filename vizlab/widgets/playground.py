@@ -17,11 +17,10 @@ setting (and keeps playing): the picture then always belongs to one
 from __future__ import annotations
 
 import math
-import threading
 import time
 from typing import Any
 
-from vizlab.config import ACTIVATIONS, DATASETS, OPTIMIZERS, ConfigError, RunConfig
+from vizlab.config import ConfigError, RunConfig
 from vizlab.render import style
 from vizlab.render.activations import draw_hidden_units, unit_layers
 from vizlab.render.base import Display
@@ -35,145 +34,35 @@ from vizlab.widgets._view import (
     WidgetBase,
     code_html,
     require_ipywidgets,
+    set_control,
     status_html,
 )
-
-#: The playground's starting point: TensorFlow Playground's defaults (4-2
-#: tanh net, lr 0.03, batches of 10) on noisy XOR, with Adam so a first run
-#: gets somewhere within a few hundred steps.
-DEFAULT_CONFIG = RunConfig(
-    dataset="xor",
-    noise=0.15,
-    hidden=(4, 2),
-    activation="tanh",
-    optimizer="adam",
-    lr=0.03,
-    batch_size=10,
-    steps=1000,
-    grid=40,
-    frames=60,
+from vizlab.widgets.settings import (
+    DEFAULT_CONFIG,
+    LAYOUT_FIELDS,
+    config_from_controls,
+    make_controls,
 )
-BATCH_SIZES = (("full", 0), ("1", 1), ("4", 4), ("10", 10), ("16", 16), ("32", 32), ("64", 64))
-STRENGTHS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
-HORIZONS = (200, 500, 1000, 2000, 5000)
-# Settings that change the figure's layout (points, title, number of maps):
-# when one of them changes the figures are built again.
-_LAYOUT_FIELDS = ("dataset", "n_points", "noise", "val_fraction", "seed", "hidden", "activation", "loss", "grid")
+from vizlab.widgets.trainer import BackgroundTrainer
 
 
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """``"4, 2"`` -> ``(4, 2)``; empty -> ``()`` (a linear model)."""
-    parts = [p for p in text.replace(",", " ").split() if p]
-    try:
-        widths = tuple(int(p) for p in parts)
-    except ValueError:
-        raise ValueError(f"hidden layers must be whole numbers like '4, 2'; got {text!r}") from None
-    if any(not 1 <= n <= 64 for n in widths) or len(widths) > 6:
-        raise ValueError(f"use up to 6 hidden layers of 1 to 64 units; got {text!r}")
-    return widths
+class _FieldParts:
+    """What moves in the decision-field figure, for blitting.
 
-
-class _Trainer:
-    """The background thread that steps a LiveRun and publishes its trace after each chunk.
-
-    The thread exists only while there is work (playing, steps asked for, a
-    restart); commands only set flags under a lock, so a click never waits.
+    The boundary panel's image, line and text are repainted over a cached
+    background; the loss axes are rebuilt for every picture (their limits
+    grow with the run) and so are repainted whole.
     """
 
-    def __init__(self, config: RunConfig, publish, ready, on_finish, on_error, chunk_seconds):
-        from vizlab.core.live import LiveRun
+    blit_safe = True
 
-        self._LiveRun = LiveRun
-        self.run = LiveRun(config)
-        self._publish, self._ready = publish, ready
-        self._on_finish, self._on_error = on_finish, on_error
-        self._chunk = chunk_seconds
-        self._cond = threading.Condition()
-        self.playing = False
-        self._wanted = 0
-        self._restart: RunConfig | None = None
-        self._active = False
-        self._closed = False
+    def __init__(self, field: Display):
+        self.field, self.fig, self.trace = field, field.fig, field.trace
 
-    def _kick(self) -> None:
-        # called with the lock held
-        self._cond.notify_all()
-        if not self._active and not self._closed:
-            self._active = True
-            threading.Thread(target=self._loop, daemon=True, name="vizlab-train").start()
-
-    def play(self) -> None:
-        with self._cond:
-            self.playing = True
-            self._kick()
-
-    def pause(self) -> None:
-        with self._cond:
-            self.playing = False
-            self._wanted = 0
-
-    def step(self, n: int) -> None:
-        with self._cond:
-            self._wanted += n
-            self._kick()
-
-    def restart(self, config: RunConfig) -> None:
-        with self._cond:
-            self._restart = config
-            self._wanted = 0
-            self._kick()
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed, self.playing = True, False
-            self._cond.notify_all()
-
-    def wait(self, timeout: float | None) -> bool:
-        end = None if timeout is None else time.monotonic() + timeout
-        with self._cond:
-            while self._active:
-                left = None if end is None else end - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                self._cond.wait(left)
-        return True
-
-    def _loop(self) -> None:
-        try:
-            while True:
-                with self._cond:
-                    restart, self._restart = self._restart, None
-                    run = self.run
-                    work = self.playing or self._wanted > 0
-                    if self._closed or (restart is None and (run.finished or not work)):
-                        self._active = False
-                        self._cond.notify_all()
-                        return
-                    budget = math.inf if self.playing else self._wanted
-                if restart is not None:
-                    self.run = self._LiveRun(restart)
-                    self._publish(self.run.trace(frames=1))
-                    continue
-                taken, end = 0, time.monotonic() + self._chunk
-                while taken < budget and not run.finished and time.monotonic() < end:
-                    taken += run.step(int(min(budget - taken, 5)))
-                with self._cond:
-                    self._wanted = max(0, self._wanted - taken)
-                    stale = self._restart is not None
-                    if run.finished:
-                        self.playing = False
-                    last = not (self.playing or self._wanted)
-                # A picture only when the last one is on screen (or this is the
-                # last): a trace the drawing thread would drop costs time for nothing.
-                if not stale and (last or self._ready()):
-                    self._publish(run.trace(frames=1))
-                if run.finished:
-                    self._on_finish()
-        except Exception as exc:
-            with self._cond:
-                self._active, self.playing = False, False
-                self._cond.notify_all()
-            self._on_error(exc)
+    def animated_artists(self) -> list:
+        a = self.field.artists
+        moving = [a[k] for k in ("image", "boundary", "text", "diverged") if k in a]
+        return [*moving, self.field.curves.ax]
 
 
 class Playground(WidgetBase):
@@ -224,42 +113,7 @@ class Playground(WidgetBase):
         self._layout_key: tuple | None = None
         self.trace: Trace | None = None
         self._quiet = False
-        desc = {"description_width": "100px"}
-        box = {"width": "320px"}
-
-        def kw(description):
-            return {"description": description, "style": desc, "layout": box}
-
-        reg = "L1" if config.l1 else ("L2" if config.l2 else "none")
-        strength = config.l1 or config.l2 or 0.01
-        batches = [(label, b) for label, b in BATCH_SIZES if b <= config.n_train]
-        c = self.controls = {
-            "dataset": w.Dropdown(options=DATASETS, value=config.dataset, **kw("dataset")),
-            "noise": w.FloatSlider(value=config.noise, min=0, max=1, step=0.05, **kw("noise")),
-            "hidden": w.Text(
-                value=", ".join(map(str, config.hidden)), continuous_update=False, **kw("hidden layers")
-            ),
-            "activation": w.Dropdown(options=ACTIVATIONS, value=config.activation, **kw("activation")),
-            "optimizer": w.Dropdown(options=OPTIMIZERS, value=config.optimizer, **kw("optimizer")),
-            "lr": w.FloatLogSlider(
-                value=config.lr, base=10, min=-4, max=1, step=0.05, readout_format=".3g", **kw("learning rate")
-            ),
-            "batch_size": w.Dropdown(options=batches, value=config.batch_size, **kw("batch size")),
-            "regularization": w.ToggleButtons(options=["none", "L1", "L2"], value=reg, **kw("penalty")),
-            "strength": w.SelectionSlider(
-                options=[(f"{s:g}", s) for s in STRENGTHS],
-                value=min(STRENGTHS, key=lambda s: abs(math.log(s / strength))),
-                **kw("strength λ"),
-            ),
-            "dropout": w.FloatSlider(
-                value=config.dropout[0] if config.dropout else 0.0, min=0, max=0.9, step=0.05, **kw("dropout p")
-            ),
-            "steps": w.Dropdown(
-                options=sorted({*HORIZONS, config.total_steps}), value=config.total_steps, **kw("steps")
-            ),
-            "seed": w.BoundedIntText(value=config.seed, min=0, max=2**31 - 1, **kw("seed")),
-        }
-        c["regularization"].style.button_width = "60px"
+        c = self.controls = make_controls(config)
         self.config = self._config_from_controls()
         self._play = w.ToggleButton(value=False, description="play", icon="play", tooltip="train")
         self._step_button = w.Button(description=f"+{steps_per_click} steps", icon="step-forward")
@@ -285,7 +139,7 @@ class Playground(WidgetBase):
             ]
         )
         self._redraws = LatestOnly(self._redraw, self._show_error)
-        self._trainer = _Trainer(
+        self._trainer = BackgroundTrainer(
             self.config,
             self._redraws.submit,
             lambda: not self._redraws.busy,
@@ -302,24 +156,7 @@ class Playground(WidgetBase):
 
     # ------------------------------------------------------------ controls
     def _config_from_controls(self) -> RunConfig:
-        c = self.controls
-        hidden = parse_hidden(c["hidden"].value)
-        p, reg, lam = c["dropout"].value, c["regularization"].value, float(c["strength"].value)
-        return self._base.replace(
-            dataset=c["dataset"].value,
-            noise=round(float(c["noise"].value), 4),
-            hidden=hidden,
-            activation=c["activation"].value,
-            optimizer=c["optimizer"].value,
-            lr=float(f"{c['lr'].value:.4g}"),
-            batch_size=int(c["batch_size"].value),
-            l1=lam if reg == "L1" else 0.0,
-            l2=lam if reg == "L2" else 0.0,
-            dropout=(round(float(p), 4),) if p > 0 and hidden else (),
-            steps=int(c["steps"].value),
-            epochs=0,
-            seed=int(c["seed"].value),
-        )
+        return config_from_controls(self._base, self.controls)
 
     def _changed(self, _change=None) -> None:
         if self._quiet:
@@ -337,22 +174,26 @@ class Playground(WidgetBase):
         """Move controls by name (``pg.set(lr=0.1, hidden="8, 8")``); the run restarts."""
         unknown = sorted(set(changes) - set(self.controls))
         if unknown:
-            raise ValueError(f"unknown control(s) {', '.join(unknown)}; have {', '.join(self.controls)}")
+            raise ValueError(
+                f"unknown control(s) {', '.join(unknown)}; have {', '.join(self.controls)}"
+            )
         self._quiet = True
         try:
             for name, value in changes.items():
-                self.controls[name].value = value
+                set_control(name, self.controls[name], value)
         finally:
             self._quiet = False
         self._changed()
 
     def _play_toggled(self, change) -> None:
         playing = bool(change["new"])
-        self._play.description, self._play.icon = ("pause", "pause") if playing else ("play", "play")
+        self._play.description, self._play.icon = (
+            ("pause", "pause") if playing else ("play", "play")
+        )
         if self._quiet:
             return
         if playing:
-            if self._trainer.run.finished and self._trainer._restart is None:
+            if self._trainer.run.finished and not self._trainer.restarting:
                 self._trainer.restart(self.config)  # play again from the start
             self._trainer.play()
         else:
@@ -395,7 +236,7 @@ class Playground(WidgetBase):
 
     # ------------------------------------------------------------ drawing
     def _redraw(self, trace: Trace) -> None:
-        key = (tuple(str(trace.config.get(f)) for f in _LAYOUT_FIELDS), trace.diverged is not None)
+        key = (tuple(str(trace.config.get(f)) for f in LAYOUT_FIELDS), trace.diverged is not None)
         with MPL_LOCK:
             if key != self._layout_key:
                 self._rebuild(trace)
@@ -417,27 +258,41 @@ class Playground(WidgetBase):
             if view is not None:
                 view.close()
             self._views[name] = None
-        self._views["field"] = FigureView(draw_boundary(trace), dpi=self.dpi, blit=False)
+        field = draw_boundary(trace)
+        self._whole_run_axis(field, trace)
+        self._views["field"] = FigureView(_FieldParts(field), dpi=self.dpi)
         if unit_layers(trace):
-            self._views["units"] = FigureView(draw_hidden_units(trace), dpi=self.dpi, blit=False)
+            # Only the maps' data, their colour limits and the title change, so
+            # blitting is exact here (checked against full draws in the tests).
+            self._views["units"] = FigureView(draw_hidden_units(trace), dpi=self.dpi, blit=True)
             self._units_note.value = ""
         else:
-            why = "a linear model has none" if not trace.config.get("hidden") else "layers over 16 units are not drawn"
+            why = (
+                "a linear model has none"
+                if not trace.config.get("hidden")
+                else "layers over 16 units are not drawn"
+            )
             self._units_note.value = status_html(f"no per-neuron maps: {why}")
 
     def _move(self, trace: Trace) -> None:
         """Show ``trace`` in the figures already built: same points, same layers."""
-        field = self._views["field"].display
+        field = self._views["field"].display.field
         field.trace = trace
         ax = field.curves.ax
         with style.theme("light"):
             ax.clear()  # the loss axes grow with the run: draw them anew
             field.curves = draw_curves(trace, ax=ax, show_step=False)
-        field.update(-1)
+        self._whole_run_axis(field, trace)
         if self._views["units"] is not None:
             units = self._views["units"].display
             units.trace = trace
             units.update(-1)
+
+    @staticmethod
+    def _whole_run_axis(field: Display, trace: Trace) -> None:
+        """The loss axis spans the whole planned run, so the curves grow left to right."""
+        field.curves.ax.set_xlim(0, max(int(trace.config["steps"]), 1) * 1.02)
+        field.update(-1)  # labels placed by the new limits
 
     def _status_text(self, trace: Trace) -> str:
         last = trace.at(-1)

@@ -1,0 +1,149 @@
+"""Benchmark: how fast the notebook widgets answer a control.
+
+Run ``python benchmarks/bench_widgets.py`` (``--quick`` for a smoke run).
+
+Learning-rate explorer, Python side: from a new slider value to the PNG
+bytes handed to the ``ipywidgets.Image`` (what the browser then shows), for
+distinct learning rates (no cache hits), three ways of drawing the same
+picture at the widget's size (72 dpi, 921 x 518 pixels):
+
+(a) a naive re-plot: a new figure per value, ``savefig`` to PNG;
+(b) one persistent figure, artists moved with ``set_data``, a full redraw;
+(c) the widget's way: the persistent figure, blitting only what moved.
+
+Each includes the ``vizlab.descend`` run (50 steps). The issue's targets
+for (c): median <= 30 ms, p95 <= 60 ms. Also printed: the scrubber's
+per-row update and the playground's training speed and redraw cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+import vizlab  # noqa: E402
+from vizlab.widgets import LearningRateExplorer, Playground, Scrubber  # noqa: E402
+from vizlab.widgets._view import FigureView  # noqa: E402
+
+
+def stats(ms: list[float]) -> str:
+    a = np.asarray(ms)
+    return f"median {np.median(a):6.1f} ms   p95 {np.percentile(a, 95):6.1f} ms   (n={a.size})"
+
+
+def explorer_way(landscape: str, lrs: np.ndarray, blit: bool) -> tuple[list[float], list[dict]]:
+    ex = LearningRateExplorer(landscape, lr=float(lrs[0]))
+    if not blit:
+        display = ex.display
+        ex._view.close()
+        ex._view = FigureView(display, dpi=ex.dpi, blit=False)
+        ex._view.render()  # lay it out once, as the widget does
+    total, parts = [], []
+    for lr in lrs[1:]:
+        ex.set(lr=float(lr))
+        ex.wait()
+        t = ex.timings[-1]
+        total.append(1e3 * t["total"])
+        parts.append(t)
+    return total, parts
+
+
+def naive_way(landscape: str, lrs: np.ndarray) -> list[float]:
+    from vizlab.render.descent import draw_contour_paths, draw_descent_1d
+
+    draw = draw_descent_1d if landscape == "quadratic" else draw_contour_paths
+    out = []
+    for lr in lrs[1:]:
+        t0 = time.perf_counter()
+        trace = vizlab.descend(landscape, lr=float(f"{lr:.3g}"), steps=50)
+        display = draw(trace)
+        buf = io.BytesIO()
+        display.fig.savefig(buf, format="png", dpi=72)
+        plt.close(display.fig)
+        out.append(1e3 * (time.perf_counter() - t0))
+    return out
+
+
+def bench_explorer(n: int) -> None:
+    print("Learning-rate explorer: new slider value -> PNG bytes (Python side, incl. descend)")
+    for landscape, lo, hi in (("quadratic", 0.005, 1.2), ("bowl", 0.005, 0.25)):
+        lrs = np.geomspace(lo, hi, n + 1)
+        naive = naive_way(landscape, lrs)
+        full, _ = explorer_way(landscape, lrs, blit=False)
+        blit, parts = explorer_way(landscape, lrs, blit=True)
+        print(f"  {landscape}:")
+        print(f"    (a) naive re-plot          {stats(naive)}")
+        print(f"    (b) persistent, full draw  {stats(full)}")
+        print(f"    (c) persistent, blitting   {stats(blit)}")
+        for key in ("descend", "move", "paint", "encode"):
+            print(f"        of which {key:8s}        {stats([1e3 * p[key] for p in parts])}")
+
+
+def bench_scrubber(n: int) -> None:
+    config = vizlab.RunConfig(dataset="moons", hidden=(8,), steps=300, frames=30, grid=40)
+    trace = vizlab.train(config)
+    for name, sc in (
+        ("boundary", Scrubber(trace)),
+        ("descent 1-D", Scrubber(vizlab.descend("quadratic", lr=0.3))),
+    ):
+        rows = np.linspace(0, sc.slider.max, n).astype(int)
+        ms = []
+        for row in rows:
+            t0 = time.perf_counter()
+            sc.slider.value = int(row)
+            sc.wait()
+            ms.append(1e3 * (time.perf_counter() - t0))
+        print(f"Scrubber ({name}): row -> PNG        {stats(ms)}")
+
+
+def bench_playground(seconds: float) -> None:
+    pg = Playground()
+    calls = []
+    draw = pg._redraw
+
+    def timed(trace):
+        t0 = time.perf_counter()
+        draw(trace)
+        calls.append(1e3 * (time.perf_counter() - t0))
+
+    pg._redraws._fn = timed
+    run = pg._trainer.run
+    t0 = time.perf_counter()
+    run.step(200)
+    alone = 200 / (time.perf_counter() - t0)
+    pg.reset()
+    pg.wait()
+    calls.clear()
+    pg.play()
+    t0 = time.perf_counter()
+    time.sleep(seconds)
+    pg.pause()
+    pg.wait()
+    elapsed = time.perf_counter() - t0
+    steps = int(pg.trace.steps[-1])
+    print(
+        f"Playground ({pg.config.dataset}, {pg.config.hidden}): {alone:5.0f} steps/s alone, "
+        f"{steps / elapsed:5.0f} steps/s while drawing; {len(calls) / elapsed:.1f} pictures/s"
+    )
+    print(f"  redraw (field + neuron maps)     {stats(calls)}")
+    pg.close()
+
+
+def main(quick: bool = False) -> None:
+    bench_explorer(10 if quick else 40)
+    bench_scrubber(5 if quick else 20)
+    bench_playground(2.0 if quick else 6.0)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    main(ap.parse_args().quick)

@@ -1,0 +1,180 @@
+"""The learning-rate explorer in a real browser: Voila on 127.0.0.1, Debian's Chromium, Playwright.
+
+Type a learning rate into the slider's readout, as a student would, and
+check that the picture changes and the regime label follows, with no console
+error. The end-to-end latency (Enter pressed -> new picture in the page) is
+measured inside the page and printed.
+
+Offline, Voila's page would ask a CDN for Font Awesome's CSS. The same CSS
+already ships inside Voila's widget bundle, so that one request is answered
+here with an empty stylesheet; every other request to a host other than
+127.0.0.1 is refused and makes the test fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+playwright_sync = pytest.importorskip("playwright.sync_api")
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("voila")
+
+FONT_AWESOME_CDN = "cdn.jsdelivr.net"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# In the page: remember when Enter goes down in the readout and when the
+# picture's src changes, on the page's own clock.
+WATCH = """() => {
+  const img = document.querySelector('img.vizlab-picture');
+  window.__vz = {key: 0, img: 0, src: img.src};
+  document.addEventListener('keydown', e => { if (e.key === 'Enter') window.__vz.key = performance.now(); }, true);
+  new MutationObserver(() => {
+    if (img.src !== window.__vz.src) { window.__vz.img = performance.now(); window.__vz.src = img.src; }
+  }).observe(img, {attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def voila_url(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            'from vizlab.widgets import LearningRateExplorer\nLearningRateExplorer("quadratic", lr=0.01)'
+        )
+    ]
+    nbformat.write(nb, tmp_path / "explorer.ipynb")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    log = open(tmp_path / "voila.log", "wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "voila",
+            "explorer.ipynb",
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--ServerApp.ip=127.0.0.1",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"voila did not start:\n{(tmp_path / 'voila.log').read_text()}")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def test_learning_rate_slider_in_voila(voila_url, tmp_path):
+    errors, outside = [], []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if host == "127.0.0.1":
+            r.continue_()
+        elif host == FONT_AWESOME_CDN and "fontawesome" in r.request.url:
+            r.fulfill(status=200, content_type="text/css", body="/* bundled with voila */")
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    with playwright_sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 1000})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route("**/*", route)
+            page.goto(voila_url, timeout=90_000)
+            label = page.locator(".vizlab-regime")
+            label.wait_for(timeout=90_000)
+            picture = page.locator("img.vizlab-picture")
+            playwright_sync.expect(label).to_contain_text("too small", timeout=30_000)
+            playwright_sync.expect(picture).to_have_attribute("src", re.compile(r"^blob:|^data:"))
+            page.evaluate(WATCH)
+            readout = page.locator(".vizlab-lr .widget-readout")
+            latencies = []
+            for lr, regime in [
+                ("0.95", "oscillating"),
+                ("1.05", "diverging"),
+                ("0.3", "just right"),
+                ("0.02", "too small"),
+                ("0.9", "oscillating"),
+                ("1.2", "diverging"),
+            ]:
+                before = page.evaluate("window.__vz.src")
+                readout.click()
+                page.keyboard.press("Control+A")
+                page.keyboard.type(lr)
+                page.keyboard.press("Enter")
+                page.wait_for_function("s => window.__vz.src !== s", arg=before, timeout=30_000)
+                playwright_sync.expect(label).to_contain_text(regime, timeout=30_000)
+                latencies.append(page.evaluate("window.__vz.img - window.__vz.key"))
+            shot = tmp_path / "voila.png"
+            page.screenshot(path=str(shot), full_page=True)
+            if os.environ.get("VIZLAB_SHOTS"):
+                shutil.copy(shot, Path(os.environ["VIZLAB_SHOTS"]) / "voila_explorer.png")
+        finally:
+            browser.close()
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not errors, f"console errors: {errors}"
+    ms = sorted(latencies)
+    print(
+        f"\nend-to-end latency, Enter -> new picture: median {statistics.median(ms):.0f} ms, "
+        f"max {ms[-1]:.0f} ms over {len(ms)} changes"
+    )
+    assert all(v > 0 for v in ms)

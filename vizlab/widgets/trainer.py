@@ -1,0 +1,150 @@
+"""The playground's training thread: a LiveRun stepped in chunks, a trace after each.
+
+Commands (play, pause, step, restart) only set flags under a lock, so a
+click never waits for training; the thread exists only while there is work.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+
+from vizlab.config import RunConfig
+from vizlab.trace import Trace
+
+
+class BackgroundTrainer:
+    """Steps a LiveRun in a background thread and publishes its trace after each chunk.
+
+    Parameters
+    ----------
+    config : RunConfig
+        The first run (set up at once, at step 0).
+    publish : callable
+        Receives the run so far, a Trace with fields at its last row.
+    ready : callable
+        True when a new trace is wanted (the last one is on screen); while
+        it is False the thread trains on without making traces no one sees.
+    on_finish : callable
+        Called when a run reaches its end or diverges.
+    on_error : callable
+        Receives an exception raised while training; the thread then stops.
+    chunk_seconds : float
+        Training time between two traces.
+
+    Attributes
+    ----------
+    run : LiveRun
+        The run being trained.
+    playing : bool
+    """
+
+    def __init__(
+        self,
+        config: RunConfig,
+        publish: Callable[[Trace], None],
+        ready: Callable[[], bool],
+        on_finish: Callable[[], None],
+        on_error: Callable[[BaseException], None],
+        chunk_seconds: float,
+    ):
+        from vizlab.core.live import LiveRun
+
+        self._LiveRun = LiveRun
+        self.run = LiveRun(config)
+        self._publish, self._ready = publish, ready
+        self._on_finish, self._on_error = on_finish, on_error
+        self._chunk = chunk_seconds
+        self._cond = threading.Condition()
+        self.playing = False
+        self._wanted = 0
+        self._restart: RunConfig | None = None
+        self._active = False
+        self._closed = False
+
+    def _kick(self) -> None:
+        # called with the lock held
+        self._cond.notify_all()
+        if not self._active and not self._closed:
+            self._active = True
+            threading.Thread(target=self._loop, daemon=True, name="vizlab-train").start()
+
+    def play(self) -> None:
+        with self._cond:
+            self.playing = True
+            self._kick()
+
+    def pause(self) -> None:
+        with self._cond:
+            self.playing = False
+            self._wanted = 0
+
+    def step(self, n: int) -> None:
+        with self._cond:
+            self._wanted += n
+            self._kick()
+
+    def restart(self, config: RunConfig) -> None:
+        with self._cond:
+            self._restart = config
+            self._wanted = 0
+            self._kick()
+
+    @property
+    def restarting(self) -> bool:
+        """A new run has been asked for and not started yet."""
+        return self._restart is not None
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed, self.playing = True, False
+            self._cond.notify_all()
+
+    def wait(self, timeout: float | None) -> bool:
+        end = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while self._active:
+                left = None if end is None else end - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def _loop(self) -> None:
+        try:
+            while True:
+                with self._cond:
+                    restart, self._restart = self._restart, None
+                    run = self.run
+                    work = self.playing or self._wanted > 0
+                    if self._closed or (restart is None and (run.finished or not work)):
+                        self._active = False
+                        self._cond.notify_all()
+                        return
+                    budget = math.inf if self.playing else self._wanted
+                if restart is not None:
+                    self.run = self._LiveRun(restart)
+                    self._publish(self.run.trace(frames=1))
+                    continue
+                taken, end = 0, time.monotonic() + self._chunk
+                while taken < budget and not run.finished and time.monotonic() < end:
+                    taken += run.step(int(min(budget - taken, 5)))
+                with self._cond:
+                    self._wanted = max(0, self._wanted - taken)
+                    stale = self._restart is not None
+                    if run.finished:
+                        self.playing = False
+                    last = not (self.playing or self._wanted)
+                # A picture only when the last one is on screen (or this is the
+                # last): a trace the drawing thread would drop costs time for nothing.
+                if not stale and (last or self._ready()):
+                    self._publish(run.trace(frames=1))
+                if run.finished:
+                    self._on_finish()
+        except Exception as exc:
+            with self._cond:
+                self._active, self.playing = False, False
+                self._cond.notify_all()
+            self._on_error(exc)
