@@ -7,19 +7,30 @@ load is served from the site itself: no fonts, scripts or styles from the
 internet.
 """
 
+import sys
+from pathlib import Path
+
 import vizlab
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for sg_order
 
 project = "vizlab"
 author = "vizlab contributors"
 copyright = "vizlab contributors"  # noqa: A001 - sphinx's name
 release = version = vizlab.__version__
 
-extensions = ["sphinx_gallery.gen_gallery"]
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "examples/**"]
+# Maths is rendered to SVG at build time (LaTeX + dvisvgm) and embedded in the
+# page: MathJax, sphinx's default, would load from a CDN.
+extensions = ["sphinx_gallery.gen_gallery", "sphinx.ext.imgmath"]
+imgmath_image_format = "svg"
+imgmath_embed = True
+imgmath_font_size = 14
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "examples/**", "sg_order.py"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["vizlab.css"]
 html_title = "vizlab gallery"
+html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = False
@@ -33,16 +44,19 @@ html_theme_options = {
     "navbar_end": ["theme-switcher"],
     "footer_start": ["copyright"],
     "footer_end": [],
-    "secondary_sidebar_items": ["page-toc"],
+    # Wide figures matter more than an in-page table of contents.
+    "secondary_sidebar_items": {"**": [], "index": ["page-toc"]},
     "header_links_before_dropdown": 8,
 }
+# The figures are drawn on white; the theme switcher still offers dark.
+html_context = {"default_mode": "light"}
 html_sidebars = {"index": [], "lectures": []}
 
 sphinx_gallery_conf = {
     "examples_dirs": ["examples"],
     "gallery_dirs": ["auto_examples"],
     "filename_pattern": r"/plot_",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "sg_order.TeachingOrder",
     "abort_on_example_error": True,
     "image_scrapers": ("matplotlib",),
     # Only rich HTML output (a slider, a video) is shown; plain reprs stay out of the page.

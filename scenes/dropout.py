@@ -63,6 +63,7 @@ class DropoutNetwork(LectureScene):
         side = VGroup(readouts, of, curve).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         of.next_to(readouts, DOWN, aligned_edge=LEFT, buff=0.15)
         side.next_to(net, RIGHT, buff=0.9).align_to(net, UP).shift(UP * 0.3)
+        side.to_edge(RIGHT, buff=0.4)  # the loss axis title ("step") stays in frame
         note = caption(
             "the same example, a new mask every step: no unit can be relied on", font_size=24
         )

@@ -1,6 +1,6 @@
 """One quick gallery build per test session, shared by the gallery test files.
 
-Loaded with ``pytest_plugins = ["tests.gallery_fixture"]``-style imports from
+Loaded with ``pytest_plugins = ["gallery_fixture"]`` from
 ``test_gallery.py`` and ``test_browser_gallery.py``. The build runs in a
 subprocess (sphinx-gallery executes the examples in its own process state)
 into ``.cache/gallery-test/``, under a file lock, so two pytest-xdist workers
@@ -23,7 +23,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / ".cache" / "gallery-test"
 SITE = BASE / "html"
-EXAMPLES = ROOT / "gallery" / "examples"
 BUILD_TIMEOUT = 1200
 
 
@@ -62,13 +61,3 @@ def build_quick_site() -> Path:
 def gallery_site() -> Path:
     """The built quick site (``index.html`` at its top)."""
     return build_quick_site()
-
-
-def example_files() -> list[Path]:
-    """Every gallery example script."""
-    return sorted(EXAMPLES.glob("*/plot_*.py"))
-
-
-def example_page(site: Path, script: Path) -> Path:
-    """The HTML page sphinx-gallery makes from an example script."""
-    return site / "auto_examples" / script.parent.name / (script.stem + ".html")

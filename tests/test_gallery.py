@@ -25,17 +25,35 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from gallery_fixture import ROOT, example_files, example_page, gallery_site  # noqa: F401
 
 import vizlab
 from vizlab import cache
 from vizlab.gallery import lectures
-from vizlab.gallery.build import broken_refs, mirror, publish
 from vizlab.gallery.media import Video
+from vizlab.gallery.site import (
+    broken_refs,
+    forget_removed_examples,
+    mirror,
+    publish,
+    remove_abandoned,
+)
 from vizlab.render.static_slider import StaticSlider
 
+pytest_plugins = ["gallery_fixture"]
+
+ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = sorted(p.name for p in (ROOT / "gallery" / "examples").iterdir() if p.is_dir())
 EVIL = "<script>alert(1)</script>"
+
+
+def example_files() -> list[Path]:
+    """Every gallery example script."""
+    return sorted((ROOT / "gallery" / "examples").glob("*/plot_*.py"))
+
+
+def example_page(site: Path, script: Path) -> Path:
+    """The HTML page sphinx-gallery makes from an example script."""
+    return site / "auto_examples" / script.parent.name / (script.stem + ".html")
 
 
 def _video_names(script: Path) -> list[str]:
@@ -77,7 +95,8 @@ def test_every_page_exists(gallery_site):
 
 def test_landing_page_links_every_topic(gallery_site):
     text = (gallery_site / "index.html").read_text()
-    assert "Quickstart" in text and "make gallery" in text
+    words = re.sub(r"<[^>]+>", "", text)
+    assert "Quickstart" in words and "make gallery" in words
     for section in SECTIONS:
         assert f'href="auto_examples/{section}/index.html"' in text, section
     assert 'href="lectures.html"' in text
@@ -103,6 +122,7 @@ def test_every_example_produced_its_outputs(gallery_site):
             mp4 = gallery_site / "_static" / "videos" / f"{name}.mp4"
             assert f'src="../../_static/videos/{name}.mp4"' in text, name
             assert f'href="../../_static/videos/{name}.gif"' in text, name
+            assert f'poster="../../_static/videos/{name}-poster.png"' in text, name
             assert (mp4.with_suffix(".gif")).stat().st_size > 0
             with av.open(str(mp4)) as f:
                 stream = f.streams.video[0]
@@ -111,11 +131,7 @@ def test_every_example_produced_its_outputs(gallery_site):
 
 def test_thumbnails_for_every_example(gallery_site):
     for script in example_files():
-        thumb = (
-            gallery_site
-            / "_images"
-            / f"sphx_glr_{script.stem}_thumb.png"
-        )
+        thumb = gallery_site / "_images" / f"sphx_glr_{script.stem}_thumb.png"
         assert thumb.is_file(), script.name
 
 
@@ -143,6 +159,8 @@ def test_lecture_videos_page(gallery_site):
     for name, _ in list_scenes():
         assert f'src="_static/videos/lectures/{name}.mp4"' in text, name
         assert (gallery_site / lectures.URL / f"{name}.mp4").stat().st_size > 0
+        assert f'poster="_static/videos/lectures/{name}.png"' in text, name
+        assert (gallery_site / lectures.URL / f"{name}.png").stat().st_size > 0
 
 
 def test_site_has_no_broken_local_links(gallery_site):
@@ -209,7 +227,21 @@ def test_publish_swaps_the_site_link_atomically(tmp_path):
     assert (link / "index.html").read_text() == "old"
     publish(new, link)
     assert (link / "index.html").read_text() == "new"
-    assert not old.exists()
+    assert not old.exists()  # the replaced site is deleted, nothing else
+    with pytest.raises(ValueError, match="beside"):
+        publish(tmp_path, link)
+
+
+def test_abandoned_builds_are_cleaned_up(tmp_path):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)
+    link = tmp_path / "html"
+    for name in (f".html-1-{pid}", f".html-2-{os.getpid()}"):
+        (tmp_path / name).mkdir()
+    remove_abandoned(link)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".html-2-{os.getpid()}"]
 
 
 def test_broken_refs_finds_missing_files(tmp_path):
@@ -234,6 +266,21 @@ def test_mirror_copies_changes_only(tmp_path):
     assert mirror(src, dst) == 2
     assert (dst / "a.txt").read_text() == "changed"
     assert (dst / "auto_examples").is_dir() and not (dst / "stale.txt").exists()
+
+
+def test_removed_examples_leave_no_orphan_pages(tmp_path):
+    examples = tmp_path / "src" / "examples" / "topic"
+    examples.mkdir(parents=True)
+    (examples / "plot_a.py").write_text("")
+    generated = tmp_path / "src" / "auto_examples" / "topic"
+    assert forget_removed_examples(tmp_path)  # first build: nothing known yet
+    generated.mkdir(parents=True)
+    (generated / "plot_a.rst").write_text("a")
+    assert not forget_removed_examples(tmp_path)  # same examples: pages kept
+    assert (generated / "plot_a.rst").is_file()
+    (examples / "plot_a.py").rename(examples / "plot_b.py")
+    assert forget_removed_examples(tmp_path)
+    assert not (tmp_path / "src" / "auto_examples").exists()
 
 
 def test_serve_answers_range_requests(tmp_path):
@@ -324,9 +371,7 @@ def test_cached_descend_and_call(tmp_path, monkeypatch):
 
     calls = []
     real = core_descend.descend
-    monkeypatch.setattr(
-        core_descend, "descend", lambda *a, **kw: calls.append(a) or real(*a, **kw)
-    )
+    monkeypatch.setattr(core_descend, "descend", lambda *a, **kw: calls.append(a) or real(*a, **kw))
     a = cache.cached_descend("quadratic", "sgd", lr=0.3, steps=5, cache=tmp_path)
     b = cache.cached_descend("quadratic", "sgd", lr=0.3, steps=5, cache=tmp_path)
     assert len(calls) == 1
@@ -459,6 +504,9 @@ def test_quick_mode_trims_configs(monkeypatch):
 def test_gallery_command_line_usage():
     env = {**os.environ}
     out = subprocess.run(
-        [sys.executable, "-m", "vizlab.gallery", "frobnicate"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "vizlab.gallery", "frobnicate"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert out.returncode == 2 and "unknown command" in out.stderr

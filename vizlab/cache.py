@@ -83,7 +83,9 @@ def key(kind: str, payload: Any) -> str:
             sort_keys=True,
         )
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"cannot cache {kind}: its arguments are not plain values ({exc})") from None
+        raise ValueError(
+            f"cannot cache {kind}: its arguments are not plain values ({exc})"
+        ) from None
     return f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:20]}"
 
 

@@ -27,7 +27,6 @@ import contextlib
 import ctypes
 import filecmp
 import os
-import re
 import shutil
 import sys
 import time
@@ -38,20 +37,20 @@ from pathlib import Path
 from vizlab import cache
 from vizlab.gallery import QUICK_ENV, lectures
 from vizlab.gallery.media import MEDIA_ENV, MEDIA_URL_ENV
+from vizlab.gallery.site import (
+    ROOT,
+    broken_refs,
+    code_digest,
+    forget_removed_examples,
+    mark_stale_if_code_changed,
+    mirror,
+    publish,
+    remove_abandoned,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "gallery"
 BUILD = SOURCE / "_build"
 SITE = BUILD / "html"
-# Made by the build inside the work folder: never copied from or deleted by the mirror.
-GENERATED = {
-    "auto_examples",
-    "_build",
-    "__pycache__",
-    "videos",
-    "lectures.rst",
-    "sg_execution_times.rst",
-}
 MEDIA = Path("_static") / "videos"
 EXAMPLE_MEDIA_URL = "../../_static/videos/"  # from auto_examples/<topic>/<page>.html
 
@@ -93,82 +92,9 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def mirror(src: Path, dst: Path) -> int:
-    """Make ``dst`` a copy of ``src`` (except generated files); return how many files changed.
-
-    Unchanged files are not touched, so their modification times stay and
-    sphinx does not re-read them.
-    """
-    changed = 0
-    dst.mkdir(parents=True, exist_ok=True)
-    for item in sorted(src.iterdir()):
-        if item.name in GENERATED:
-            continue
-        target = dst / item.name
-        if item.is_dir():
-            changed += mirror(item, target)
-        elif not target.is_file() or not filecmp.cmp(item, target, shallow=False):
-            shutil.copy2(item, target)
-            changed += 1
-    for item in sorted(dst.iterdir()):
-        if item.name in GENERATED or (src / item.name).exists():
-            continue
-        shutil.rmtree(item) if item.is_dir() else item.unlink()
-        changed += 1
-    return changed
-
-
-def _code_digest() -> str:
-    return cache.digest_files([ROOT / "vizlab"])
-
-
-def mark_stale_if_code_changed(work: Path) -> bool:
-    """Delete sphinx-gallery's md5 stamps when vizlab's code changed; True if it did."""
-    stamp = work / "vizlab-code.digest"
-    digest = _code_digest()
-    if stamp.is_file() and stamp.read_text() == digest:
-        return False
-    for md5 in (work / "src" / "auto_examples").rglob("*.py.md5"):
-        md5.unlink()
-    return True
-
-
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
-
-
-_LOCAL_REF = re.compile(r'(?:src|href)="([^"#?:]+?)(?:[#?][^"]*)?"')
-
-
-def broken_refs(site: Path) -> list[str]:
-    """Local ``src``/``href`` targets in the site's pages that do not exist."""
-    broken = []
-    for page in sorted(site.rglob("*.html")):
-        text = page.read_text(encoding="utf-8", errors="replace")
-        for ref in set(_LOCAL_REF.findall(text)):
-            if ref.startswith("//"):
-                continue
-            target = (page.parent / ref).resolve()
-            if ref.endswith("/"):
-                target = target / "index.html"
-            if not target.exists():
-                broken.append(f"{page.relative_to(site)} -> {ref}")
-    return broken
-
-
-def publish(new: Path, link: Path) -> None:
-    """Point ``link`` at folder ``new`` atomically, then delete older site folders."""
-    link.parent.mkdir(parents=True, exist_ok=True)
-    if link.exists() and not link.is_symlink():  # a real folder from elsewhere: move it aside
-        os.replace(link, link.with_name(f".{link.name}-moved-{os.getpid()}"))
-    tmp = link.with_name(f".{link.name}.link-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    tmp.symlink_to(new.name)
-    os.replace(tmp, link)  # the one atomic step: readers see the old site or the new one
-    for old in link.parent.glob(f".{link.name}-*"):
-        if old.is_dir() and old.resolve() != new.resolve():
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def _sphinx(src: Path, out: Path, doctrees: Path, quiet: bool) -> int:
@@ -231,6 +157,7 @@ def build(
     with _environ(env):
         mirror(source, src)
         (src / MEDIA).mkdir(parents=True, exist_ok=True)
+        forget_removed_examples(work)
         if mark_stale_if_code_changed(work):
             log("vizlab's code changed since the last build: every example runs again")
 
@@ -239,28 +166,31 @@ def build(
         quality = lectures.QUALITY[mode]
         listed = list_scenes() if scenes else []
         _write_if_changed(src / lectures.PAGE, lectures.page(listed, quality, quick))
+        link.parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(link)
+        site = link.with_name(f".{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
         renders = lectures.Renders([n for n, _ in listed], quality, quick, workers=1)
         if renders.missing:
             log(f"rendering {len(renders.missing)} lecture video(s) in the background ({quality})")
-
-        site = link.with_name(f".{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
         try:
             if link.exists():
                 shutil.copytree(link.resolve(), site, symlinks=True)
             rc = _sphinx(src, site, work / "doctrees", quiet)
             if rc != 0:
-                raise BuildError(f"sphinx failed (exit status {rc}); the previous site is untouched")
+                raise BuildError(
+                    f"sphinx failed (exit status {rc}); the previous site is untouched"
+                )
             try:
                 videos = renders.wait()
             except RuntimeError as exc:
                 raise BuildError(str(exc)) from None
             target = site / lectures.URL
             target.mkdir(parents=True, exist_ok=True)
-            for name, path in videos.items():
-                if not (target / f"{name}.mp4").is_file() or not filecmp.cmp(
-                    path, target / f"{name}.mp4", shallow=False
-                ):
-                    shutil.copyfile(path, target / f"{name}.mp4")
+            for name, mp4 in videos.items():
+                for made, suffix in ((mp4, ".mp4"), (lectures.poster_of(mp4), ".png")):
+                    dest = target / f"{name}{suffix}"
+                    if not dest.is_file() or not filecmp.cmp(made, dest, shallow=False):
+                        shutil.copyfile(made, dest)
             broken = broken_refs(site)
             if broken:
                 raise BuildError("broken links in the site:\n  " + "\n  ".join(broken[:20]))
@@ -269,7 +199,7 @@ def build(
             renders.stop()
             shutil.rmtree(site, ignore_errors=True)
             raise
-        (work / "vizlab-code.digest").write_text(_code_digest())
+        (work / "vizlab-code.digest").write_text(code_digest())
     seconds = time.perf_counter() - t0
     return BuildResult(link, link / "index.html", seconds, quick, len(renders.missing))
 

@@ -11,6 +11,7 @@ batch keeps it apart from the sphinx build running alongside).
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
 import sys
@@ -47,8 +48,34 @@ def cached_path(name: str, quality: str, quick: bool) -> Path | None:
     return path if path.is_file() and path.stat().st_size > 0 else None
 
 
+def poster_of(mp4: Path, at: float = 0.75) -> Path:
+    """A PNG of the frame ``at`` (0..1) of the way through ``mp4``, beside it (made once).
+
+    Without a poster a video element is a blank box until the browser has
+    fetched its first frame; this frame says what the video shows.
+    """
+    import av
+
+    poster = mp4.with_suffix(".png")
+    if poster.is_file():
+        return poster
+    with av.open(str(mp4)) as container:
+        stream = container.streams.video[0]
+        target = int((stream.duration or 0) * at)
+        if target:
+            container.seek(target, stream=stream)  # lands on the keyframe before it
+        for frame in container.decode(stream):
+            if frame.pts is None or frame.pts >= target:
+                break
+        image = frame.to_image()
+    tmp = poster.with_name(f".{poster.stem}.{os.getpid()}.png")
+    image.save(tmp, "PNG")
+    tmp.replace(poster)
+    return poster
+
+
 def render_cached(name: str, quality: str, quick: bool) -> Path:
-    """Render one scene (unless cached) and return its cached MP4."""
+    """Render one scene (unless cached) and return its cached MP4 (with its poster beside it)."""
     from vizlab.render.scenes import render_scene
 
     def make(target: Path) -> None:
@@ -63,7 +90,9 @@ def render_cached(name: str, quality: str, quick: bool) -> Path:
             )
             shutil.move(str(mp4), target)
 
-    return cache.cached_file(_parts(name, quality, quick), ".mp4", make)
+    mp4 = cache.cached_file(_parts(name, quality, quick), ".mp4", make)
+    poster_of(mp4)
+    return mp4
 
 
 class Renders:
@@ -131,9 +160,14 @@ class Renders:
                 p.terminate()
 
 
+_WORDS = {"xor": "XOR", "sgd": "SGD", "lr": "LR", "l1": "L1", "l2": "L2", "3d": "3-D"}
+
+
 def title_of(name: str) -> str:
-    """``"moons_boundary"`` -> ``"Moons boundary"``."""
-    return name.replace("_", " ").replace("-", " ").capitalize()
+    """``"moons_boundary"`` -> ``"Moons boundary"``, ``"xor_boundary"`` -> ``"XOR boundary"``."""
+    words = [_WORDS.get(w, w) for w in name.replace("-", "_").split("_") if w]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def page(scenes: list[tuple[str, str]], quality: str, quick: bool) -> str:
@@ -142,6 +176,8 @@ def page(scenes: list[tuple[str, str]], quality: str, quick: bool) -> str:
 
     w, h, fps, _ = QUALITIES[quality]
     lines = [
+        ":orphan:",  # no warning in a gallery whose index does not list this page
+        "",
         "Lecture videos",
         "==============",
         "",
@@ -151,15 +187,18 @@ def page(scenes: list[tuple[str, str]], quality: str, quick: bool) -> str:
         "second" + (" (quick build: short versions at a tiny size)." if quick else "."),
         "",
     ]
+    if not scenes:
+        lines += ["This build rendered no lecture videos (``--no-scenes``).", ""]
     for name, description in scenes:
         t = title_of(name)
         command = manim_command(name, quality)
         src = html.escape(URL + name + ".mp4")
+        poster = html.escape(URL + name + ".png")
         lines += [t, "-" * len(t), "", ".. raw:: html", ""]
         lines += [
             f"   <p>{html.escape(description)}</p>",
             f'   <video class="vizlab-lecture" controls preload="metadata" width="{w}" '
-            f'height="{h}" style="max-width:100%;height:auto">'
+            f'height="{h}" poster="{poster}" style="max-width:100%;height:auto">'
             f'<source src="{src}" type="video/mp4"></video>',
             f'   <p>Download: <a href="{src}" download>MP4</a>. Render it yourself: '
             f"<code>{html.escape(command)}</code></p>",

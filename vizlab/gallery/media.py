@@ -29,6 +29,9 @@ MEDIA_URL_ENV = "VIZLAB_GALLERY_MEDIA_URL"
 #: Moving frames of a video (full build) and in quick mode (the same code, fewer frames).
 FRAMES = 60
 QUICK_FRAMES = 10
+#: Frames per second and frames holding the end: slow enough to follow in a lecture.
+FPS = 15
+HOLD_END = 20
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
 
 
@@ -47,8 +50,8 @@ class Video:
 
     Attributes
     ----------
-    mp4, gif : Path or None
-        The written files.
+    mp4, gif, poster : Path or None
+        The written files (``poster``: the first frame, shown before playing).
     url : str
         URL prefix of the files as seen from the page.
     width, height : int
@@ -63,6 +66,7 @@ class Video:
     width: int
     height: int
     caption: str = ""
+    poster: Path | None = None
 
     def _repr_html_(self) -> str:
         src = html.escape(self.url + self.mp4.name)
@@ -70,9 +74,10 @@ class Video:
         if self.gif is not None:
             links.append(f'<a href="{html.escape(self.url + self.gif.name)}" download>GIF</a>')
         text = f"{html.escape(self.caption)} " if self.caption else ""
+        poster = f' poster="{html.escape(self.url + self.poster.name)}"' if self.poster else ""
         return (
             '<figure class="vizlab-video" style="margin:1em 0">'
-            f'<video controls loop muted playsinline preload="metadata" '
+            f'<video controls loop muted playsinline preload="metadata"{poster} '
             f'width="{self.width}" height="{self.height}" '
             'style="max-width:100%;height:auto;display:block">'
             f'<source src="{src}" type="video/mp4">'
@@ -125,9 +130,9 @@ def video(
     if timeline is None:
         frames = frames or FRAMES
         if quick():
-            timeline = display.timeline(min(frames, QUICK_FRAMES), hold_end=2)
+            timeline = display.timeline(min(frames, QUICK_FRAMES), hold_end=2, fps=FPS)
         else:
-            timeline = display.timeline(frames)
+            timeline = display.timeline(frames, hold_end=HOLD_END, fps=FPS)
     folder, url = media_dir()
     try:
         _freeze_layout(display, int(timeline.rows[0]), dpi)
@@ -135,8 +140,12 @@ def video(
         w, h = display.fig.get_size_inches() * dpi
     finally:
         plt.close(display.fig)
-    gif_path = gif_from_mp4(mp4, mp4.with_suffix(".gif"), gif_width, timeline.fps) if gif else None
-    return Video(mp4, gif_path, url, int(w) // 2 * 2, int(h) // 2 * 2, caption)
+    frames_rgb = decode(mp4)
+    poster = _atomic_write(folder / f"{name}-poster.png", lambda f: frames_rgb[0].save(f, "PNG"))
+    gif_path = (
+        write_gif(frames_rgb, mp4.with_suffix(".gif"), gif_width, timeline.fps) if gif else None
+    )
+    return Video(mp4, gif_path, url, int(w) // 2 * 2, int(h) // 2 * 2, caption, poster)
 
 
 def _freeze_layout(display: Display, row: int, dpi: float) -> None:
@@ -160,42 +169,54 @@ def _freeze_layout(display: Display, row: int, dpi: float) -> None:
         fig.set_layout_engine("none")
 
 
-def gif_from_mp4(mp4: Path, gif: Path, width: int, fps: int) -> Path:
-    """Write a looping GIF, ``width`` pixels wide, of every frame of ``mp4`` (needs PyAV).
+def decode(mp4: Path) -> list:
+    """Every frame of an MP4 as a PIL image (needs PyAV, which vizlab's export uses)."""
+    import av
+
+    with av.open(str(mp4)) as container:
+        frames = [frame.to_image() for frame in container.decode(video=0)]
+    if not frames:
+        raise ValueError(f"{mp4.name} has no frames")
+    return frames
+
+
+def write_gif(frames: list, gif: Path, width: int, fps: int) -> Path:
+    """A looping GIF, ``width`` pixels wide, of PIL ``frames`` played at ``fps``.
 
     Consecutive identical frames (a held ending) become one longer frame.
     Written to a temporary name and renamed, like every export.
     """
-    import av
     from PIL import Image
 
-    frames: list = []
-    with av.open(str(mp4)) as container:
-        for frame in container.decode(video=0):
-            img = frame.to_image()
-            height = max(2, round(img.height * width / img.width))
-            frames.append(img.resize((width, height), Image.Resampling.LANCZOS))
-    if not frames:
-        raise ValueError(f"{mp4.name} has no frames")
-    images, durations = [], []
-    last = None
+    images, durations, last = [], [], None
     for img in frames:
-        data = np.asarray(img)
-        if last is not None and np.abs(data.astype(np.int16) - last).max() <= 8:
+        height = max(2, round(img.height * width / img.width))
+        small = img.resize((width, height), Image.Resampling.LANCZOS)
+        data = np.asarray(small).astype(np.int16)
+        if last is not None and np.abs(data - last).max() <= 8:  # same picture, up to codec noise
             durations[-1] += 1
             continue
-        images.append(img.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
+        images.append(
+            small.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        )
         durations.append(1)
-        last = data.astype(np.int16)
+        last = data
     ms = [max(20, round(1000 * d / fps / 10) * 10) for d in durations]
-    fd, tmp = tempfile.mkstemp(prefix=f".{gif.stem}.", suffix=".gif", dir=gif.parent)
+
+    def save(f):
+        images[0].save(f, "GIF", save_all=True, append_images=images[1:], duration=ms, loop=0)
+
+    return _atomic_write(gif, save)
+
+
+def _atomic_write(path: Path, write) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
-        images[0].save(
-            tmp, format="GIF", save_all=True, append_images=images[1:], duration=ms, loop=0
-        )
+        with open(tmp, "wb") as f:
+            write(f)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, gif)
+        os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    return gif
+    return path

@@ -72,9 +72,7 @@ def make_server(directory: str | os.PathLike, port: int = 8000) -> ThreadingHTTP
     """An HTTP server for ``directory`` on 127.0.0.1:``port`` (0 picks a free port)."""
     directory = Path(directory)
     if not (directory / "index.html").is_file():
-        raise ValueError(
-            f"no site at {directory} (build it first: python -m vizlab.gallery build)"
-        )
+        raise ValueError(f"no site at {directory} (build it first: python -m vizlab.gallery build)")
     handler = functools.partial(Handler, directory=str(directory.resolve()))
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
@@ -87,7 +85,9 @@ def main(argv: list[str]) -> int:
 
     p = argparse.ArgumentParser(prog="python -m vizlab.gallery serve")
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    p.add_argument("--dir", type=Path, default=SITE, help="site folder (default gallery/_build/html)")
+    p.add_argument(
+        "--dir", type=Path, default=SITE, help="site folder (default gallery/_build/html)"
+    )
     args = p.parse_args(argv)
     if not 0 <= args.port <= 65535:
         print(f"--port must be between 0 and 65535; got {args.port}", file=sys.stderr)

@@ -20,6 +20,7 @@ Nothing here imports torch.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import itertools
@@ -176,10 +177,12 @@ class StaticSlider:
 
     def to_html(self) -> str:
         """A self-contained HTML snippet: picture, range input, label and a few lines of script."""
-        uid = f"vizlab-slider-{os.getpid()}-{next(_ids)}"
         uris = self.data_uris()
         alts = [f"{self.title or 'picture'}: {label}" for label in self.labels]
         data = {"images": uris, "labels": self.labels, "alts": alts}
+        # Same content, same id (pages rebuild identically); the counter keeps two copies apart.
+        digest = hashlib.sha256(json.dumps(data).encode()).hexdigest()[:10]
+        uid = f"vizlab-slider-{digest}-{next(_ids)}"
         esc = html.escape
         i = self.start
         parts = [f'<div class="vizlab-slider" id="{uid}" style="{_STYLE}">']
@@ -190,12 +193,14 @@ class StaticSlider:
             'style="display:block;width:100%;height:auto;max-width:960px" />'
         )
         parts.append(
-            '<div style="display:flex;align-items:center;gap:0.8em;margin-top:0.4em">'
-            f'<label style="white-space:nowrap" for="{uid}-input">{esc(self.name)}</label>'
+            '<div style="display:flex;align-items:center;gap:0.8em;margin-top:0.5em">'
+            f'<label style="white-space:nowrap;font-weight:600" for="{uid}-input">'
+            f"{esc(self.name)}</label>"
             f'<input id="{uid}-input" type="range" min="0" max="{len(self) - 1}" step="1" '
-            f'value="{i}" aria-valuetext="{esc(self.labels[i])}" style="flex:1;min-width:8em" />'
-            f'<output for="{uid}-input" style="min-width:12em;font-weight:600">'
-            f"{esc(self.labels[i])}</output></div>"
+            f'value="{i}" aria-valuetext="{esc(self.labels[i])}" '
+            'style="flex:1;min-width:8em;height:1.6em;cursor:pointer" /></div>'
+            f'<output for="{uid}-input" style="display:block;margin-top:0.3em;font-size:1.1em;'
+            f'font-weight:600">{esc(self.labels[i])}</output>'
         )
         if self.caption:
             parts.append(f'<div style="margin-top:0.4em">{esc(self.caption)}</div>')

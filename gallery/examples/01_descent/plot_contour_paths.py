@@ -15,7 +15,7 @@ from vizlab.gallery import video
 from vizlab.render.descent import draw_contour_paths
 
 traces = [cached_descend("bowl", "sgd", lr=lr, steps=60) for lr in (0.02, 0.1, 0.19, 0.21)]
-draw_contour_paths(traces, 30)
+draw_contour_paths(traces, 12)
 
 # %%
 video(draw_contour_paths(traces, 0), "contour_paths")

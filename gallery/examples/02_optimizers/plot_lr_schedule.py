@@ -5,8 +5,9 @@ Learning-rate schedules
 "Usually starts with a large learning rate then gets smaller later" (lecture
 000, learning rate scheduling). A network on the half-moons trained with
 mini-batches of 16 and a step schedule: the learning rate is cut to a fifth
-every 150 steps. Each cut lets the loss settle lower, because the noisy
-mini-batch steps shrink with it.
+every 150 steps. Before the first cut the mini-batch noise makes the losses
+jitter; after each cut the steps are smaller, the jitter dies down and the
+losses settle.
 """
 
 # %%

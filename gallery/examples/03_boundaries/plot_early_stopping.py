@@ -40,6 +40,7 @@ grid = draw_boundary_grid(
     [trace, trace], titles=[f"early stopping (step {step})", "end of training"], curves=True
 )
 grid.panels[0].update(best)
+grid.artists["step"].set_text(f"one run, seen at step {step} and at step {int(trace.steps[-1])}")
 
 # %%
 video(draw_curves(trace, 0), "early_stopping")

@@ -30,12 +30,24 @@ right, too high"):
 from vizlab import RunConfig
 from vizlab.cache import cached_sweep
 from vizlab.gallery import pick, trim
-from vizlab.render.boundary import draw_boundary
+from vizlab.render.boundary import draw_boundary, draw_boundary_grid
 from vizlab.render.static_slider import StaticSlider
 
 ladder = [m * 10.0**e for e in range(-5, 1) for m in (1, 2, 5)] + [10.0]
 base = RunConfig(dataset="moons", hidden=(16, 16), activation="relu", steps=300, frames=2)
 traces = cached_sweep([trim(base.replace(lr=lr)) for lr in ladder])
+
+# %%
+# Three rungs side by side
+# ------------------------
+# Too small, just right and too large, with their loss curves. The slider
+# below has every rung.
+rungs = [ladder.index(v) for v in (1e-4, 0.5, 5.0)]
+draw_boundary_grid(
+    [traces[i] for i in rungs],
+    titles=[f"r = {ladder[i]:g}" for i in rungs],
+    curves=True,
+)
 
 # %%
 # One picture per run, one slider
@@ -52,7 +64,7 @@ def label(lr, trace):
     return f"r = {lr:g}: train loss {loss:.2f}, val accuracy {acc:.0%}"
 
 
-slider = StaticSlider.from_traces(
+StaticSlider.from_traces(
     traces,
     draw_boundary,
     [label(lr, t) for lr, t in zip(ladder, traces)],
@@ -62,11 +74,11 @@ slider = StaticSlider.from_traces(
     start=ladder.index(0.1),
     dpi=pick(64, 40),
 )
-slider
 
 # %%
 # The same object in Jupyter
 # --------------------------
-# In a notebook the last line of a cell, ``slider``, shows the same picture and
-# slider (its ``_repr_html_``), still without needing the kernel to move it.
-# ``slider.save_html("lr.html")`` writes it as a page of its own.
+# In a notebook the cell above shows the same picture and slider (the object's
+# ``_repr_html_``), and moving it still needs no kernel. Keep it in a variable,
+# ``slider = StaticSlider.from_traces(...)``, and ``slider.save_html("lr.html")``
+# writes it as a page of its own, to put on a course website.

@@ -15,7 +15,9 @@ from vizlab.cache import cached_train
 from vizlab.gallery import trim, video
 from vizlab.render.boundary import draw_boundary
 
-config = RunConfig(dataset="moons", hidden=(8,), activation="tanh", optimizer="adam", lr=0.05, steps=600)
+config = RunConfig(
+    dataset="moons", hidden=(8,), activation="tanh", optimizer="adam", lr=0.05, steps=600
+)
 trace = cached_train(trim(config))
 draw_boundary(trace)
 

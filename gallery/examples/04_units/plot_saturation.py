@@ -35,8 +35,9 @@ sigmoid = cached_train(
 draw_saturation(sigmoid)
 
 # %%
-# The same with ReLU units: a dead ReLU outputs 0 for every input, so its
-# gradient is 0 and it never recovers.
+# The same with ReLU units: a dead ReLU outputs 0 for every training point,
+# so its own gradient is 0 and nothing in the data pulls it back (here Adam's
+# momentum still revives one of them early on).
 relu = cached_train(
     trim(
         RunConfig(

@@ -21,7 +21,7 @@ runs:
 from vizlab import RunConfig
 from vizlab.cache import cached_sweep
 from vizlab.gallery import pick, trim
-from vizlab.render.boundary import draw_boundary
+from vizlab.render.boundary import draw_boundary, draw_boundary_grid
 from vizlab.render.static_slider import StaticSlider
 
 strengths = [0.0, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
@@ -39,6 +39,16 @@ base = RunConfig(
     frames=4,
 )
 traces = cached_sweep([trim(base.replace(l2=lam)) for lam in strengths])
+
+# %%
+# No penalty, a moderate one and a strong one, side by side:
+picks = [strengths.index(v) for v in (0.0, 0.003, 0.2)]
+draw_boundary_grid(
+    [traces[i] for i in picks], titles=[f"λ = {strengths[i]:g}" for i in picks], curves=True
+)
+
+# %%
+# Every strength on the ladder, one slider:
 
 
 def label(lam, trace):
