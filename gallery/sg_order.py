@@ -21,6 +21,7 @@ ORDER = [
     "plot_moons_boundary.py",
     "plot_lr_slider.py",
     "plot_fit_trio.py",
+    "plot_quiz_grid.py",
     "plot_early_stopping.py",
     # activations and hidden units
     "plot_activations.py",
