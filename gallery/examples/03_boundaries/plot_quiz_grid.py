@@ -11,9 +11,8 @@ the three learning rates.
 What to look for: with plain gradient descent and sigmoid units, the small
 rates are still drawing an almost straight line after 1,000 steps; only
 α = 0.75 bends the boundary between the moons, and the wide net with the
-large rate gets furthest (97% validation accuracy against 88%). Width alone does not help if the steps are too
-small to use it. (The loss curves of the wide nets at α = 0.75 also show the
-spikes a large rate brings.)
+large rate gets furthest (97% validation accuracy against 88%). Width alone
+does not help if the steps are too small to use it.
 """
 
 # %%
