@@ -110,7 +110,7 @@ def test_recorded_gradient_is_autograd_of_the_recorded_step():
         data = torch.nn.functional.binary_cross_entropy_with_logits(
             z, torch.tensor(y[idx], dtype=torch.float64)
         )
-        pen = sum(c.l1 * l.weight.abs().sum() + c.l2 * (l.weight**2).sum() for l in lin)
+        pen = sum(c.l1 * layer.weight.abs().sum() + c.l2 * (layer.weight**2).sum() for layer in lin)
         (data + pen).backward()
         assert tr["scalar/loss_batch"][k] == pytest.approx(data.item(), rel=1e-12)
         for i, layer in enumerate(lin, start=1):

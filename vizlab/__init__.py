@@ -44,9 +44,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from vizlab.core.descend import descend
     from vizlab.core.landscapes import LANDSCAPES, Landscape
     from vizlab.core.linreg import minibatch_descent
-    from vizlab.core.worked import penalty_descent
     from vizlab.core.sweep import sweep
     from vizlab.core.train import train
+    from vizlab.core.worked import penalty_descent
 
 
 def __getattr__(name: str) -> Any:
