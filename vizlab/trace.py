@@ -308,7 +308,8 @@ class Trace:
         except TraceError:
             raise
         except ValueError as exc:
-            # numpy raises ValueError for object arrays when allow_pickle=False.
+            # numpy raises ValueError for object arrays when allow_pickle=False;
+            # a malformed JSON header (JSONDecodeError) lands here too.
             if "pickle" in str(exc).lower() or "object" in str(exc).lower():
                 raise TraceError(
                     f"{path.name} holds object arrays, which vizlab never loads"
@@ -318,6 +319,4 @@ class Trace:
             raise TraceError(
                 f"{path.name} is not a readable trace (truncated or not .npz): {exc}"
             ) from None
-        except json.JSONDecodeError as exc:  # pragma: no cover - subclass of ValueError
-            raise TraceError(f"{path.name} has a malformed header: {exc}") from None
         return cls(arrays, header)

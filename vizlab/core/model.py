@@ -30,11 +30,6 @@ def layer_sizes(hidden: Sequence[int], n_outputs: int, n_inputs: int = 2) -> lis
     return [n_inputs, *hidden, n_outputs]
 
 
-def param_names(n_layers: int) -> list[str]:
-    """``["fc1.weight", "fc1.bias", "fc2.weight", ...]`` for ``n_layers`` linear layers."""
-    return [f"fc{i}.{p}" for i in range(1, n_layers + 1) for p in ("weight", "bias")]
-
-
 def init_params(
     sizes: Sequence[int], generator: torch.Generator, dtype: torch.dtype
 ) -> dict[str, torch.Tensor]:

@@ -148,7 +148,7 @@ def iter_frames(
     with _agg_canvas(display.fig) as canvas:
         if blit:
             display.update(rows[0])  # the first frame's layout for the background
-        with _Blitter(display, canvas) if blit else contextlib.nullcontext() as blitter:
+        with Blitter(display, canvas) if blit else contextlib.nullcontext() as blitter:
             last = None
             for row in rows:
                 # A row repeated (timeline holds, early rows of a log timeline)
@@ -163,7 +163,7 @@ def iter_frames(
                 yield np.asarray(canvas.buffer_rgba())
 
 
-class _Blitter:
+class Blitter:
     """Cached background plus, per axes, the moving artists and still layers above them."""
 
     def __init__(self, display: Display, canvas: FigureCanvasAgg):
@@ -190,7 +190,7 @@ class _Blitter:
         self.plan += [("live", a) for a in self.moving if id(a) not in placed]
         self.flags = {a: a.get_animated() for kind, item in self.plan for a in _as_list(item)}
 
-    def __enter__(self) -> _Blitter:
+    def __enter__(self) -> Blitter:
         for a in self.flags:
             a.set_animated(True)  # animated artists are left out of canvas.draw()
         self.canvas.draw()

@@ -158,7 +158,7 @@ class FigureView:
     """
 
     def __init__(self, display: Display, *, dpi: float = 72, blit: bool | None = None):
-        from vizlab.render.export import _Blitter
+        from vizlab.render.export import Blitter
 
         self.display = display
         fig = display.fig
@@ -166,7 +166,7 @@ class FigureView:
         self.canvas = FigureCanvasAgg(fig)
         fig.set_dpi(dpi)
         self.blit = display.blit_safe if blit is None else blit
-        self._blitter = _Blitter(display, self.canvas).__enter__() if self.blit else None
+        self._blitter = Blitter(display, self.canvas).__enter__() if self.blit else None
 
     def paint(self) -> np.ndarray:
         """Draw the figure as it is now; its pixels (H, W, 4), valid until the next paint."""

@@ -19,38 +19,15 @@ from vizlab.cache import cached_train
 from vizlab.gallery import trim, video
 from vizlab.render.activations import draw_saturation
 
-sigmoid = cached_train(
-    trim(
-        RunConfig(
-            dataset="moons",
-            hidden=(8, 8),
-            activation="sigmoid",
-            optimizer="adam",
-            lr=0.5,
-            steps=300,
-            frames=30,
-        )
-    )
-)
+base = RunConfig(dataset="moons", optimizer="adam", steps=300, frames=30)
+sigmoid = cached_train(trim(base.replace(hidden=(8, 8), activation="sigmoid", lr=0.5)))
 draw_saturation(sigmoid)
 
 # %%
 # The same with ReLU units: a dead ReLU outputs 0 for every training point,
 # so its own gradient is 0 and nothing in the data pulls it back (here Adam's
 # momentum still revives one of them early on).
-relu = cached_train(
-    trim(
-        RunConfig(
-            dataset="moons",
-            hidden=(16, 16),
-            activation="relu",
-            optimizer="adam",
-            lr=0.3,
-            steps=300,
-            frames=30,
-        )
-    )
-)
+relu = cached_train(trim(base.replace(hidden=(16, 16), activation="relu", lr=0.3)))
 draw_saturation(relu)
 
 # %%

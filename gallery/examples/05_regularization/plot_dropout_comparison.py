@@ -12,24 +12,13 @@ time).
 """
 
 # %%
-from vizlab import RunConfig
 from vizlab.cache import cached_train
 from vizlab.gallery import trim, video
+from vizlab.presets import OVERFIT_MOONS
 from vizlab.render.dropout import draw_dropout_comparison
 
-base = RunConfig(
-    dataset="moons",
-    n_points=200,
-    val_fraction=0.5,
-    noise=0.35,
-    hidden=(16, 16),
-    activation="relu",
-    optimizer="adam",
-    lr=0.005,
-    steps=1500,
-    record_every=5,
-    frames=30,
-)
+# The regularization testbed: noisy moons, half held out, a net that overfits.
+base = OVERFIT_MOONS.replace(frames=30)
 traces = [cached_train(trim(base.replace(dropout=(p,) if p else ()))) for p in (0.0, 0.5, 0.9)]
 draw_dropout_comparison(traces)
 

@@ -18,26 +18,15 @@ runs:
 """
 
 # %%
-from vizlab import RunConfig
 from vizlab.cache import cached_sweep
 from vizlab.gallery import pick, trim
+from vizlab.presets import OVERFIT_MOONS
 from vizlab.render.boundary import draw_boundary, draw_boundary_grid
 from vizlab.render.static_slider import StaticSlider
 
 strengths = [0.0, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
-base = RunConfig(
-    dataset="moons",
-    n_points=200,
-    val_fraction=0.5,
-    noise=0.35,
-    hidden=(16, 16),
-    activation="relu",
-    optimizer="adam",
-    lr=0.005,
-    steps=1500,
-    record_every=5,
-    frames=4,
-)
+# The regularization testbed: noisy moons, half held out, a net that overfits.
+base = OVERFIT_MOONS.replace(frames=4)
 traces = cached_sweep([trim(base.replace(l2=lam)) for lam in strengths])
 
 # %%

@@ -10,24 +10,13 @@ this site's runs, not the slide's: the shape of the story is the same.
 """
 
 # %%
-from vizlab import RunConfig
 from vizlab.cache import cached_sweep
 from vizlab.gallery import trim
+from vizlab.presets import OVERFIT_MOONS
 from vizlab.render.regularization import draw_lambda_sweep
 
-base = RunConfig(
-    dataset="moons",
-    n_points=200,
-    val_fraction=0.5,
-    noise=0.35,
-    hidden=(16, 16),
-    activation="relu",
-    optimizer="adam",
-    lr=0.005,
-    steps=1500,
-    record_every=5,
-    frames=4,
-)
+# The regularization testbed: noisy moons, half held out, a net that overfits.
+base = OVERFIT_MOONS.replace(frames=4)
 traces = cached_sweep([trim(base.replace(l2=lam)) for lam in (0.01, 0.05, 0.2)])
 draw_lambda_sweep(traces)
 
