@@ -20,7 +20,6 @@ Nothing in this module imports torch: every renderer can depend on it.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -34,7 +33,7 @@ import numpy as np
 
 SCHEMA_VERSION = 1
 
-STEP_KINDS = frozenset({"scalar", "param", "grad", "norm", "point", "batch", "mask"})
+STEP_KINDS = frozenset({"scalar", "param", "grad", "norm", "point", "batch", "mask", "opt"})
 FIELD_KINDS = frozenset({"field", "act", "embed"})
 STATIC_KINDS = frozenset({"data", "grid", "curve"})
 ALL_KINDS = STEP_KINDS | FIELD_KINDS | STATIC_KINDS
@@ -42,6 +41,34 @@ ALL_KINDS = STEP_KINDS | FIELD_KINDS | STATIC_KINDS
 _HEADER_KEY = "__header__"
 _ALLOWED_DTYPE_KINDS = "biuf"  # bool, signed int, unsigned int, float
 _MAX_HEADER_BYTES = 1 << 20
+_MAX_DEPTH = 32  # nesting of lists and objects in the JSON header
+
+# Rank of every array of a kind (leading step or field axis included); None = any.
+KIND_RANKS = {
+    "scalar": 1,
+    "norm": 1,
+    "batch": 2,
+    "mask": 3,
+    "point": 2,
+    "field": 3,
+    "act": 4,
+    "embed": 3,
+    "curve": 1,
+}
+GRID_RANKS = {"grid/x": 1, "grid/y": 1, "grid/steps": 1, "grid/loss": 2}
+# Header entries vizlab writes, and the JSON type each must have when present.
+HEADER_TYPES: dict[str, tuple[type, ...]] = {
+    "kind": (str,),
+    "config": (dict,),
+    "seed": (int, type(None)),
+    "dataset": (str,),
+    "layers": (list,),
+    "versions": (dict,),
+    "device": (str,),
+    "sweep": (dict,),
+    "landscape": (dict,),
+    "regime": (str, type(None)),
+}
 
 
 class TraceError(ValueError):
@@ -55,6 +82,61 @@ def _split_key(key: str) -> tuple[str, str]:
             f"bad trace key {key!r}: keys read 'kind/name' with kind in {sorted(ALL_KINDS)}"
         )
     return kind, name
+
+
+def _type_name(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of lists and dicts (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, (list, dict)):
+            deepest = max(deepest, d + 1)
+            if deepest > _MAX_DEPTH:
+                return deepest
+            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
+def check_header(header: Any) -> None:
+    """Raise :class:`TraceError` unless ``header`` is a well-formed trace header.
+
+    Checked field by field: ``schema`` an integer equal to ``SCHEMA_VERSION``
+    (not ``true``), ``events`` a list of objects each with a string
+    ``type`` (a ``diverged`` event also an integer ``step`` and a string
+    ``reason``), and the entries of ``HEADER_TYPES`` of their JSON type.
+    Lists and objects nest at most 32 deep.
+    """
+    if not isinstance(header, dict):
+        raise TraceError(f"trace header must be a JSON object; got {_type_name(header)}")
+    if _depth(header) > _MAX_DEPTH:
+        raise TraceError(f"trace header nests deeper than {_MAX_DEPTH} levels")
+    schema = header.get("schema")
+    if isinstance(schema, bool) or not isinstance(schema, int) or schema != SCHEMA_VERSION:
+        raise TraceError(
+            f"trace schema version {schema!r} is not supported "
+            f"(this vizlab reads version {SCHEMA_VERSION})"
+        )
+    for key, types in HEADER_TYPES.items():
+        value = header.get(key)
+        if key in header and (isinstance(value, bool) or not isinstance(value, types)):
+            want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
+            raise TraceError(f"trace header {key!r} must be {want}; got {_type_name(value)}")
+    events = header.get("events")
+    if not isinstance(events, list):
+        raise TraceError(f"trace header 'events' must be a list; got {_type_name(events)}")
+    for i, ev in enumerate(events):
+        if not isinstance(ev, dict) or not isinstance(ev.get("type"), str):
+            raise TraceError(f"trace event {i} must be an object with a string 'type'")
+        if ev["type"] == "diverged":
+            step = ev.get("step")
+            if isinstance(step, bool) or not isinstance(step, int):
+                raise TraceError(f"trace event {i} (diverged) needs an integer 'step'")
+            if not isinstance(ev.get("reason"), str):
+                raise TraceError(f"trace event {i} (diverged) needs a string 'reason'")
 
 
 @dataclass(frozen=True)
@@ -118,13 +200,18 @@ class Trace:
     """
 
     def __init__(self, arrays: Mapping[str, np.ndarray], header: Mapping[str, Any] | None = None):
+        if header is not None and not isinstance(header, Mapping):
+            raise TraceError(f"trace header must be a mapping; got {_type_name(header)}")
         header = dict(header or {})
         header.setdefault("schema", SCHEMA_VERSION)
         header.setdefault("events", [])
+        if _depth(header) > _MAX_DEPTH:
+            raise TraceError(f"trace header nests deeper than {_MAX_DEPTH} levels")
         try:
             json.dumps(header)
         except (TypeError, ValueError) as exc:
             raise TraceError(f"trace header is not JSON-serialisable: {exc}") from None
+        check_header(header)
         clean = {}
         for key, value in arrays.items():
             _split_key(key)
@@ -142,11 +229,6 @@ class Trace:
 
     # ------------------------------------------------------------------ checks
     def _validate(self) -> None:
-        if self.header["schema"] != SCHEMA_VERSION:
-            raise TraceError(
-                f"trace schema version {self.header['schema']!r} is not supported "
-                f"(this vizlab reads version {SCHEMA_VERSION})"
-            )
         if "scalar/step" not in self.arrays:
             raise TraceError("trace has no 'scalar/step' array (the recorded-step axis)")
         steps = self.arrays["scalar/step"]
@@ -154,10 +236,15 @@ class Trace:
             raise TraceError("'scalar/step' must be a 1-d integer array")
         if steps.size > 1 and np.any(np.diff(steps) <= 0):
             raise TraceError("'scalar/step' must be strictly increasing")
+        if steps.size and steps[0] < 0:
+            raise TraceError("'scalar/step' must count from 0 up")
         n = steps.shape[0]
         has_fields = False
         for key, arr in self.arrays.items():
             kind, _ = _split_key(key)
+            rank = GRID_RANKS.get(key, KIND_RANKS.get(kind))
+            if rank is not None and arr.ndim != rank:
+                raise TraceError(f"array {key!r} must have {rank} axes; got shape {arr.shape}")
             if kind in STEP_KINDS:
                 if arr.ndim == 0 or arr.shape[0] != n:
                     raise TraceError(
@@ -180,6 +267,20 @@ class Trace:
                         f"field array {key!r} has shape {arr.shape}: its leading axis must be "
                         f"the {fs.size} field steps"
                     )
+        self._check_grid()
+
+    def _check_grid(self) -> None:
+        """Pictures on the grid are (..., H, W) with H = len(grid/y), W = len(grid/x)."""
+        if "grid/x" not in self.arrays or "grid/y" not in self.arrays:
+            return
+        hw = (self.arrays["grid/y"].size, self.arrays["grid/x"].size)
+        for key, arr in self.arrays.items():
+            kind = key.split("/")[0]
+            if (kind in ("field", "act") or key == "grid/loss") and arr.shape[-2:] != hw:
+                raise TraceError(
+                    f"array {key!r} has shape {arr.shape}: its last two axes must be the "
+                    f"grid's {hw[0]} x {hw[1]} points"
+                )
 
     # ------------------------------------------------------------- accessors
     def __getitem__(self, key: str) -> np.ndarray:
@@ -220,10 +321,12 @@ class Trace:
 
     @property
     def config(self) -> dict[str, Any]:
+        """The header's ``config`` (an empty dict if it has none)."""
         return self.header.get("config", {})
 
     @property
     def events(self) -> list[dict[str, Any]]:
+        """Header events, e.g. ``{"type": "diverged", "step": 12, "reason": ...}``."""
         return self.header["events"]
 
     @property
@@ -257,14 +360,44 @@ class Trace:
         """All arrays of one kind, keyed by name (e.g. every ``param/*``)."""
         return {k.split("/", 1)[1]: v for k, v in self.arrays.items() if k.startswith(kind + "/")}
 
+    def to_tensorboard(
+        self, logdir: str | os.PathLike, *, name: str | None = None, histograms: int = 50
+    ) -> Path:
+        """Write this run as one TensorBoard run folder inside ``logdir``.
+
+        Scalars, weight and gradient histograms and decision-field images; see
+        :func:`vizlab.tensorboard.write_runs` (which writes a sweep, one run
+        per config). Needs the ``tensorboard`` package.
+
+        Parameters
+        ----------
+        logdir : path
+            The folder to open with ``tensorboard --logdir``.
+        name : str, optional
+            Run folder name; default the run's main settings
+            (``moons,16-16,tanh,sgd,lr=0.1``).
+        histograms : int
+            At most this many recorded rows per histogram.
+
+        Returns
+        -------
+        Path
+            The run folder.
+        """
+        from vizlab.tensorboard import write_runs
+
+        names = None if name is None else [name]
+        return write_runs([self], logdir, names=names, histograms=histograms)[0]
+
     # ---------------------------------------------------------------- file io
     def save(self, path: str | os.PathLike) -> Path:
         """Write the trace to one ``.npz`` file atomically (temp file + rename).
 
-        A crash mid-write leaves any earlier file at ``path`` untouched.
+        A crash mid-write leaves any earlier file at ``path`` untouched. The
+        suffix is checked without regard to case (``RUN.NPZ`` is fine).
         """
         path = Path(path)
-        if path.suffix != ".npz":
+        if path.suffix.lower() != ".npz":
             raise TraceError(f"trace files end in .npz, got {path.name!r}")
         path.parent.mkdir(parents=True, exist_ok=True)
         header = np.frombuffer(json.dumps(self.header).encode("utf-8"), dtype=np.uint8)
@@ -281,42 +414,44 @@ class Trace:
         return path
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> Trace:
-        """Read a trace written by :meth:`save`.
+    def load(cls, path: str | os.PathLike, *, max_bytes: int | None = None) -> Trace:
+        """Read a trace written by :meth:`save`, never trusting the file.
 
-        Never unpickles: object arrays are refused. A missing, truncated,
-        foreign or malformed file raises :class:`TraceError` with one line
-        saying what is wrong.
+        Each member's ``.npy`` header is read from the archive and its shape
+        and dtype checked before anything is decompressed: object arrays
+        are refused (nothing is ever unpickled), a member declaring far more
+        bytes than deflate could have packed into its compressed size is
+        refused, and so is a file whose arrays add up to more than
+        ``max_bytes`` (default: :func:`vizlab.budget.limit_bytes`, 2 GiB or
+        ``$VIZLAB_MAX_BYTES``). Then the JSON header is checked field by
+        field and the arrays against the contract.
+
+        Raises
+        ------
+        TraceError
+            One line saying what is wrong with a missing, truncated, foreign,
+            oversized or malformed file.
         """
+        from vizlab.budget import limit_bytes
+        from vizlab.tracefile import read_members
+
         path = Path(path)
         if not path.is_file():
             raise TraceError(f"no trace file at {str(path)!r}")
+        limit = limit_bytes(max_bytes)
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-                names = list(npz.files)
-                if _HEADER_KEY not in names:
-                    raise TraceError(f"{path.name} is not a vizlab trace (no header)")
-                raw = npz[_HEADER_KEY]
-                if raw.dtype != np.uint8 or raw.ndim != 1 or raw.size > _MAX_HEADER_BYTES:
-                    raise TraceError(f"{path.name} has a malformed header")
-                header = json.loads(raw.tobytes().decode("utf-8"))
-                if not isinstance(header, dict):
-                    raise TraceError(f"{path.name} has a malformed header (not a JSON object)")
-                arrays = {n: npz[n] for n in names if n != _HEADER_KEY}
+            header, arrays = read_members(path, limit)
         except TraceError:
             raise
-        except ValueError as exc:
-            # numpy raises ValueError for object arrays when allow_pickle=False;
-            # a malformed JSON header (JSONDecodeError) lands here too.
-            if "pickle" in str(exc).lower() or "object" in str(exc).lower():
-                raise TraceError(
-                    f"{path.name} holds object arrays, which vizlab never loads"
-                ) from None
-            raise TraceError(f"{path.name} is not a readable trace: {exc}") from None
-        except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, KeyError) as exc:
+        except MemoryError:
+            raise TraceError(f"{path.name} is too large to load into memory") from None
+        except (zipfile.BadZipFile, EOFError, OSError) as exc:
             raise TraceError(
                 f"{path.name} is not a readable trace (truncated or not .npz): {exc}"
             ) from None
-        return cls(arrays, header)
+        except Exception as exc:  # anything a crafted archive provokes is the file's fault
+            raise TraceError(f"{path.name} is not a readable trace: {exc}") from None
+        try:
+            return cls(arrays, header)
+        except TraceError as exc:
+            raise TraceError(f"{path.name}: {exc}") from None
