@@ -15,6 +15,7 @@ from typing import Any
 
 DATASETS = ("xor", "moons", "circles", "spiral", "gaussians")
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear")
+INITS = ("uniform", "normal", "xavier", "he", "zeros")
 LOSSES = ("bce", "cross_entropy", "mse")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 SCHEDULES = ("constant", "step", "exponential", "cosine")
@@ -68,6 +69,11 @@ class RunConfig:
         Width of each hidden layer; ``()`` is a linear model.
     activation : str
         Nonlinearity after each hidden layer.
+    init : {"uniform", "normal", "xavier", "he", "zeros"}
+        Initial weights: ``uniform`` (torch.nn.Linear's law, W and b uniform in
+        +-1/sqrt(fan_in)), ``normal`` (W ~ N(0, 1)), ``xavier`` (Glorot,
+        N(0, 2/(fan_in+fan_out))), ``he`` (N(0, 2/fan_in)), ``zeros``; biases
+        are 0 except for ``uniform``.
     dropout : tuple of float
         Drop probability per hidden layer (one value, or one per layer; ``()`` = none).
     loss : {"bce", "cross_entropy", "mse"}
@@ -105,6 +111,7 @@ class RunConfig:
     seed: int = 0
     hidden: tuple[int, ...] = (8,)
     activation: str = "tanh"
+    init: str = "uniform"
     dropout: tuple[float, ...] = ()
     loss: str = "bce"
     optimizer: str = "sgd"
@@ -143,6 +150,7 @@ class RunConfig:
         for w in self.hidden:
             _integer("hidden layer width", w, 1, 4096)
         _choice("activation", self.activation, ACTIVATIONS)
+        _choice("init", self.init, INITS)
         if self.dropout and len(self.dropout) not in (1, len(self.hidden)):
             raise ConfigError(
                 f"dropout needs one value or one per hidden layer ({len(self.hidden)}); "

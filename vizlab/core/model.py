@@ -30,14 +30,30 @@ def layer_sizes(hidden: Sequence[int], n_outputs: int, n_inputs: int = 2) -> lis
     return [n_inputs, *hidden, n_outputs]
 
 
+#: Initial-weight laws of :func:`init_params` (``RunConfig.init``).
+INIT_SCHEMES = ("uniform", "normal", "xavier", "he", "zeros")
+
+
 def init_params(
-    sizes: Sequence[int], generator: torch.Generator, dtype: torch.dtype
+    sizes: Sequence[int],
+    generator: torch.Generator,
+    dtype: torch.dtype,
+    *,
+    scheme: str = "uniform",
 ) -> dict[str, torch.Tensor]:
     """Initial weights, drawn on the CPU from ``generator``.
 
-    Same law as ``torch.nn.Linear``: W and b uniform in
-    ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``.
+    ``scheme`` (``RunConfig.init``) picks the law; ``n`` = fan_in, ``m`` = fan_out:
+
+    * ``uniform`` (the default): as ``torch.nn.Linear``, W and b uniform in
+      ``[-1/sqrt(n), 1/sqrt(n)]``;
+    * ``normal``: W ~ N(0, 1) ("random normal"), b = 0;
+    * ``xavier``: Glorot normal, W ~ N(0, 2 / (n + m)), b = 0;
+    * ``he``: W ~ N(0, 2 / n) (for ReLU), b = 0;
+    * ``zeros``: every weight and bias 0 (no unit can ever differ from its neighbours).
     """
+    if scheme != "uniform":
+        return _init_scheme(sizes, generator, dtype, scheme)
     params = {}
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
         bound = 1.0 / math.sqrt(fan_in)
@@ -45,6 +61,29 @@ def init_params(
         b = torch.rand((fan_out,), generator=generator, dtype=torch.float64)
         params[f"fc{i}.weight"] = ((2 * w - 1) * bound).to(dtype)
         params[f"fc{i}.bias"] = ((2 * b - 1) * bound).to(dtype)
+    return params
+
+
+def _init_scheme(
+    sizes: Sequence[int], generator: torch.Generator, dtype: torch.dtype, scheme: str
+) -> dict[str, torch.Tensor]:
+    """The non-default laws of :func:`init_params` (zero biases, Gaussian or zero weights)."""
+    if scheme not in INIT_SCHEMES:
+        raise ValueError(f"init must be one of {', '.join(INIT_SCHEMES)}; got {scheme!r}")
+    params = {}
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        std = {
+            "normal": 1.0,
+            "xavier": math.sqrt(2.0 / (fan_in + fan_out)),
+            "he": math.sqrt(2.0 / fan_in),
+            "zeros": 0.0,
+        }[scheme]
+        if std:
+            w = torch.randn((fan_out, fan_in), generator=generator, dtype=torch.float64) * std
+        else:
+            w = torch.zeros((fan_out, fan_in), dtype=torch.float64)
+        params[f"fc{i}.weight"] = w.to(dtype)
+        params[f"fc{i}.bias"] = torch.zeros((fan_out,), dtype=dtype)
     return params
 
 
