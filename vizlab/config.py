@@ -18,13 +18,28 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear")
 INITS = ("uniform", "normal", "xavier", "he", "zeros")
 LOSSES = ("bce", "cross_entropy", "mse")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-SCHEDULES = ("constant", "step", "exponential", "cosine")
+SCHEDULES = ("constant", "step", "exponential", "cosine", "plateau")
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("float32", "float64")
 
 
 class ConfigError(ValueError):
     """A configuration value is out of range or of the wrong type."""
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and 1-D arrays as plain Python values; anything else as it is.
+
+    ``np.int64(3) -> 3``, ``np.array([8, 8]) -> [8, 8]``, and a list or tuple
+    has each item converted, so a config built from numpy values stores (and
+    hashes, and writes to JSON) exactly what the same config of plain numbers
+    does. Arrays of any other rank are left for validation to refuse.
+    """
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) in (0, 1):
+        return value.tolist()  # numpy's own conversion to Python scalars and lists
+    return value
 
 
 def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
@@ -82,8 +97,17 @@ class RunConfig:
     optimizer, lr, momentum : str, float, float
         torch optimizer and its learning rate; ``momentum`` is used by
         ``momentum`` and ``nesterov`` (and as RMSProp's smoothing ``alpha`` is not).
-    schedule : {"constant", "step", "exponential", "cosine"}
+    schedule : {"constant", "step", "exponential", "cosine", "plateau"}
         Learning-rate schedule; ``gamma`` and ``step_size`` parametrise it.
+        ``plateau`` is torch's ReduceLROnPlateau on the validation loss: the
+        rate is multiplied by ``gamma`` after more than ``lr_patience``
+        recorded evaluations without improvement.
+    lr_patience : int
+        The plateau schedule's patience, in recorded evaluations.
+    patience, restore_best : int, bool
+        Early stopping (Keras ``EarlyStopping``): the run ends ``patience``
+        recorded evaluations after the best validation loss (0 = off); with
+        ``restore_best`` the final row holds the best step's weights.
     batch_size : int
         0 = full batch, 1 = stochastic, otherwise minibatches (last partial
         batch of an epoch dropped so every step sees ``batch_size`` points).
@@ -130,9 +154,14 @@ class RunConfig:
     frames: int = 60
     device: str = "auto"
     dtype: str = "float32"
+    lr_patience: int = 10
+    patience: int = 0
+    restore_best: bool = False
 
     def __post_init__(self) -> None:
-        # Accept lists (from JSON) for the tuple fields, then validate everything.
+        # Accept numpy values and lists (from JSON) for the tuple fields, then validate everything.
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _plain(getattr(self, f.name)))
         for name in ("hidden", "dropout"):
             value = getattr(self, name)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -177,6 +206,13 @@ class RunConfig:
         _integer("frames", self.frames, 0, 10_000)
         _choice("device", self.device, DEVICES)
         _choice("dtype", self.dtype, DTYPES)
+        _integer("lr_patience", self.lr_patience, 0, 10**6)
+        _integer("patience", self.patience, 0, 10**6)
+        if not isinstance(self.restore_best, bool):
+            raise ConfigError(f"restore_best must be true or false; got {self.restore_best!r}")
+        if (self.patience or self.schedule == "plateau") and self.n_val == 0:
+            what = "patience" if self.patience else 'schedule="plateau"'
+            raise ConfigError(f"{what} watches the validation loss: set val_fraction > 0")
         n_train = self.n_train
         if n_train < 2:
             raise ConfigError(f"only {n_train} training points after the validation split")
@@ -265,3 +301,109 @@ class RunConfig:
             if getattr(self, f.name) != getattr(default, f.name)
         ]
         return "vizlab.RunConfig(" + ", ".join(parts) + ")"
+
+
+LANDSCAPE_NAMES = ("quadratic", "wavy", "bowl", "rosenbrock", "beale", "himmelblau", "saddle")
+"""The built-in analytic landscapes of :func:`vizlab.descend` (checked against the core in tests)."""
+
+
+@dataclass(frozen=True)
+class DescendConfig:
+    """One run of :func:`vizlab.descend` as a frozen, validated value (like :class:`RunConfig`).
+
+    Attributes
+    ----------
+    landscape : str
+        A built-in landscape name (see :data:`LANDSCAPE_NAMES`).
+    optimizer : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"}
+    lr : float
+        Learning rate, > 0.
+    start : tuple of float or None
+        Start point (one number per dimension); ``None`` is the landscape's default.
+    steps : int
+        Updates to take; the trace has ``steps + 1`` rows unless the run diverges.
+    momentum : float
+        In ``[0, 1)``; used by ``momentum`` and ``nesterov``.
+    dtype : {"float32", "float64"}
+    device : {"auto", "cpu", "cuda"}
+
+    Examples
+    --------
+    >>> DescendConfig("quadratic", lr=0.3, steps=30).to_code()
+    "vizlab.DescendConfig(landscape='quadratic', lr=0.3, steps=30)"
+    """
+
+    landscape: str = "quadratic"
+    optimizer: str = "sgd"
+    lr: float = 0.1
+    start: tuple[float, ...] | None = None
+    steps: int = 50
+    momentum: float = 0.9
+    dtype: str = "float64"
+    device: str = "cpu"
+
+    def __post_init__(self) -> None:
+        start = self.start
+        if start is not None:
+            if isinstance(start, (int, float)) and not isinstance(start, bool):
+                start = (start,)
+            if not isinstance(start, (list, tuple)) or not 1 <= len(start) <= 2:
+                raise ConfigError(f"start must be one or two numbers; got {self.start!r}")
+            for v in start:
+                _number("start coordinate", v, -1e6, 1e6)
+            object.__setattr__(self, "start", tuple(float(v) for v in start))
+        _choice("landscape", self.landscape, LANDSCAPE_NAMES)
+        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        _number("lr", self.lr, 0.0, 1e4, lo_open=True)
+        _integer("steps", self.steps, 1, 10**6)
+        _number("momentum", self.momentum, 0.0, 0.999)
+        _choice("dtype", self.dtype, DTYPES)
+        _choice("device", self.device, DEVICES)
+
+    def replace(self, **changes: Any) -> DescendConfig:
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        d["start"] = None if self.start is None else list(self.start)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DescendConfig:
+        if not isinstance(d, dict):
+            raise ConfigError(f"a config must be a mapping; got {type(d).__name__}")
+        unknown = sorted(set(d) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            raise ConfigError(f"unknown config field(s): {', '.join(unknown)}")
+        return cls(**d)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> DescendConfig:
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"config is not valid JSON: {exc}") from None
+        return cls.from_dict(d)
+
+    def digest(self) -> str:
+        """Short stable hash of the config (for caches and lesson stamps)."""
+        return hashlib.sha256(("descend:" + self.to_json()).encode()).hexdigest()[:16]
+
+    def to_code(self) -> str:
+        """Python that rebuilds this config."""
+        default = DescendConfig()
+        parts = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if f.name == "landscape" or getattr(self, f.name) != getattr(default, f.name)
+        ]
+        return "vizlab.DescendConfig(" + ", ".join(parts) + ")"
+
+    def descend_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`vizlab.descend` (start as a list or None)."""
+        d = self.to_dict()
+        return {"landscape": d.pop("landscape"), **d}

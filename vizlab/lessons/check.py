@@ -1,0 +1,69 @@
+"""The slide-claims ledger: run every claim of some lessons and report each honestly.
+
+A claim that holds is "holds"; one that does not is "fails" (the check exits
+1), unless the lesson states a known difference from the slide, in which case
+it is "not reproduced" with the measured numbers. Claims marked
+``quick=False`` are "skipped" on quick runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from vizlab.lessons.base import ClaimResult, Lesson
+from vizlab.lessons.registry import all_lessons, get
+from vizlab.lessons.run import run_lesson
+
+
+def check_lesson(lesson: str | Lesson, quick: bool = False) -> list[ClaimResult]:
+    """Run one lesson and every claim on it; one :class:`ClaimResult` per claim."""
+    if isinstance(lesson, str):
+        lesson = get(lesson)
+    if not lesson.claims:
+        return []
+    traces = run_lesson(lesson, quick=quick)
+    results = []
+    for claim in lesson.claims:
+        if quick and not claim.quick:
+            results.append(ClaimResult(lesson.name, claim, "skipped", "checked on full runs only"))
+            continue
+        try:
+            ok, detail = claim.check(traces)
+        except Exception as exc:  # a broken check is a failing claim, reported, not a crash
+            ok, detail = False, f"check raised {type(exc).__name__}: {exc}"
+        if ok:
+            status = "holds"
+        elif claim.known_difference:
+            status = "not reproduced"
+            detail = f"{detail} ({claim.known_difference})"
+        else:
+            status = "fails"
+        results.append(ClaimResult(lesson.name, claim, status, str(detail)))
+    return results
+
+
+def check(names: Iterable[str] = (), quick: bool = False) -> list[ClaimResult]:
+    """Check the named lessons (all when none are named), in catalogue order."""
+    lessons = [get(n) for n in names] if names else all_lessons()
+    results: list[ClaimResult] = []
+    for lesson in lessons:
+        results.extend(check_lesson(lesson, quick=quick))
+    return results
+
+
+def format_table(results: list[ClaimResult], width: int = 60) -> str:
+    """A plain-text table: lesson, claim, seed, status, detail."""
+    rows = [("lesson", "claim", "seed", "status", "detail")]
+    for r in results:
+        text = r.claim.text if len(r.claim.text) <= width else r.claim.text[: width - 1] + "…"
+        rows.append((r.lesson, text, r.claim.seed, r.status, r.detail))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row[:4], widths)) + "  " + row[4])
+    counts = {
+        s: sum(r.status == s for r in results)
+        for s in ("holds", "fails", "not reproduced", "skipped")
+    }
+    lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return "\n".join(lines)

@@ -1,0 +1,64 @@
+"""The catalogue of lessons: every topic module registers its lessons here.
+
+Topic modules (``vizlab/lessons/<topic>.py``) define lessons with
+:func:`register`; :func:`names` and :func:`get` import them on first use.
+A new topic adds its module name to :data:`TOPICS`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from vizlab.lessons.base import Lesson
+
+TOPICS = (
+    "descent",
+    "optimizers",
+    "boundaries",
+    "units",
+    "regularization",
+)
+"""Topic modules under :mod:`vizlab.lessons`, in teaching order."""
+
+_LESSONS: dict[str, Lesson] = {}
+_loaded = False
+
+
+def register(lesson: Lesson) -> Lesson:
+    """Add ``lesson`` to the catalogue (names are unique) and return it."""
+    if not isinstance(lesson, Lesson):
+        raise TypeError(f"register takes a Lesson; got {type(lesson).__name__}")
+    old = _LESSONS.get(lesson.name)
+    if old is not None and old is not lesson:
+        raise ValueError(f"a lesson named {lesson.name!r} is already registered")
+    _LESSONS[lesson.name] = lesson
+    return lesson
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        for topic in TOPICS:
+            import_module(f"vizlab.lessons.{topic}")
+        _loaded = True
+
+
+def names() -> list[str]:
+    """Every lesson's name, in teaching order."""
+    _load()
+    return list(_LESSONS)
+
+
+def get(name: str) -> Lesson:
+    """The lesson called ``name`` (a one-line KeyError listing the names otherwise)."""
+    _load()
+    try:
+        return _LESSONS[name]
+    except KeyError:
+        raise KeyError(f"no lesson {name!r}; lessons: {', '.join(_LESSONS)}") from None
+
+
+def all_lessons() -> list[Lesson]:
+    """Every lesson, in teaching order."""
+    _load()
+    return list(_LESSONS.values())
