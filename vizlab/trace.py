@@ -33,9 +33,9 @@ import numpy as np
 
 SCHEMA_VERSION = 1
 
-STEP_KINDS = frozenset({"scalar", "param", "grad", "norm", "point", "batch", "mask", "opt"})
+STEP_KINDS = frozenset({"scalar", "param", "grad", "norm", "point", "batch", "mask", "opt", "path"})
 FIELD_KINDS = frozenset({"field", "act", "embed"})
-STATIC_KINDS = frozenset({"data", "grid", "curve"})
+STATIC_KINDS = frozenset({"data", "grid", "curve", "surface"})
 ALL_KINDS = STEP_KINDS | FIELD_KINDS | STATIC_KINDS
 
 _HEADER_KEY = "__header__"
@@ -304,6 +304,19 @@ class Trace:
     def keys(self, kind: str | None = None) -> list[str]:
         """Array keys, optionally only those of one kind (``"param"``)."""
         return sorted(k for k in self.arrays if kind is None or k.split("/")[0] == kind)
+
+    def require(self, *keys: str, what: str = "the trace", hint: str = "") -> Trace:
+        """Return self if it holds every key in ``keys``; else one-line TraceError naming the missing.
+
+        The one check a renderer makes before drawing:
+        ``trace.require("point/xy", "scalar/loss", what="a descent path")``.
+        ``hint`` is appended to the message (how to record the missing arrays).
+        """
+        missing = [k for k in keys if k not in self.arrays]
+        if missing:
+            tail = f": {hint}" if hint else ""
+            raise TraceError(f"{what} has no {', '.join(missing)}{tail}")
+        return self
 
     def names(self, kind: str) -> list[str]:
         """Names of one kind without the prefix: ``names("param")`` -> ``["fc1.bias", ...]``."""
