@@ -59,7 +59,12 @@ xor_boundary = register(
         timeline=TimelineSpec(frames=90, spacing="log", hold_end=45),
         quick={**QUICK_NET, "steps": 400},
         claims=(
-            Claim("A straight line cannot solve XOR: at most 75 %", "003", _line_fails),
+            Claim(
+                "A straight line cannot solve XOR: the best line gets about 75 % (three of "
+                "four clusters)",
+                "003",
+                _line_fails,
+            ),
             Claim("A 2-2-1 network with sigmoid units solves XOR", "003", _net_solves),
             Claim(
                 "Without activation functions the hidden layer adds nothing: XOR fails like a line",

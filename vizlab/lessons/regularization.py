@@ -90,7 +90,6 @@ penalty_geometry = register(
             "l2": CallConfig("penalty_descent", {"penalty": "l2", **GEOMETRY}),
         },
         timeline=TimelineSpec(frames=90, spacing="log", hold_end=45),
-        quick={"steps": 200},
         claims=(
             Claim(
                 "The L1 path ends on an axis (a weight exactly 0); the L2 path does not",
