@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from vizlab.config import ConfigError, RunConfig
+from vizlab.explain import StepExplanation, explain_step
 from vizlab.timeline import Timeline
 from vizlab.trace import Trace, TraceError
 
@@ -27,15 +28,18 @@ _LAZY = {
     "make_dataset": "vizlab.core.data",
     "minibatch_descent": "vizlab.core.linreg",
     "penalty_descent": "vizlab.core.worked",
+    "unit_descent": "vizlab.core.unit",
 }
 
 __all__ = [
     "ConfigError",
     "RunConfig",
+    "StepExplanation",
     "Timeline",
     "Trace",
     "TraceError",
     "__version__",
+    "explain_step",
     *_LAZY,
 ]
 
@@ -46,6 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vizlab.core.linreg import minibatch_descent
     from vizlab.core.sweep import sweep
     from vizlab.core.train import train
+    from vizlab.core.unit import unit_descent
     from vizlab.core.worked import penalty_descent
 
 
