@@ -29,7 +29,16 @@ _LAZY = {
     "minibatch_descent": "vizlab.core.linreg",
     "penalty_descent": "vizlab.core.worked",
     "unit_descent": "vizlab.core.unit",
+    "LiveRun": "vizlab.core.live",
+    "sweep_grid": "vizlab.core.sweep:grid",
 }
+"""Public names loaded on first use: ``"module"`` or ``"module:attribute"``.
+
+``LiveRun`` steps one run on demand (the notebook playground);
+``sweep_grid(base, lr=[...], seed=[...])`` is the product of value lists a
+:func:`sweep` may vary (:func:`vizlab.core.sweep.grid`). The worked L1/L2
+example's closed forms are torch-free in :mod:`vizlab.worked`.
+"""
 
 __all__ = [
     "ConfigError",
@@ -48,6 +57,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from vizlab.core.descend import descend
     from vizlab.core.landscapes import LANDSCAPES, Landscape
     from vizlab.core.linreg import minibatch_descent
+    from vizlab.core.live import LiveRun
+    from vizlab.core.sweep import grid as sweep_grid
     from vizlab.core.sweep import sweep
     from vizlab.core.train import train
     from vizlab.core.unit import unit_descent
@@ -56,7 +67,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        value = getattr(import_module(_LAZY[name]), name)
+        module, _, attr = _LAZY[name].partition(":")
+        value = getattr(import_module(module), attr or name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'vizlab' has no attribute {name!r}")

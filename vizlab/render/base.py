@@ -53,6 +53,21 @@ class Display:
         """Show recorded row ``row``; return the artists that changed."""
         raise NotImplementedError
 
+    def set_trace(self, trace: Trace) -> Display:
+        """Show another run of the same kind in these artists (no new figure).
+
+        Every part of the display that held the old trace (``self.trace``,
+        lists such as ``self.traces``, and the display's own helper objects
+        like a panel or its parts) is pointed at ``trace``; the next
+        :meth:`update` draws from it. The new run must have the shape the
+        artists were built for (the same landscape, the same arrays), as a
+        widget's next run does. Returns the display.
+        """
+        if not isinstance(trace, Trace):
+            raise ValueError(f"set_trace needs a vizlab Trace; got {type(trace).__name__}")
+        _swap_refs(self, self.trace, trace, set())
+        return self
+
     def _row(self, step: int) -> int:
         return self.trace.at(step).row
 
@@ -87,6 +102,24 @@ class Display:
         from vizlab.render.export import save
 
         return save(self, path, timeline=timeline, **kwargs)
+
+
+def _swap_refs(obj: Any, old: Trace, new: Trace, seen: set[int]) -> None:
+    """Replace ``old`` by ``new`` in ``obj``'s attributes and lists, and in its render helpers."""
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    for name, value in list(vars(obj).items()):
+        if value is old:
+            setattr(obj, name, new)
+        elif isinstance(value, list) and any(v is old for v in value):
+            setattr(obj, name, [new if v is old else v for v in value])
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                if type(v).__module__.startswith("vizlab.render"):
+                    _swap_refs(v, old, new, seen)
+        elif type(value).__module__.startswith("vizlab.render") and hasattr(value, "__dict__"):
+            _swap_refs(value, old, new, seen)
 
 
 def _flatten(items) -> list:

@@ -22,11 +22,11 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle, Polygon
 
-from vizlab.core.worked import SLIDE_X, SLIDE_Y, Row, make_row, worked_table
 from vizlab.render import style
 from vizlab.render.base import Display, figure, subplots
 from vizlab.render.dropout import draw_comparison
 from vizlab.trace import Trace
+from vizlab.worked import SLIDE_X, SLIDE_Y, Row, make_row, worked_table
 
 L1_COLOR, L2_COLOR = style.SERIES[1], style.SERIES[0]
 BEST_FILL, HEAD_FILL = "#c8e6c9", "#e8e8e8"
@@ -36,9 +36,7 @@ ZERO_TOL = 1e-3
 def _check(trace, *keys: str, what: str) -> None:
     if not isinstance(trace, Trace):
         raise ValueError(f"{what} must be a vizlab Trace; got {type(trace).__name__}")
-    missing = [k for k in keys if k not in trace]
-    if missing:
-        raise ValueError(f"{what} has no {', '.join(missing)}")
+    trace.require(*keys, what=what)
 
 
 def _rows_at(traces: Sequence[Trace], row: int) -> list[int]:
@@ -63,7 +61,7 @@ def draw_worked_table(
     ----------
     x, y : the one training example (the slide's by default).
     learned : sequence of Trace
-        :func:`vizlab.core.worked.penalty_descent` runs on the same ``x, y``;
+        :func:`vizlab.penalty_descent` runs on the same ``x, y``;
         each adds a row with its final weights.
 
     Returns
@@ -157,7 +155,7 @@ def draw_penalty_geometry(
     Parameters
     ----------
     trace_l1, trace_l2 : Trace
-        :func:`vizlab.core.worked.penalty_descent` runs with two weights and
+        :func:`vizlab.penalty_descent` runs with two weights and
         the same data, penalties "l1" and "l2".
     """
     for t, name in ((trace_l1, "l1"), (trace_l2, "l2")):

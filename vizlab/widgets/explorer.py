@@ -45,27 +45,9 @@ _CACHE_SIZE = 256
 
 
 def _landscapes():
-    from vizlab.core.landscapes import LANDSCAPES
+    import vizlab
 
-    return LANDSCAPES
-
-
-def retarget(display: Display, trace: Trace) -> None:
-    """Point a descent display at another run on the same landscape.
-
-    The artists stay (no new figure); the next ``display.update(row)`` reads
-    the new trace. Works for :func:`draw_descent_1d` and single-trace
-    :func:`draw_contour_paths` displays.
-    """
-    display.trace = trace
-    if hasattr(display, "panel"):  # Descent1DDisplay: one CurvePanel
-        display.panel.t = trace
-    if hasattr(display, "parts"):  # ContourPathsDisplay: path lines + step text
-        display.traces = [trace]
-        for part in display.parts:
-            part.traces = [trace]
-            if hasattr(part, "longest"):
-                part.longest = trace
+    return vizlab.LANDSCAPES
 
 
 class LearningRateExplorer(WidgetBase):
@@ -311,7 +293,7 @@ class LearningRateExplorer(WidgetBase):
                 self._view, self._view_key = FigureView(display, dpi=self.dpi), key
             else:
                 display = self._view.display
-                retarget(display, trace)
+                display.set_trace(trace)
                 display.update(-1)
             t2 = time.perf_counter()
             pixels = self._view.paint()

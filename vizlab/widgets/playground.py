@@ -3,7 +3,7 @@
 Pick a dataset, the hidden layers, the activation, the optimizer and its
 learning rate, the batch size, an L1 or L2 penalty, dropout; press play. A
 background thread trains the network a few steps at a time
-(:class:`vizlab.core.live.LiveRun`), so the notebook stays free; after each
+(:class:`vizlab.LiveRun`), so the notebook stays free; after each
 chunk the run so far becomes a :class:`~vizlab.Trace` and the gallery's
 renderers draw it: :func:`~vizlab.render.boundary.draw_boundary` (the
 decision field, the points, train and validation loss) and
@@ -313,7 +313,7 @@ class Playground(WidgetBase):
         done = int(self.trace.steps[-1]) if self.trace is not None else 0
         return (
             "import vizlab\n"
-            "from vizlab.core.live import LiveRun\n"
+            "from vizlab import LiveRun\n"
             "from vizlab.render.boundary import draw_boundary\n\n"
             f"config = {self.config.to_code()}\n"
             "run = LiveRun(config)\n"
@@ -323,7 +323,7 @@ class Playground(WidgetBase):
         )
 
     def _make_display(self) -> Display:
-        from vizlab.core.live import LiveRun
+        from vizlab import LiveRun
 
         # Rerun to the same step in this thread (runs are deterministic), so
         # export never reads the training thread's tensors mid-step.

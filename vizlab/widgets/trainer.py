@@ -50,7 +50,7 @@ class BackgroundTrainer:
         on_error: Callable[[BaseException], None],
         chunk_seconds: float,
     ):
-        from vizlab.core.live import LiveRun
+        from vizlab import LiveRun
 
         self._LiveRun = LiveRun
         self.run = LiveRun(config)
