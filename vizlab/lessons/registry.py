@@ -17,6 +17,7 @@ TOPICS = (
     "boundaries",
     "units",
     "regularization",
+    "backprop",
 )
 """Topic modules under :mod:`vizlab.lessons`, in teaching order."""
 
