@@ -31,13 +31,18 @@ _LAZY = {
     "unit_descent": "vizlab.core.unit",
     "LiveRun": "vizlab.core.live",
     "sweep_grid": "vizlab.core.sweep:grid",
+    "landscape": "vizlab.core.surface",
+    "landscape_of": "vizlab.core.surface",
 }
 """Public names loaded on first use: ``"module"`` or ``"module:attribute"``.
 
 ``LiveRun`` steps one run on demand (the notebook playground);
 ``sweep_grid(base, lr=[...], seed=[...])`` is the product of value lists a
 :func:`sweep` may vary (:func:`vizlab.core.sweep.grid`). The worked L1/L2
-example's closed forms are torch-free in :mod:`vizlab.worked`.
+example's closed forms are torch-free in :mod:`vizlab.worked`. ``landscape(trace)``
+is the training loss on a plane through a run's recorded weights, with the path
+projected onto it (:mod:`vizlab.core.surface`); ``landscape_of(configs)`` the same
+for runs given as config dicts (what a lesson names).
 """
 
 __all__ = [
