@@ -135,7 +135,7 @@ def estimate(
             recorded_rows(config),
         )
     item = 8 if config.dtype == "float64" else 4
-    sizes = [2, *config.hidden, config.n_outputs]
+    sizes = [len(config.features), *config.hidden, config.n_outputs]
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     F = min(config.frames + 1, rows) if config.frames > 0 else 0
     cells = config.grid * config.grid

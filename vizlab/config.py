@@ -13,7 +13,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-DATASETS = ("xor", "moons", "circles", "spiral", "gaussians")
+DATASETS = ("xor", "moons", "circles", "spiral", "gaussians", "plane", "multi_gaussian", "sine")
+#: Datasets whose targets are numbers (``task="regression"``); the rest are classes.
+REGRESSION_DATASETS = ("plane", "multi_gaussian", "sine")
+#: Classification datasets that can have more than two classes (``n_classes``).
+MULTICLASS_DATASETS = ("gaussians", "spiral")
+#: Datasets with one input (``x1``) instead of two.
+ONE_D_DATASETS = ("sine",)
+TASKS = ("classification", "regression")
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear")
 INITS = ("uniform", "normal", "xavier", "he", "zeros")
 LOSSES = ("bce", "cross_entropy", "mse")
@@ -68,13 +75,29 @@ class RunConfig:
 
     Attributes
     ----------
-    dataset : {"xor", "moons", "circles", "spiral", "gaussians"}
-        Two-class toy problem in the plane, generated from ``seed``.
+    dataset : str
+        Toy problem generated from ``seed``: classes ``xor``, ``moons``,
+        ``circles``, ``spiral``, ``gaussians`` in the plane; regression
+        targets ``plane``, ``multi_gaussian`` (in the plane) and ``sine``
+        (one input).
+    task : {"classification", "regression"}
+        ``regression`` fits numbers with squared error (``loss="mse"`` on the
+        raw output) and records ``scalar/r2_train`` and ``scalar/r2_val``
+        instead of accuracies.
+    n_classes : int
+        Classes (2 to 10); more than two needs ``gaussians`` (k blobs) or
+        ``spiral`` (k arms) and ``loss="cross_entropy"`` (k softmax outputs).
+    features : tuple of str
+        What the first layer sees, from ``x1, x2, x1^2, x2^2, x1x2, sin_x1,
+        sin_x2`` (see :mod:`vizlab.features`). The 1-D ``sine`` dataset has
+        only ``x1``: its default is ``("x1",)``.
     n_points : int
         Points before the train/validation split.
     noise : float
-        Standard deviation of the Gaussian jitter (in the dataset's own units,
-        before standardisation).
+        How noisy the data are, on one scale for every dataset: the jitter's
+        standard deviation in units of the distance between neighbouring
+        classes (for regression, of the target's amplitude). See
+        :data:`vizlab.core.data.NOISE_SCALE`.
     val_fraction : float
         Share of points held out for validation.
     seed : int
@@ -92,8 +115,10 @@ class RunConfig:
     dropout : tuple of float
         Drop probability per hidden layer (one value, or one per layer; ``()`` = none).
     loss : {"bce", "cross_entropy", "mse"}
-        ``bce``: one sigmoid output; ``cross_entropy``: two softmax outputs;
-        ``mse``: squared error of the sigmoid output against the 0/1 label.
+        ``bce``: one sigmoid output; ``cross_entropy``: ``n_classes`` softmax
+        outputs; ``mse``: squared error of the sigmoid output against the 0/1
+        label (classification) or of the raw output against the target
+        (regression).
     optimizer, lr, momentum : str, float, float
         torch optimizer and its learning rate; ``momentum`` is used by
         ``momentum`` and ``nesterov`` (and as RMSProp's smoothing ``alpha`` is not).
@@ -157,6 +182,9 @@ class RunConfig:
     lr_patience: int = 10
     patience: int = 0
     restore_best: bool = False
+    task: str = "classification"
+    n_classes: int = 2
+    features: tuple[str, ...] = ("x1", "x2")
 
     def __post_init__(self) -> None:
         # Accept numpy values and lists (from JSON) for the tuple fields, then validate everything.
@@ -169,7 +197,7 @@ class RunConfig:
             if not isinstance(value, (list, tuple)):
                 raise ConfigError(f"{name} must be a list of numbers; got {value!r}")
             object.__setattr__(self, name, tuple(value))
-        _choice("dataset", self.dataset, DATASETS)
+        self._check_problem()
         _integer("n_points", self.n_points, 8, 200_000)
         _number("noise", self.noise, 0.0, 10.0)
         _number("val_fraction", self.val_fraction, 0.0, 0.9)
@@ -221,7 +249,64 @@ class RunConfig:
         if self.total_steps > 10**6:
             raise ConfigError(f"{self.total_steps} optimizer steps is more than the 1e6 allowed")
 
+    def _check_problem(self) -> None:
+        """Dataset, task, classes, loss and features: each alone and together."""
+        from vizlab.features import FEATURES, uses_x2
+
+        features = self.features
+        if isinstance(features, str):
+            features = (features,)
+        if not isinstance(features, (list, tuple)) or not all(isinstance(f, str) for f in features):
+            raise ConfigError(f"features must be a list of names; got {self.features!r}")
+        features = tuple(features)
+        _choice("dataset", self.dataset, DATASETS)
+        _choice("task", self.task, TASKS)
+        _integer("n_classes", self.n_classes, 2, 10)
+        if self.dataset in ONE_D_DATASETS and features == ("x1", "x2"):
+            features = ("x1",)  # the default, for data with one input
+        object.__setattr__(self, "features", features)
+        if not features:
+            raise ConfigError("features needs at least one input feature")
+        for f in features:
+            _choice("feature", f, FEATURES)
+        if len(set(features)) != len(features):
+            raise ConfigError(f"features lists a feature twice: {', '.join(features)}")
+        if self.dataset in ONE_D_DATASETS and any(uses_x2(f) for f in features):
+            bad = ", ".join(f for f in features if uses_x2(f))
+            raise ConfigError(f"dataset {self.dataset!r} has one input (x1): no {bad}")
+        regression = self.dataset in REGRESSION_DATASETS
+        if self.task == "regression" and not regression:
+            raise ConfigError(
+                f"task='regression' needs a regression dataset ({', '.join(REGRESSION_DATASETS)}); "
+                f"got {self.dataset!r}"
+            )
+        if self.task == "classification" and regression:
+            raise ConfigError(f"dataset {self.dataset!r} has numeric targets: set task='regression'")
+        if self.task == "regression":
+            if self.loss != "mse":
+                raise ConfigError(
+                    f"loss {self.loss!r} is a classification loss; task='regression' needs loss='mse'"
+                )
+            if self.n_classes != 2:
+                raise ConfigError("n_classes applies to classification, not task='regression'")
+        if self.n_classes > 2:
+            if self.dataset not in MULTICLASS_DATASETS:
+                raise ConfigError(
+                    f"dataset {self.dataset!r} has two classes; n_classes={self.n_classes} needs "
+                    f"{' or '.join(MULTICLASS_DATASETS)}"
+                )
+            if self.loss != "cross_entropy":
+                raise ConfigError(
+                    f"loss {self.loss!r} has one output for two classes; n_classes={self.n_classes} "
+                    "needs loss='cross_entropy' (softmax)"
+                )
+
     # ------------------------------------------------------------ derived
+    @property
+    def n_inputs(self) -> int:
+        """Raw inputs of the dataset: 1 for ``sine``, else 2."""
+        return 1 if self.dataset in ONE_D_DATASETS else 2
+
     @property
     def n_val(self) -> int:
         return int(round(self.n_points * self.val_fraction))
@@ -254,7 +339,8 @@ class RunConfig:
 
     @property
     def n_outputs(self) -> int:
-        return 2 if self.loss == "cross_entropy" else 1
+        """Output units: ``n_classes`` softmax logits for cross-entropy, else one."""
+        return self.n_classes if self.loss == "cross_entropy" else 1
 
     # ------------------------------------------------------------ round trip
     def replace(self, **changes: Any) -> RunConfig:
@@ -265,6 +351,7 @@ class RunConfig:
         d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         d["hidden"] = list(self.hidden)
         d["dropout"] = list(self.dropout)
+        d["features"] = list(self.features)
         return d
 
     @classmethod

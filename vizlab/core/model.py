@@ -125,13 +125,28 @@ def forward(
     raise ValueError("a model needs at least one layer")  # pragma: no cover
 
 
+def loss_kind(loss: str, task: str = "classification") -> str:
+    """The loss :func:`data_loss` computes for a config's ``loss`` and ``task``.
+
+    A regression task's ``"mse"`` is the squared error of the raw output
+    (``"squared_error"``); a classification task's is that of the sigmoid
+    output against the 0/1 label.
+    """
+    return "squared_error" if task == "regression" else loss
+
+
 def data_loss(logits: torch.Tensor, y: torch.Tensor, loss: str) -> torch.Tensor:
     """Mean loss over the batch axis; shape ``logits.shape[:-2]`` (one per model).
 
-    ``y`` holds labels 0/1 broadcastable to the batch shape of ``logits``.
+    ``y`` holds labels 0..K-1 (or regression targets for ``"squared_error"``)
+    broadcastable to the batch shape of ``logits``.
     """
+    if loss == "squared_error":
+        # Regression: (f(x) - t)^2 on the raw, unsquashed output.
+        z = logits.squeeze(-1)
+        return ((z - y.to(z.dtype).expand_as(z)) ** 2).mean(-1)
     if loss == "cross_entropy":
-        # Softmax over two outputs: -log p_y = logsumexp(z) - z_y.
+        # Softmax over K outputs: -log p_y = logsumexp(z) - z_y.
         index = y.expand(logits.shape[:-1]).unsqueeze(-1)
         z_y = logits.gather(-1, index).squeeze(-1)
         return (torch.logsumexp(logits, -1) - z_y).mean(-1)
@@ -162,17 +177,40 @@ def penalty(params: dict[str, torch.Tensor], l1, l2) -> torch.Tensor:
 
 
 def predict(logits: torch.Tensor) -> torch.Tensor:
-    """Predicted class 0/1 from logits (..., B, 1 or 2)."""
+    """Predicted class from logits (..., B, 1 or K): the sign of one logit, else the argmax."""
     if logits.shape[-1] == 1:
         return (logits.squeeze(-1) > 0).long()
     return logits.argmax(-1)
 
 
 def prob_class1(logits: torch.Tensor) -> torch.Tensor:
-    """P(class 1) from logits (..., B, 1 or 2)."""
+    """P(class 1) from logits (..., B, 1 or K)."""
     if logits.shape[-1] == 1:
         return torch.sigmoid(logits.squeeze(-1))
     return torch.softmax(logits, -1)[..., 1]
+
+
+def probabilities(logits: torch.Tensor) -> torch.Tensor:
+    """P(class c) for every class, (..., B, K); one sigmoid logit gives K = 2."""
+    if logits.shape[-1] == 1:
+        p1 = torch.sigmoid(logits)
+        return torch.cat([1 - p1, p1], -1)
+    return torch.softmax(logits, -1)
+
+
+def score(logits: torch.Tensor, y: torch.Tensor, kind: str) -> torch.Tensor:
+    """Accuracy, or R^2 for ``kind="squared_error"``, over the batch axis (one per model).
+
+    ``R^2 = 1 - sum (t - f)^2 / sum (t - mean t)^2``: 1 is a perfect fit, 0
+    is no better than predicting the mean, below 0 is worse.
+    """
+    if kind == "squared_error":
+        f = logits.squeeze(-1)
+        t = y.to(f.dtype).expand_as(f)
+        sse = ((t - f) ** 2).sum(-1)
+        sst = ((t - t.mean(-1, keepdim=True)) ** 2).sum(-1)
+        return 1 - sse / sst
+    return (predict(logits) == y).to(logits.dtype).mean(-1)
 
 
 class FlatParams:
