@@ -136,6 +136,8 @@ def estimate(
         )
     item = 8 if config.dtype == "float64" else 4
     sizes = [len(config.features), *config.hidden, config.n_outputs]
+    # One probability (or value) map, or one per class for more than two classes.
+    maps = config.n_outputs if config.n_outputs > 2 else 1
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     F = min(config.frames + 1, rows) if config.frames > 0 else 0
     cells = config.grid * config.grid
@@ -168,7 +170,7 @@ def estimate(
         )
     if F:
         narrow = [w for w in config.hidden if w <= MAX_UNITS_WITH_MAPS]
-        pictures = F * cells * (1 + sum(narrow)) + F * n_train * sum(narrow)
+        pictures = F * cells * (maps + sum(narrow)) + F * n_train * sum(narrow)
         drivers = f"frames={config.frames}, grid={config.grid}"
         parts.append(
             Part(
