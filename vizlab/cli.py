@@ -1,19 +1,27 @@
 """The ``vizlab`` command line: train, descend, sweep, info, render, scenes.
 
-Every bad argument ends in one line on stderr and exit status 2; nothing is
-written unless the whole job succeeded (files are written atomically).
+Every error ends in one line on stderr, never a traceback: exit status 2 for
+bad input (arguments, configs, trace files, output paths), 1 for a failure of
+the environment (a full disk, no memory, a missing extra). Output paths are
+checked before any training, and nothing is written unless the whole job
+succeeded (files are written atomically, a sweep's folder in one rename).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
+import os
+import shutil
 import sys
+import tempfile
 import typing
 from importlib import import_module
 from pathlib import Path
 
+from vizlab.budget import check_budget
 from vizlab.config import ConfigError, RunConfig
 from vizlab.trace import Trace, TraceError
 
@@ -39,6 +47,9 @@ class UsageError(Exception):
     """A bad argument: reported in one line, exit status 2."""
 
 
+MAX_CONFIG_BYTES = 1 << 20
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> typing.NoReturn:
         raise UsageError(message)
@@ -51,10 +62,30 @@ def _split(text: str, cast):
     return tuple(cast(v) for v in text.split(","))
 
 
+def _boolean(text: str) -> bool:
+    """``true``/``false`` (also 1/0, yes/no) for a boolean config field."""
+    value = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}.get(
+        text.strip().lower()
+    )
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
+_boolean.__name__ = "true/false"  # shown in argparse's message
+
+
+@functools.cache
+def _config_hints() -> dict:
+    return typing.get_type_hints(RunConfig)
+
+
 def _field_type(f: dataclasses.Field):
-    hint = typing.get_type_hints(RunConfig)[f.name]
+    hint = _config_hints()[f.name]
     if hint in (int, float, str):
         return hint
+    if hint is bool:
+        return _boolean
     inner = typing.get_args(hint)[0]  # tuple[int, ...] -> int
 
     def parse(text: str) -> tuple:
@@ -80,11 +111,15 @@ def _config_from(args: argparse.Namespace) -> RunConfig:
     base: dict = {}
     if args.config is not None:
         try:
-            base = json.loads(args.config.read_text())
+            if args.config.stat().st_size > MAX_CONFIG_BYTES:
+                raise UsageError(f"config {args.config} is larger than a config can be (1 MiB)")
+            base = json.loads(args.config.read_text(encoding="utf-8"))
         except OSError as exc:
             raise UsageError(f"cannot read config {args.config}: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise UsageError(f"config {args.config} is not valid JSON: {exc}") from None
+        if not isinstance(base, dict):
+            raise UsageError(f"config {args.config} must hold a JSON object")
     for f in dataclasses.fields(RunConfig):
         value = getattr(args, f.name)
         if value is not None:
@@ -92,12 +127,48 @@ def _config_from(args: argparse.Namespace) -> RunConfig:
     return RunConfig.from_dict(base)
 
 
+def _writable_parent(path: Path, flag: str) -> None:
+    """The nearest existing folder above ``path`` must be a folder we may write in.
+
+    Missing folders in between are created when the output is written.
+    """
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UsageError(f"{flag} {path}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag} {path}: cannot write in {parent}")
+
+
 def _out_path(path: Path, suffixes: tuple[str, ...]) -> Path:
+    """Check an output file before any work: known suffix (any case), a folder to write in."""
     if path.suffix.lower() not in suffixes:
         raise UsageError(f"--out must end in {' or '.join(suffixes)}; got {path.name!r}")
-    if path.exists() and path.is_dir():
+    if path.is_dir():
         raise UsageError(f"--out {path} is a directory")
+    _writable_parent(path, "--out")
     return path
+
+
+def _out_dir(path: Path, *, empty: bool) -> Path:
+    """Check an output folder before any work: not a file; with ``empty``, new or empty."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out-dir {path} is a file, not a folder")
+    if empty and path.is_dir() and any(path.iterdir()):
+        raise UsageError(f"--out-dir {path} is not empty; give a new or empty folder")
+    _writable_parent(path, "--out-dir")
+    return path
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return value
 
 
 def _floats(text: str) -> tuple[float, ...]:
@@ -150,8 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("trace", type=Path)
     r.add_argument("--what", choices=sorted(RENDERERS), default="boundary")
     r.add_argument("--out", type=Path, required=True)
-    r.add_argument("--frames", type=int, default=90, help="moving frames of an animation")
-    r.add_argument("--fps", type=int, default=30)
+    r.add_argument("--frames", type=_positive, default=90, help="moving frames of an animation")
+    r.add_argument("--fps", type=_positive, default=30)
     r.add_argument("--theme", choices=("light", "dark"), default="light")
 
     sc = sub.add_parser("scenes", help="manim lecture videos")
@@ -170,9 +241,11 @@ def _progress(args) -> bool:
 
 def cmd_train(args) -> int:
     out = _out_path(args.out, (".npz",))
+    config = _config_from(args)
+    check_budget(config)
     from vizlab.core.train import train
 
-    trace = train(_config_from(args), progress=_progress(args))
+    trace = train(config, progress=_progress(args))
     trace.save(out)
     print(f"wrote {out}: {_summary(trace)}")
     return 0
@@ -196,6 +269,7 @@ def cmd_descend(args) -> int:
 
 
 def cmd_sweep(args) -> int:
+    out_dir = _out_dir(args.out_dir, empty=True)
     from vizlab.core.sweep import grid, sweep
 
     axes = {
@@ -204,15 +278,27 @@ def cmd_sweep(args) -> int:
         if v
     }
     configs = grid(_config_from(args), **axes)
+    check_budget(configs[0], n_models=len(configs))
     traces = sweep(configs, progress=_progress(args))
-    args.out_dir.mkdir(parents=True, exist_ok=True)
+    # All or nothing: write every run into a hidden folder beside the target,
+    # then give it the target's name in one rename.
+    out_dir.absolute().parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.absolute().parent))
+    try:
+        for k, tr in enumerate(traces):
+            tr.save(tmp / f"run_{k:03d}.npz")
+        os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     for k, tr in enumerate(traces):
-        path = tr.save(args.out_dir / f"run_{k:03d}.npz")
-        print(f"wrote {path}: {_summary(tr)}")
+        print(f"wrote {out_dir / f'run_{k:03d}.npz'}: {_summary(tr)}")
     return 0
 
 
 def _summary(trace: Trace) -> str:
+    if len(trace) == 0:
+        return "0 rows"
     parts = [f"{len(trace)} rows (steps {int(trace.steps[0])}..{int(trace.steps[-1])})"]
     for key in ("scalar/loss_train", "scalar/loss_val", "scalar/acc_val", "scalar/loss"):
         if key in trace:
@@ -269,6 +355,7 @@ def cmd_scenes(args) -> int:
     names = [n for n, _ in scenes.list_scenes()]
     if args.name not in names:
         raise UsageError(f"unknown scene {args.name!r}; choose from {', '.join(names)}")
+    _out_dir(args.out_dir, empty=False)
     path = scenes.render_scene(args.name, quality=args.quality, out_dir=args.out_dir, progress=True)
     print(f"wrote {path}")
     return 0
@@ -289,12 +376,31 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except (UsageError, ConfigError, TraceError, ValueError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"vizlab: error: {message}", file=sys.stderr)
-        return 2
+        return _fail(exc, 2)
     except KeyboardInterrupt:
         print("vizlab: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Exception as exc:  # the environment failed (disk, memory, a missing extra)
+        if os.environ.get("VIZLAB_DEBUG"):
+            raise
+        return _fail(exc, 1)
+
+
+def _fail(exc: BaseException, status: int) -> int:
+    """Report ``exc`` in one line on stderr; return the exit status."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        message = f"{exc.strerror}{where}"
+    elif isinstance(exc, MemoryError):
+        message = "out of memory (lower the sizes in the config)"
+    else:
+        message = str(exc).strip()
+    lines = message.splitlines()
+    message = lines[0] if lines else type(exc).__name__
+    if status == 1 and not isinstance(exc, (OSError, MemoryError, ImportError)):
+        message = f"{type(exc).__name__}: {message}"
+    print(f"vizlab: error: {message}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

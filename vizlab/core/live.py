@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from vizlab import budget
 from vizlab.config import RunConfig
 from vizlab.core import model, record
 from vizlab.core.data import check_arrays, make_dataset, split_and_standardise
@@ -64,6 +65,9 @@ class LiveRun:
         Your own data instead of ``config.dataset``, as in :func:`vizlab.train`.
     record_on : bool
         False records only the final state (to measure what recording costs).
+    max_bytes : int, optional
+        Memory limit (default 2 GiB or ``$VIZLAB_MAX_BYTES``); a run whose
+        :func:`vizlab.budget.estimate` exceeds it is a ConfigError.
 
     Attributes
     ----------
@@ -89,8 +93,10 @@ class LiveRun:
         X: np.ndarray | None = None,
         y: np.ndarray | None = None,
         record_on: bool = True,
+        max_bytes: int | None = None,
     ):
         config = config or RunConfig()
+        budget.check_budget(config, X_shape=np.shape(X), max_bytes=max_bytes)
         if (X is None) != (y is None):
             raise ValueError("give both X and y, or neither")
         rng = streams(config.seed)

@@ -221,10 +221,10 @@ class Recorder:
             )
         }
         self.batch = torch.full((T, *lead, batch), -1, dtype=torch.long, device=device)
-        self.mask = {
-            f"drop{i}": torch.ones((T, *lead, batch, w), dtype=torch.bool, device=device)
-            for i, w in enumerate(widths, start=1)
-        }
+        # Mask buffers exist only for layers that drop units: the first mask
+        # of a layer allocates its buffer, so a run without dropout holds none.
+        self.mask: dict[str, torch.Tensor] = {}
+        self._mask_rows = (T, *lead, batch)
         self.masked_layers: set[str] = set()
 
     def row_of(self, step: int) -> int | None:
@@ -289,8 +289,12 @@ class Recorder:
         self.batch[row] = idx
         for i, m in enumerate(masks, start=1):
             if m is not None:
-                self.mask[f"drop{i}"][row] = m
-                self.masked_layers.add(f"drop{i}")
+                key = f"drop{i}"
+                if key not in self.mask:  # kept (1) until a step's mask is written
+                    shape = (*self._mask_rows, m.shape[-1])
+                    self.mask[key] = torch.ones(shape, dtype=torch.bool, device=m.device)
+                self.mask[key][row] = m
+                self.masked_layers.add(key)
 
     @torch.no_grad()
     def keep_final(self, row, lr) -> None:

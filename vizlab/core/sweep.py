@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 import torch
 from tqdm.auto import tqdm
 
+from vizlab import budget
 from vizlab.config import ConfigError, RunConfig
 from vizlab.core import model, record
 from vizlab.core.batched_optim import BatchedOptimizer, lr_factor
@@ -63,6 +64,7 @@ def sweep(
     *,
     progress: bool = False,
     fields: bool = True,
+    max_bytes: int | None = None,
     **axes: Iterable,
 ) -> list[Trace]:
     """Train many configs at once; one trace per config, equal to :func:`vizlab.train`'s.
@@ -77,6 +79,9 @@ def sweep(
         in row-major order (the last axis varies fastest).
     fields : bool
         Also compute decision fields for each trace.
+    max_bytes : int, optional
+        Memory limit for all the runs together (default 2 GiB or
+        ``$VIZLAB_MAX_BYTES``); see :func:`vizlab.budget.check_budget`.
 
     Returns
     -------
@@ -90,6 +95,7 @@ def sweep(
     """
     configs = grid(configs, **axes) if isinstance(configs, RunConfig) else list(configs)
     _check_compatible(configs)
+    budget.check_budget(configs[0], n_models=len(configs), max_bytes=max_bytes)
     c0, M = configs[0], len(configs)
     device = record.resolve_device(c0.device)
     dtype = record.torch_dtype(c0.dtype)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
 
+from vizlab import budget
 from vizlab.config import RunConfig
 from vizlab.core import record
 from vizlab.core.live import LiveRun
@@ -24,6 +25,7 @@ def train(
     y: np.ndarray | None = None,
     record_on: bool = True,
     progress: bool = False,
+    max_bytes: int | None = None,
 ) -> Trace:
     """Train the model ``config`` describes and record every step.
 
@@ -38,6 +40,9 @@ def train(
         state); used to measure what recording costs.
     progress : bool
         Show a progress bar.
+    max_bytes : int, optional
+        Memory limit for the run (default 2 GiB or ``$VIZLAB_MAX_BYTES``);
+        see :func:`vizlab.budget.check_budget`.
 
     Returns
     -------
@@ -49,7 +54,8 @@ def train(
         fields on a grid for ``config.frames`` rows. A diverging run stops
         at the first non-finite or exploded step and says so in its events.
     """
-    run = LiveRun(config, X=X, y=y, record_on=record_on)
+    budget.check_budget(config or RunConfig(), X_shape=np.shape(X), max_bytes=max_bytes)
+    run = LiveRun(config, X=X, y=y, record_on=record_on, max_bytes=max_bytes)
     with tqdm(total=run.total, disable=not progress, desc="train", unit="step", leave=False) as bar:
         # One call runs the whole loop; with a progress bar, a hundred calls.
         chunk = max(1, run.total // 100) if progress else run.total
