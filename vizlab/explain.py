@@ -179,14 +179,21 @@ class StepExplanation:
         for name, p in self.params.items():
             g = np.zeros_like(p)
             for idx in np.ndindex(p.shape):
-                values = []
-                for sign in (1.0, -1.0):
-                    shifted = {k: v.copy() for k, v in self.params.items()}
-                    shifted[name][idx] += sign * eps
-                    values.append(_forward_backward(shifted, self._setup, backward=False)[1])
-                g[idx] = (values[0] - values[1]) / (2 * eps)
+                g[idx] = self.numeric_grad(name, idx, eps)
             out[name] = g
         return out
+
+    def numeric_grad(self, param: str, index: tuple[int, ...] | int, eps: float = 1e-6) -> float:
+        """Central finite difference of J for one entry of one parameter (float64)."""
+        if param not in self.params:
+            raise KeyError(f"no parameter {param!r}; parameters: {', '.join(self.params)}")
+        index = (int(index),) if np.isscalar(index) else tuple(int(i) for i in index)
+        values = []
+        for sign in (1.0, -1.0):
+            shifted = {k: v.copy() for k, v in self.params.items()}
+            shifted[param][index] += sign * eps
+            values.append(_forward_backward(shifted, self._setup, backward=False)[1])
+        return (values[0] - values[1]) / (2 * eps)
 
     def sgd_update(self, lr: float | None = None) -> dict[str, np.ndarray]:
         """``p - lr * g`` for every parameter (``lr`` defaults to the recorded one).
