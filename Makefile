@@ -19,16 +19,20 @@ BENCH_ENV := MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=134217728
 
 setup: $(STAMP)
 
+# The stamp is written only when apt-get really installed the packages: a
+# failed install stops make, and a machine without apt-get gets a reminder
+# (and no stamp) on every run. Order-only (|), so the reminder never forces
+# a rebuild of the virtual environment.
 $(APT_STAMP):
 	@mkdir -p .cache
 	@if command -v apt-get >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) && \
+		touch $@; \
 	else echo "apt-get not found: install $(APT_PACKAGES) yourself"; fi
-	@touch $@
 
-$(STAMP): pyproject.toml $(APT_STAMP)
+$(STAMP): pyproject.toml | $(APT_STAMP)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# The CPU wheel first: a bare torch requirement would pull a multi-GB CUDA build.

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import import_or_skip, require_or_skip
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["gallery_fixture"]
@@ -50,9 +51,8 @@ def server(gallery_site):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Debian's chromium is not installed")
+    sync_api = import_or_skip("playwright.sync_api", "playwright")
+    require_or_skip(f"Debian's chromium ({CHROMIUM})", Path(CHROMIUM).is_file())
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b

@@ -26,15 +26,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from conftest import import_or_skip, require_or_skip
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
-]
-playwright_sync = pytest.importorskip("playwright.sync_api")
-nbformat = pytest.importorskip("nbformat")
-pytest.importorskip("voila")
+pytestmark = [pytest.mark.browser]
+require_or_skip(f"Chromium at {CHROMIUM}", Path(CHROMIUM).exists())
+playwright_sync = import_or_skip("playwright.sync_api", "playwright")
+nbformat = import_or_skip("nbformat")
+import_or_skip("voila")
 
 FONT_AWESOME_CDN = "cdn.jsdelivr.net"
 CHROMIUM_ARGS = [

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import import_or_skip, require_or_skip
 
-pytest.importorskip("manim")
-av = pytest.importorskip("av")
+import_or_skip("manim")
+av = import_or_skip("av", "PyAV")
 
 import manim  # noqa: E402
 from manim import RIGHT, Camera, ImageMobject, tempconfig  # noqa: E402
@@ -398,8 +399,8 @@ def test_formula_falls_back_to_plain_text(monkeypatch):
         formula("x", "x", latex=True)
 
 
-@pytest.mark.skipif(not latex_available(), reason="LaTeX / dvisvgm not installed")
 def test_formula_uses_latex_when_installed(tmp_path):
+    require_or_skip("LaTeX / dvisvgm", latex_available())
     with tempconfig({"media_dir": str(tmp_path)}):
         mob = formula(r"x_{n+1} = x_n - r\,\frac{dy}{dx}", "x(n+1) = x(n) - r dy/dx")
     assert mob.is_tex and isinstance(mob, manim.MathTex)
