@@ -201,3 +201,13 @@ def test_bad_input_is_a_one_line_error(run):
     P = flat_path(run).shape[1]
     with pytest.raises(ValueError, match="parallel"):
         vizlab.landscape(run, directions=(np.ones(P), 2 * np.ones(P)))
+
+
+def test_start_directions_put_the_start_at_one_zero(run):
+    L = vizlab.landscape(run, directions="start", resolution=21, through="end", seed=2)
+    i, _ = middle(L)
+    d = L["grid/directions"]
+    assert abs(d[0] @ d[1]) < 1e-9 * (d[0] @ d[0])
+    assert np.linalg.norm(d[1]) == pytest.approx(np.linalg.norm(d[0]))
+    assert np.allclose(L["path/xy"][0], [1.0, 0.0], atol=1e-9)
+    assert rel(L["surface/loss"][i, -1], run["scalar/loss_train"][0]) < 1e-6

@@ -168,6 +168,20 @@ def random_directions(trace: Trace, origin: np.ndarray, seed: int) -> np.ndarray
     return dirs
 
 
+def start_directions(d1: np.ndarray, seed: int) -> np.ndarray:
+    """(2, P): ``d1`` (start - origin) and a seeded Gaussian vector orthogonal to it, as long.
+
+    The start then sits at (1, 0) and the origin at (0, 0): the straight line
+    between them (Goodfellow et al. 2015) is the alpha axis.
+    """
+    norm = float(np.linalg.norm(d1))
+    if not norm:
+        raise ValueError("directions='start' needs a plane through a row other than the start")
+    r = np.random.default_rng(seed).standard_normal(d1.size)
+    r -= (r @ d1) / (d1 @ d1) * d1
+    return np.stack([d1, r * norm / np.linalg.norm(r)])
+
+
 def _pca(paths: list[np.ndarray], origin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     D = np.concatenate([p - origin for p in paths])
     D = D[np.all(np.isfinite(D), axis=1)]
@@ -276,8 +290,9 @@ def landscape(
         and network (an optimizer race from one initialisation) share one
         plane: its directions come from all their paths together and its
         origin from the first.
-    directions : "pca", "random" or (v1, v2)
-        How the plane is spanned (see the module docstring).
+    directions : "pca", "random", "start" or (v1, v2)
+        How the plane is spanned (see the module docstring); ``"start"``:
+        the start minus the origin, and a seeded orthogonal vector as long.
     span : float
         Half-width of the grid: for ``"pca"`` in units of the path's reach
         (1.0 reaches 1.2 times the farthest recorded point, the same on
@@ -355,9 +370,13 @@ def landscape(
             dirs = random_directions(ref, origin, seed)
             half = float(span)
             info.update(directions="random", seed=int(seed), units="filter-normalised directions")
+        elif isinstance(directions, str) and directions == "start":
+            dirs = start_directions(paths[0][0] - origin, seed)
+            half = float(span)
+            info.update(directions="start", seed=int(seed), units="start - origin")
         elif isinstance(directions, str):
             raise ValueError(
-                f"directions must be 'pca', 'random' or two vectors; got {directions!r}"
+                f"directions must be 'pca', 'random', 'start' or two vectors; got {directions!r}"
             )
         else:
             vecs = list(directions)
@@ -437,7 +456,7 @@ def landscape_of(
         :class:`~vizlab.RunConfig` dicts that differ only in what a sweep may
         vary (optimizer, lr, seed, ...).
     directions, span, resolution, through, seed
-        As in :func:`landscape` (``directions`` as "pca" or "random").
+        As in :func:`landscape` (``directions`` by name).
 
     Returns
     -------

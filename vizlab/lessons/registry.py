@@ -18,6 +18,7 @@ TOPICS = (
     "units",
     "regularization",
     "backprop",
+    "networks",
 )
 """Topic modules under :mod:`vizlab.lessons`, in teaching order."""
 

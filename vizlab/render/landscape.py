@@ -1,0 +1,237 @@
+"""A real network's loss landscape: contours, a 3-D surface, and the paths training took.
+
+The pictures take traces from :func:`vizlab.landscape` (``surface/loss`` on
+the grid ``grid/alpha`` x ``grid/beta``, the projected path ``path/xy``).
+Several landscape traces made together (an optimizer race from one set of
+initial weights) share one plane and are drawn on one map. The parts come
+from the analytic-landscape pictures (:mod:`vizlab.render.lossmap`): a
+landscape trace is shown to them under their key names by
+:func:`descent_view`, which renames arrays and computes nothing.
+
+How far each optimizer moves each weight per step is in
+:mod:`vizlab.render.steps`. Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from vizlab.render import style
+from vizlab.render.lossmap import (
+    LossLines,
+    PartsDisplay,
+    PathLines,
+    StepText,
+    as_traces,
+    box,
+    draw_map,
+    label,
+)
+from vizlab.render.surface import SurfaceDisplay, draw_surface_3d
+from vizlab.trace import Trace
+
+LANDSCAPE_KEYS = ("grid/alpha", "grid/beta", "surface/loss", "path/xy", "path/loss")
+
+
+def descent_view(trace: Trace, height: str = "recorded") -> Trace:
+    """A landscape trace under the keys of a 2-D descent trace (same arrays, renamed).
+
+    ``grid/x`` = ``grid/alpha``, ``grid/y`` = ``grid/beta``, ``grid/loss`` =
+    ``surface/loss``, ``point/xy`` = ``path/xy``; ``scalar/loss`` is the
+    recorded training loss of the real weights (``height="recorded"``) or
+    the loss at the projected point on the plane (``height="plane"``, where
+    the path lies on the drawn surface).
+    """
+    trace.require(*LANDSCAPE_KEYS, what="a landscape picture", hint="make it with vizlab.landscape")
+    if height not in ("recorded", "plane"):
+        raise ValueError(f"height must be 'recorded' or 'plane'; got {height!r}")
+    arrays = {
+        "scalar/step": trace.steps,
+        "scalar/loss": trace["path/loss" if height == "recorded" else "path/loss_plane"],
+        "point/xy": trace["path/xy"],
+        "grid/x": trace["grid/alpha"],
+        "grid/y": trace["grid/beta"],
+        "grid/loss": trace["surface/loss"],
+    }
+    header = {k: v for k, v in trace.header.items() if k != "schema"}
+    header["landscape"] = {**trace.header.get("landscape", {}), "dim": 2}
+    return Trace(arrays, header)
+
+
+def axis_labels(trace: Trace) -> tuple[str, str]:
+    """What the two plane coordinates mean, from the landscape header."""
+    land = trace.header.get("landscape", {})
+    kind = land.get("directions")
+    if kind == "pca":
+        ex = land.get("explained", [np.nan, np.nan])
+        return (
+            f"PCA direction 1 ({100 * ex[0]:.0f} % of the path's spread)",
+            f"PCA direction 2 ({100 * ex[1]:.0f} %)",
+        )
+    if kind == "random":
+        return "random direction 1 (filter-normalised)", "random direction 2"
+    return "direction 1", "direction 2"
+
+
+def off_plane_note(traces: Sequence[Trace]) -> str:
+    """How far the real weights leave the plane, relative to how far they travel."""
+    worst = 0.0
+    for t in traces:
+        d = np.asarray(t["path/distance"], float)
+        reach = float(np.nanmax(np.linalg.norm(t["path/xy"] - t["path/xy"][-1], axis=1)))
+        reach = max(reach, float(np.nanmax(np.linalg.norm(t["path/xy"], axis=1))), 1e-12)
+        worst = max(worst, float(np.nanmax(d)) / reach)
+    return (
+        f"paths projected onto the plane; the real weights stay within {worst:.0%} of their reach"
+    )
+
+
+def _stamp(fig, stamp: str) -> None:
+    if stamp:
+        fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
+
+
+class LandscapeDisplay(PartsDisplay):
+    """Paths on a network's loss landscape and their loss curves (see :func:`draw_landscape`)."""
+
+
+def draw_landscape(
+    traces: Trace | Sequence[Trace],
+    step: int = -1,
+    *,
+    labels: Sequence[str] | None = None,
+    theme: str = "light",
+    title: str | None = None,
+    levels: int = 18,
+    stamp: str = "",
+) -> LandscapeDisplay:
+    """Contours of the training loss on a plane, with the path of each run over it.
+
+    Parameters
+    ----------
+    traces : Trace or list of Trace
+        Landscape traces from one :func:`vizlab.landscape` call (a list of
+        them shares one plane, e.g. six optimizers from the same start).
+    step : int
+        Recorded row shown (of the longest run).
+    labels : list of str, optional
+        Legend names; default the optimizer and learning rate.
+    levels : int
+        Contour levels (spaced in log(loss - min)).
+    stamp : str
+        Small text in the lower left corner (the lesson's stamp).
+
+    Returns
+    -------
+    LandscapeDisplay
+        ``artists["paths"]`` (each holding its first row+1 projected
+        points), ``artists["heads"]``, ``artists["loss"]`` (recorded
+        training loss against step, row+1 values), ``artists["step"]``.
+    """
+    items = as_traces(traces, LANDSCAPE_KEYS)
+    ref = items[0]
+    for t in items[1:]:
+        if not np.array_equal(t["grid/directions"], ref["grid/directions"]) or not np.array_equal(
+            t["grid/alpha"], ref["grid/alpha"]
+        ):
+            raise ValueError("landscape traces drawn together must share one plane")
+    views = [descent_view(t) for t in items]
+    names = [label(t) for t in items] if labels is None else [str(s) for s in labels]
+    if len(names) != len(items):
+        raise ValueError(f"got {len(names)} labels for {len(items)} traces")
+    with style.theme(theme):
+        fig, (ax_map, ax_loss) = plt.subplots(
+            1, 2, figsize=(12.8, 7.2), layout="constrained", width_ratios=(1.25, 1)
+        )
+        draw_map(ax_map, views[0], levels=levels)
+        paths = PathLines(ax_map, views, names)
+        text = StepText(ax_map, views, names)
+        losses = LossLines(ax_loss, views, names)
+        xl, yl = axis_labels(ref)
+        ax_map.set_xlabel(xl, fontsize=12)
+        ax_map.set_ylabel(yl, fontsize=12)
+        through = ref.header.get("landscape", {}).get("through_step", "?")
+        ax_map.set_title(f"Training loss on a plane through step {through}", fontsize=14)
+        ax_map.text(
+            0.98, 0.03, off_plane_note(items), transform=ax_map.transAxes, ha="right",
+            fontsize=10, bbox=box(), zorder=8,
+        )  # fmt: skip
+        ax_loss.set_title("Training loss of the real weights", fontsize=14)
+        ax_loss.legend(loc="upper right", framealpha=0.9, fontsize=11)
+        default = "A real network's loss landscape" + (
+            f": {len(items)} optimizers, one start" if len(items) > 1 else ""
+        )
+        fig.suptitle(title or default)
+        _stamp(fig, stamp)
+    artists = {
+        "paths": paths.lines,
+        "heads": paths.heads,
+        "loss": losses.lines,
+        "step": text.text,
+        "status": text.diverged,
+    }
+    disp = LandscapeDisplay(views, fig, [paths, losses, text], artists)
+    disp.update(step)
+    return disp
+
+
+def animate_landscape(traces, *, timeline=None, **kwargs):
+    """:func:`draw_landscape` at row 0, moved along ``timeline``."""
+    return draw_landscape(traces, 0, **kwargs).animate(timeline)
+
+
+def draw_landscape_3d(
+    trace: Trace,
+    step: int = -1,
+    *,
+    theme: str = "light",
+    title: str | None = None,
+    resolution: int = 60,
+    elev: float = 30.0,
+    azim: float = -125.0,
+    stamp: str = "",
+) -> SurfaceDisplay:
+    """The landscape as a 3-D surface with the path running over it.
+
+    The path is drawn at the loss of its projected points
+    (``path/loss_plane``), so it lies on the surface that is drawn; its
+    shadow runs over the contour map on the floor.
+
+    Parameters
+    ----------
+    trace : Trace
+        One landscape trace from :func:`vizlab.landscape`.
+    step : int
+        Recorded row shown.
+    resolution, elev, azim
+        As in :func:`vizlab.render.surface.draw_surface_3d`.
+
+    Returns
+    -------
+    SurfaceDisplay
+        ``artists["path"]`` holds the first row+1 points (alpha, beta,
+        loss on the plane).
+    """
+    (trace,) = as_traces(trace, (*LANDSCAPE_KEYS, "path/loss_plane"))
+    view = descent_view(trace, height="plane")
+    through = trace.header.get("landscape", {}).get("through_step", "?")
+    default = f"{label(trace)}: the loss surface around step {through}, and the path on it"
+    disp = draw_surface_3d(
+        view, step, theme=theme, title=title or default, resolution=resolution, elev=elev, azim=azim
+    )
+    ax = disp.fig.axes[0]
+    xl, yl = axis_labels(trace)
+    with style.theme(theme):
+        ax.set_xlabel(xl.split(" (")[0], labelpad=10)
+        ax.set_ylabel(yl.split(" (")[0], labelpad=10)
+        ax.set_zlabel("training loss", labelpad=10)
+        _stamp(disp.fig, stamp)
+    return disp
+
+
+def animate_landscape_3d(trace: Trace, *, timeline=None, **kwargs):
+    """:func:`draw_landscape_3d` at row 0, moved along ``timeline``."""
+    return draw_landscape_3d(trace, 0, **kwargs).animate(timeline)
