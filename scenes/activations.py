@@ -1,8 +1,9 @@
 """Activation functions and what hidden units do with them: sigmoid, tanh and ReLU side by side.
 
 Render: ``manim -qm scenes/activations.py ActivationFunctions``. Three real
-2-4-1 networks, one per activation, trained on the circles data set
-(:func:`vizlab.train`). Each row shows the function, the four hidden units'
+2-4-1 networks, one per activation, trained on the circles data set: the
+lesson ``activations`` (:func:`vizlab.train` runs, cached), played on the
+lesson's timeline. Each row shows the function, the four hidden units'
 recorded activation maps over the input plane (``act/fc1``) and the output
 (``field/output``), all evolving with one clock.
 """
@@ -10,8 +11,7 @@ recorded activation maps over the input plane (``act/fc1``) and the output
 import numpy as np
 from manim import *
 
-import vizlab
-from vizlab import RunConfig
+from vizlab import lessons
 from vizlab.render.mobjects import (
     INK,
     MUTED,
@@ -23,6 +23,7 @@ from vizlab.render.mobjects import (
     formula,
     lecture_axes,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick
@@ -45,15 +46,6 @@ ACTIVATIONS = (
 UNITS = 4
 
 
-def config(activation: str, short: bool) -> RunConfig:
-    cfg = RunConfig(
-        dataset="circles", hidden=(UNITS,), activation=activation, optimizer="adam", lr=0.05
-    )
-    if short:
-        return cfg.replace(steps=20, grid=12, frames=5)
-    return cfg.replace(steps=300, grid=40, frames=60)
-
-
 def function_plot(fn, color) -> VGroup:
     """The activation function itself on z in [-4, 4] (the definition, not data)."""
     axes = lecture_axes([-4, 4, 2], [-1, 2, 1], x_length=2.0, y_length=1.0, numbers=False)
@@ -69,7 +61,9 @@ class ActivationFunctions(LectureScene):
     def construct(self):
         lecture_defaults(self)
         short = quick()
-        traces = [vizlab.train(config(name, short)) for name, *_ in ACTIVATIONS]
+        lesson = lessons.get("activations", quick=short)
+        runs = lessons.run_lesson("activations", quick=short)
+        traces = [runs[name] for name, *_ in ACTIVATIONS]
         head = title(
             "Activation functions and hidden units", "circles data, a 2-4-1 network per activation"
         )
@@ -106,7 +100,7 @@ class ActivationFunctions(LectureScene):
             ),
             Text("output", font_size=20, color=MUTED).next_to(tiles0[-1], UP, buff=0.08),
         )
-        counter = Readout("step", traces[0].steps, width=3).to_corner(DR, buff=0.35)
+        counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.35)
         note = Text(
             "each unit: a soft step along one line; the output combines them",
             font_size=22,
@@ -114,13 +108,8 @@ class ActivationFunctions(LectureScene):
         ).to_corner(DL, buff=0.35)
         self.add(rows, labels, counter, note)
         n = len(traces[0])
-        timeline = vizlab.Timeline.for_trace(
-            traces[0],
-            traces[0].config["frames"],
-            spacing="log",
-            fps=10 if short else 12,
-            hold_end=2,
-        )
+        timeline = lesson.timeline_for(traces[0])
+        lesson_stamp(self, lesson, timeline=timeline)
         clock = Clock(timeline, [len(t) for t in traces])
         for img in images:
             clock.drive(img)

@@ -1,13 +1,15 @@
 """Gradient descent on y = (x - a)^2: small steps slide in, a big step oversteps and comes back.
 
 Render: ``manim -qm scenes/gradient_descent.py GradientDescent`` or
-``vizlab scenes render gradient_descent --quality medium``. Both runs are real
-:func:`vizlab.descend` runs computed at render time (torch's SGD).
+``vizlab scenes render gradient_descent --quality medium``. Both runs are the
+lesson ``descent_1d`` (r = 0.3 and r = 0.95, real :func:`vizlab.descend` runs
+with torch's SGD, cached), played on the lesson's timeline: the gallery page
+"Gradient descent on a parabola" shows the same runs at the same moments.
 """
 
 from manim import *
 
-import vizlab
+from vizlab import lessons
 from vizlab.render.mobjects import (
     MUTED,
     Clock,
@@ -17,16 +19,12 @@ from vizlab.render.mobjects import (
     caption,
     formula,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick
 
-RATES = (0.1, 0.9)
-
-
-def runs(short: bool):
-    steps = 6 if short else 20
-    return [vizlab.descend("quadratic", optimizer="sgd", lr=lr, steps=steps) for lr in RATES]
+SHOWN = ("good", "overstep")
 
 
 class GradientDescent(LectureScene):
@@ -35,15 +33,19 @@ class GradientDescent(LectureScene):
     def construct(self):
         lecture_defaults(self)
         short = quick()
-        traces = runs(short)
+        lesson = lessons.get("descent_1d", quick=short)
+        runs = lessons.run_lesson("descent_1d", quick=short)
+        traces = [runs[r] for r in SHOWN]
+        timeline = lesson.timeline_for(traces[0])
+        lesson_stamp(self, lesson, *SHOWN, timeline=timeline)
         land = traces[0].header["landscape"]
         head = title("Gradient descent", land["title"])
         rule = formula(r"x_{n+1} = x_n - r\,\frac{dy}{dx}", "x(n+1) = x(n) − r · dy/dx")
         rule.to_corner(UR, buff=0.6).shift(DOWN * 1.2)
         self.add(head)
         self.play(Write(rule), run_time=0.3 if short else 1.0)
-        fps = 10 if short else 3
-        for i, (lr, trace) in enumerate(zip(RATES, traces)):
+        for i, trace in enumerate(traces):
+            lr = trace.config["lr"]
             view = CurveDescent(trace, x_length=7.4, y_length=4.2).to_edge(LEFT, buff=0.6)
             view.move_to(view.get_center() * RIGHT + DOWN * 0.45)
             readouts = VGroup(
@@ -60,7 +62,6 @@ class GradientDescent(LectureScene):
             else:
                 text = f"r = {lr}: each step oversteps the minimum, then comes back"
             note = caption(text, font_size=28)
-            timeline = vizlab.Timeline.build(len(trace), len(trace), spacing="uniform", fps=fps)
             clock = Clock(timeline, [len(trace)])
             clock.drive(view)
             for r in readouts:
@@ -77,7 +78,7 @@ class GradientDescent(LectureScene):
             view.clear_updaters()
             for r in readouts:
                 r.clear_updaters()
-            if i < len(RATES) - 1:
+            if i < len(traces) - 1:
                 self.play(
                     FadeOut(view),
                     FadeOut(readouts),

@@ -1,7 +1,9 @@
 """Representation learning: two hidden units move the XOR points until one line separates them.
 
 Render: ``manim -qm scenes/hidden_space.py HiddenSpaceScene``. A real 2-2-1 tanh
-network trained on noisy XOR (:func:`vizlab.train`); the right panel plots
+network trained on noisy XOR with Adam: the lesson ``representation``
+(:func:`vizlab.train`, cached), played on the lesson's timeline; the gallery
+page "A hidden layer makes the data separable" shows the same run. The right panel plots
 each training point at its recorded hidden activations (``embed/fc1``), the
 output unit's line from the recorded weights, and the input grid carried
 through the hidden layer (``act/fc1``).
@@ -9,8 +11,7 @@ through the hidden layer (``act/fc1``).
 
 from manim import *
 
-import vizlab
-from vizlab import RunConfig
+from vizlab import lessons
 from vizlab.render.mobjects import (
     INK,
     Clock,
@@ -21,16 +22,10 @@ from vizlab.render.mobjects import (
     caption,
     formula,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick
-
-
-def config(short: bool) -> RunConfig:
-    cfg = RunConfig(dataset="xor", hidden=(2,), activation="tanh", lr=0.5, seed=0)
-    if short:
-        return cfg.replace(steps=30, grid=16, frames=6)
-    return cfg.replace(steps=200, grid=40, frames=70)
 
 
 class HiddenSpaceScene(LectureScene):
@@ -39,7 +34,10 @@ class HiddenSpaceScene(LectureScene):
     def construct(self):
         lecture_defaults(self)
         short = quick()
-        trace = vizlab.train(config(short))
+        lesson = lessons.get("representation", quick=short)
+        trace = lessons.run_lesson("representation", quick=short)["net"]
+        timeline = lesson.timeline_for(trace)
+        lesson_stamp(self, lesson, timeline=timeline)
         head = title("A hidden layer changes the space", "a 2-2-1 tanh network on noisy XOR")
         left = FieldPanel(trace, side=4.4, label="input space (x1, x2)")
         right = HiddenSpace(trace, side=4.4, grid_lines=7 if short else 11)
@@ -54,9 +52,6 @@ class HiddenSpaceScene(LectureScene):
         stats = VGroup(counter, acc).arrange(RIGHT, buff=0.5)
         stats.next_to(right, UP, buff=0.12).align_to(right, RIGHT)
         self.add(head, left, right, arrow, h, counter, acc)
-        timeline = vizlab.Timeline.for_trace(
-            trace, trace.config["frames"], spacing="log", fps=10 if short else 15, hold_end=2
-        )
         clock = Clock(timeline, [len(trace)])
         for mob in (left, right, counter, acc):
             clock.drive(mob)

@@ -1,24 +1,26 @@
 """The four learning-rate regimes on y = (x - 2)^2, side by side, from four real runs.
 
 Render: ``manim -qm scenes/learning_rates.py LearningRates``. Each panel is a
-:func:`vizlab.descend` run with torch's SGD; the regime under each panel is
-the one the core read off the recorded path.
+run of the lesson ``lr_regimes`` (:func:`vizlab.descend` with torch's SGD),
+played on the lesson's timeline; the regime under each panel is the one the
+core read off the recorded path. The gallery page "Too small, just right, too
+large" shows the same four runs.
 """
 
 from manim import *
 
-import vizlab
+from vizlab import lessons
 from vizlab.render.mobjects import (
     Clock,
     CurveDescent,
     LectureScene,
     Readout,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick
 
-RATES = (0.02, 0.3, 0.9, 1.05)
 DIVERGED = "#c62828"
 
 
@@ -28,12 +30,13 @@ class LearningRates(LectureScene):
     def construct(self):
         lecture_defaults(self)
         short = quick()
-        steps = 5 if short else 30
-        traces = [vizlab.descend("quadratic", lr=lr, steps=steps) for lr in RATES]
+        lesson = lessons.get("lr_regimes", quick=short)
+        traces = list(lessons.run_lesson("lr_regimes", quick=short).values())
+        rates = [t.config["lr"] for t in traces]
         head = title("How big a step?", "the same start, four learning rates r")
         self.add(head)
         panels = VGroup()
-        for lr, trace in zip(RATES, traces):
+        for lr, trace in zip(rates, traces):
             view = CurveDescent(
                 trace,
                 x_length=5.2,
@@ -52,9 +55,8 @@ class LearningRates(LectureScene):
         panels.arrange_in_grid(rows=2, cols=2, buff=(1.2, 0.45)).next_to(head, DOWN, buff=0.4)
         counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.4)
         n = max(len(t) for t in traces)
-        timeline = vizlab.Timeline.build(
-            n, n, spacing="uniform", fps=10 if short else 3, hold_end=3
-        )
+        timeline = lesson.timeline_for(max(traces, key=len))
+        lesson_stamp(self, lesson, timeline=timeline)
         clock = Clock(timeline, [len(t) for t in traces])
         for i, (view, _, note) in enumerate(panels):
             off = view.first_off_chart()

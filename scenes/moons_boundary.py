@@ -1,15 +1,16 @@
 """Half-moons: a small network's decision boundary curls between the two moons as it trains.
 
-Render: ``manim -qm scenes/moons_boundary.py MoonsBoundary``. The run is a real
-:func:`vizlab.train` run computed at render time, or a saved trace given as
-``VIZLAB_TRACE=run.npz`` (``vizlab scenes render moons_boundary --trace run.npz``);
-any 2-class train trace recorded with fields works.
+Render: ``manim -qm scenes/moons_boundary.py MoonsBoundary``. The run is the
+lesson ``moons_boundary`` (a real :func:`vizlab.train` run, cached), played on
+the lesson's timeline: the gallery page "A boundary grows: the half-moons"
+shows the same run at the same moments. A saved trace given as
+``VIZLAB_TRACE=run.npz`` (``vizlab scenes render moons_boundary --trace run.npz``)
+replaces it; any 2-class train trace recorded with fields works.
 """
 
 from manim import *
 
-import vizlab
-from vizlab import RunConfig
+from vizlab import lessons
 from vizlab.render.mobjects import (
     Clock,
     FieldPanel,
@@ -17,18 +18,10 @@ from vizlab.render.mobjects import (
     LossCurve,
     Readout,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick, saved_trace
-
-
-def config(short: bool) -> RunConfig:
-    cfg = RunConfig(
-        dataset="moons", hidden=(8,), activation="tanh", optimizer="adam", lr=0.03, seed=0
-    )
-    if short:
-        return cfg.replace(steps=30, grid=16, frames=6)
-    return cfg.replace(steps=400, grid=60, frames=90)
 
 
 class MoonsBoundary(LectureScene):
@@ -37,7 +30,9 @@ class MoonsBoundary(LectureScene):
     def construct(self):
         lecture_defaults(self)
         short = quick()
-        trace = saved_trace() or vizlab.train(config(short))
+        lesson = lessons.get("moons_boundary", quick=short)
+        saved = saved_trace()
+        trace = saved or lessons.run_lesson("moons_boundary", quick=short)["net"]
         self.trace = trace
         cfg = trace.config
         hidden = "-".join(str(w) for w in [2, *cfg.get("hidden", []), 1])
@@ -55,10 +50,9 @@ class MoonsBoundary(LectureScene):
         right = VGroup(readouts, curve).arrange(DOWN, aligned_edge=LEFT, buff=0.7)
         right.next_to(panel, RIGHT, buff=0.9).align_to(panel, UP)
         self.add(head, panel, right)
-        frames = int(cfg.get("frames") or 60)
-        timeline = vizlab.Timeline.for_trace(
-            trace, frames, spacing="log", fps=10 if short else 15, hold_end=2 if short else 30
-        )
+        timeline = lesson.timeline_for(trace)
+        if saved is None:  # a saved trace is not the lesson's run: no stamp
+            lesson_stamp(self, lesson, timeline=timeline)
         clock = Clock(timeline, [len(trace)])
         for mob in (panel, curve, *readouts):
             clock.drive(mob)

@@ -1,13 +1,15 @@
 """The optimizer race: SGD, momentum, RMSProp and Adam from one start on one landscape.
 
 Render: ``manim -qm scenes/optimizer_race.py OptimizerRace``. Each path is a
-real :func:`vizlab.descend` run with torch's optimizer; the map is the loss
-grid recorded with the runs.
+run of the lesson ``optimizer_race`` (a real :func:`vizlab.descend` run with
+torch's optimizer on Beale's function), played on the lesson's timeline: the
+gallery page "SGD, momentum, RMSProp and Adam" shows the same four runs. The
+map is the loss grid recorded with the runs.
 """
 
 from manim import *
 
-import vizlab
+from vizlab import lessons
 from vizlab.render import style
 from vizlab.render.mobjects import (
     INK,
@@ -17,28 +19,29 @@ from vizlab.render.mobjects import (
     LossCurve,
     Readout,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick
 
-LANDSCAPE = "bowl"
-RACERS = (("sgd", 0.15), ("momentum", 0.03), ("rmsprop", 0.1), ("adam", 0.3))
 NAMES = {"sgd": "SGD", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
 class OptimizerRace(LectureScene):
-    """The optimizer race: SGD, momentum, RMSProp and Adam on one ill-conditioned bowl."""
+    """The optimizer race: SGD, momentum, RMSProp and Adam on Beale's function."""
 
     def construct(self):
         lecture_defaults(self)
         short = quick()
-        steps = 6 if short else 60
-        traces = [vizlab.descend(LANDSCAPE, optimizer=o, lr=lr, steps=steps) for o, lr in RACERS]
+        lesson = lessons.get("optimizer_race", quick=short)
+        runs = lessons.run_lesson("optimizer_race", quick=short)
+        traces = list(runs.values())
+        racers = [(t.config["optimizer"], t.config["lr"]) for t in traces]
         colors = style.SERIES[: len(traces)]
-        head = title("The optimizer race", "same start, same bowl: only the update rule differs")
+        head = title("The optimizer race", "same start on Beale's function: only the update rule differs")
         race = ContourRace(traces, colors, side=6.6).to_edge(LEFT, buff=0.5).shift(DOWN * 0.45)
         legend = VGroup()
-        for (opt, lr), trace, color in zip(RACERS, traces, colors):
+        for (opt, lr), trace, color in zip(racers, traces, colors):
             dot = Dot(radius=0.1, color=color)
             name = Text(f"{NAMES[opt]} (r = {lr})", font_size=24, color=INK)
             loss = Readout("loss", trace["scalar/loss"], fmt="{:.1e}", width=8, font_size=22)
@@ -56,7 +59,7 @@ class OptimizerRace(LectureScene):
         curve = LossCurve(
             [
                 (NAMES[o], t.steps, t["scalar/loss"], c)
-                for (o, _), t, c in zip(RACERS, traces, colors)
+                for (o, _), t, c in zip(racers, traces, colors)
             ],
             x_length=4.2,
             y_length=2.1,
@@ -66,9 +69,8 @@ class OptimizerRace(LectureScene):
         counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.4)
         self.add(head, race, legend, curve, counter)
         n = max(len(t) for t in traces)
-        timeline = vizlab.Timeline.build(
-            n, n, spacing="uniform", fps=10 if short else 8, hold_end=2
-        )
+        timeline = lesson.timeline_for(max(traces, key=len))
+        lesson_stamp(self, lesson, timeline=timeline)
         clock = Clock(timeline, [len(t) for t in traces])
         clock.drive(race)
         clock.drive(curve)

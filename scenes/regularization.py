@@ -1,17 +1,18 @@
 """L1 vs L2 on the lecture's worked example: x = [3, 2, 1], y = 10.
 
 Render: ``manim -qm scenes/regularization.py L1VsL2``. The table is the slide's
-(:func:`vizlab.core.worked.worked_table`, penalties recomputed); the bars are
-two real gradient descents in torch (:func:`vizlab.core.worked.penalty_descent`)
-on ``(w . x - y)^2 + C * penalty(w)``: L1 ends with w2 = w3 = 0 exactly, L2
-spreads the weight over all three.
+(:func:`vizlab.worked.worked_table`, penalties recomputed); the bars are the
+two runs of the lesson ``worked_table``, real gradient descents in torch
+(:func:`vizlab.penalty_descent`) on ``(w . x - y)^2 + C * penalty(w)``, played
+on the lesson's timeline: L1 ends with w2 = w3 = 0 exactly, L2 spreads the
+weight over all three. The gallery page "L1 vs L2: the worked example" shows
+the same two runs.
 """
 
 import numpy as np
 from manim import *
 
-import vizlab
-from vizlab.core.worked import penalty_descent, worked_table
+from vizlab import lessons
 from vizlab.render import style
 from vizlab.render.mobjects import (
     INK,
@@ -22,11 +23,12 @@ from vizlab.render.mobjects import (
     WeightBars,
     formula,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick
+from vizlab.worked import worked_table
 
-STRENGTH = 0.1
 COLORS = {"l1": style.ORANGE, "l2": style.BLUE}
 
 
@@ -56,6 +58,11 @@ class L1VsL2(LectureScene):
     def construct(self):
         lecture_defaults(self)
         short = quick()
+        lesson = lessons.get("worked_table", quick=short)
+        traces = lessons.run_lesson("worked_table", quick=short)
+        strength = traces["l1"].config["strength"]
+        timeline = lesson.timeline_for(traces["l1"])
+        lesson_stamp(self, lesson, timeline=timeline)
         head = title("L1 vs L2 regularization", "one example x = [3, 2, 1] with target y = 10")
         fit = formula(r"10 = 3 w_1 + 2 w_2 + w_3", "10 = 3·w1 + 2·w2 + w3", font_size=36)
         fit.next_to(head, DOWN, buff=0.3)
@@ -78,8 +85,6 @@ class L1VsL2(LectureScene):
         self.wait(0.2 if short else 4)
         self.play(FadeOut(table), FadeOut(pens), FadeOut(verdict), run_time=0.2 if short else 0.8)
         # Part 2: gradient descent with each penalty finds its winner.
-        steps = 100 if short else 3000
-        traces = {p: penalty_descent(p, strength=STRENGTH, steps=steps) for p in ("l1", "l2")}
         panels = VGroup()
         for p, trace in traces.items():
             bars = WeightBars(
@@ -92,9 +97,9 @@ class L1VsL2(LectureScene):
                 y_length=3.2,
             )
             obj = formula(
-                rf"(w\cdot x - y)^2 + {STRENGTH}\,"
+                rf"(w\cdot x - y)^2 + {strength}\,"
                 + (r"\sum_i |w_i|" if p == "l1" else r"\sum_i w_i^2"),
-                f"(w·x − y)² + {STRENGTH}·" + ("Σ|w_i|" if p == "l1" else "Σ w_i²"),
+                f"(w·x − y)² + {strength}·" + ("Σ|w_i|" if p == "l1" else "Σ w_i²"),
                 font_size=30,
                 color=COLORS[p],
             )
@@ -106,9 +111,6 @@ class L1VsL2(LectureScene):
         )
         self.play(FadeIn(panels), FadeIn(counter), run_time=0.2 if short else 0.8)
         n = len(traces["l1"])
-        timeline = vizlab.Timeline.for_trace(
-            traces["l1"], 6 if short else 90, spacing="log", fps=10 if short else 15
-        )
         clock = Clock(timeline, [n, n])
         for _, bars in panels:
             clock.drive(bars)

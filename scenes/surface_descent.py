@@ -1,13 +1,15 @@
 """Gradient descent in 3-D: a ball rolls down an ill-conditioned bowl, zig-zagging across the valley.
 
-Render: ``manim -qm scenes/surface_descent.py SurfaceDescentScene``. The run is a
-real :func:`vizlab.descend` run (torch's SGD) on the ``bowl`` landscape; the
-surface drawn is the loss grid the core recorded with it.
+Render: ``manim -qm scenes/surface_descent.py SurfaceDescentScene``. The run is
+the lesson ``surface_descent``, a real :func:`vizlab.descend` run (torch's SGD)
+on the ``bowl`` landscape, played on the lesson's timeline (the gallery page
+"Gradient descent in 3-D" shows the same run); the surface drawn is the loss
+grid the core recorded with it.
 """
 
 from manim import *
 
-import vizlab
+from vizlab import lessons
 from vizlab.render.mobjects import (
     Clock,
     Readout,
@@ -15,11 +17,10 @@ from vizlab.render.mobjects import (
     caption,
     formula,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick
-
-LR = 0.15
 
 
 class SurfaceDescentScene(ThreeDScene):
@@ -28,7 +29,9 @@ class SurfaceDescentScene(ThreeDScene):
     def construct(self):
         lecture_defaults(self)
         short = quick()
-        trace = vizlab.descend("bowl", optimizer="sgd", lr=LR, steps=5 if short else 40)
+        lesson = lessons.get("surface_descent", quick=short)
+        trace = lessons.run_lesson("surface_descent", quick=short)["path"]
+        timeline = lesson.timeline_for(trace)
         land = trace.header["landscape"]
         head = title("Gradient descent in 3-D", land["title"])
         rule = formula(
@@ -42,8 +45,9 @@ class SurfaceDescentScene(ThreeDScene):
             Readout("loss", trace["scalar/loss"], fmt="{:.3f}", width=7),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         counter.to_corner(UR, buff=0.5).shift(DOWN * 1.1)
-        note = caption(f"r = {LR}: steep across the valley, so the ball zig-zags", font_size=26)
-        self.add_fixed_in_frame_mobjects(head, rule, counter, note)
+        note = caption(f"r = {trace.config['lr']}: steep across the valley, so the ball zig-zags", font_size=26)
+        stamp = lesson_stamp(self, lesson, timeline=timeline)
+        self.add_fixed_in_frame_mobjects(head, rule, counter, note, stamp)
         self.set_camera_orientation(phi=58 * DEGREES, theta=-50 * DEGREES, zoom=0.85)
         scene = SurfaceDescent(
             trace,
@@ -55,9 +59,6 @@ class SurfaceDescentScene(ThreeDScene):
         )
         scene.shift(IN * 1.2)
         self.add(scene)
-        timeline = vizlab.Timeline.build(
-            len(trace), len(trace), spacing="uniform", fps=10 if short else 4
-        )
         clock = Clock(timeline, [len(trace)])
         clock.drive(scene)
         for r in counter:

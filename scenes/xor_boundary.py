@@ -1,15 +1,16 @@
-"""XOR: no line separates it; a hidden layer of four units bends the boundary until it does.
+"""XOR: no line separates it; a hidden layer of two units bends the boundary until it does.
 
-Render: ``manim -qm scenes/xor_boundary.py XorBoundary``. Both panels are real
-:func:`vizlab.train` runs on noisy XOR computed at render time: a model with
-no hidden layer (logistic regression: its boundary is a line) and a 2-4-1
-tanh network.
+Render: ``manim -qm scenes/xor_boundary.py XorBoundary``. Both panels are runs
+of the lesson ``xor_boundary`` (real :func:`vizlab.train` runs on noisy XOR,
+cached): a model with no hidden layer (logistic regression: its boundary is a
+line) and lecture 003's 2-2-1 sigmoid network, played on the lesson's
+timeline. The gallery page "XOR: a line cannot, a hidden layer can" shows the
+same two runs at the same moments.
 """
 
 from manim import *
 
-import vizlab
-from vizlab import RunConfig
+from vizlab import lessons
 from vizlab.render.mobjects import (
     INK,
     MUTED,
@@ -19,18 +20,12 @@ from vizlab.render.mobjects import (
     Readout,
     caption,
     lecture_defaults,
+    lesson_stamp,
     title,
 )
 from vizlab.render.scenes import quick
 
-
-def configs(short: bool) -> tuple[RunConfig, RunConfig]:
-    base = RunConfig(dataset="xor", seed=0, lr=0.5, activation="tanh")
-    if short:
-        base = base.replace(steps=30, grid=16, frames=6)
-    else:
-        base = base.replace(steps=400, grid=60, frames=80)
-    return base.replace(hidden=()), base.replace(hidden=(4,))
+SHOWN = ("linear", "mlp")
 
 
 class XorBoundary(LectureScene):
@@ -39,10 +34,14 @@ class XorBoundary(LectureScene):
     def construct(self):
         lecture_defaults(self)
         short = quick()
-        runs = [vizlab.train(c) for c in configs(short)]
+        lesson = lessons.get("xor_boundary", quick=short)
+        traces = lessons.run_lesson("xor_boundary", quick=short)
+        runs = [traces[r] for r in SHOWN]
+        timeline = lesson.timeline_for(traces["mlp"])
+        lesson_stamp(self, lesson, *SHOWN, timeline=timeline)
         head = title("Why XOR needs a hidden layer", "noisy XOR, both models trained for real")
         self.add(head)
-        names = ("no hidden layer: the boundary is a line", "4 hidden units (tanh)")
+        names = ("no hidden layer: the boundary is a line", "2 hidden units (sigmoid)")
         panels, stats = [], []
         for trace, name in zip(runs, names):
             panel = FieldPanel(trace, side=4.3, label=name)
@@ -58,11 +57,7 @@ class XorBoundary(LectureScene):
         row.arrange(RIGHT, buff=1.2).next_to(head, DOWN, buff=0.3)
         counter = Readout("step", runs[0].steps, width=3).to_corner(UR, buff=0.4).shift(DOWN * 0.75)
         self.add(counter)
-        fps = 10 if short else 20
         for i, (trace, panel, readouts) in enumerate(zip(runs, panels, stats)):
-            timeline = vizlab.Timeline.for_trace(
-                trace, trace.config["frames"], spacing="log", fps=fps, hold_end=2
-            )
             clock = Clock(timeline, [len(trace)])
             for mob in (panel, *readouts, counter):
                 clock.drive(mob)

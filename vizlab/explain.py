@@ -233,7 +233,9 @@ class StepExplanation:
         factors = self._upstream(layer, j, n)
         if param.endswith(".weight"):
             h_in = self.node("x" if layer == 1 else self._h_out(layer - 1)).value[:, index[1]]
-            factors.append(Factor(f"∂z{layer}_{j + 1}/∂w = {self._h_sym(layer - 1, index[1])}", h_in))
+            factors.append(
+                Factor(f"∂z{layer}_{j + 1}/∂w = {self._h_sym(layer - 1, index[1])}", h_in)
+            )
         else:
             factors.append(Factor(f"∂z{layer}_{j + 1}/∂b = 1", np.ones(n)))
         product = float(np.mean(np.prod([f.value for f in factors], axis=0)))
@@ -254,7 +256,6 @@ class StepExplanation:
     def _upstream(self, layer: int, j: int, n: int) -> list[Factor]:
         """Factors of dJ/dz_{layer, j} per example (without the 1/n of the batch mean)."""
         L, s = self.n_layers, self._setup
-        zL = self.node(f"z{L}").value
         if layer == L:
             if s.loss == "cross_entropy":
                 p = self.node("p").value[:, j]
@@ -283,7 +284,9 @@ class StepExplanation:
             keep = s.masks[layer - 1][:, j] / (1 - p)
             out.append(Factor(f"∂d{layer}_{j + 1}/∂h{layer}_{j + 1} = mask/(1-p)", keep))
         z = self.node(f"z{layer}").value[:, j]
-        out.append(Factor(f"∂h{layer}_{j + 1}/∂z{layer}_{j + 1} = g'(z)", ACTIVATIONS[s.activation][1](z)))
+        out.append(
+            Factor(f"∂h{layer}_{j + 1}/∂z{layer}_{j + 1} = g'(z)", ACTIVATIONS[s.activation][1](z))
+        )
         return out
 
 

@@ -8,6 +8,7 @@ moments. Nothing here imports torch.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,6 +109,15 @@ class Timeline:
     def unique_rows(self) -> np.ndarray:
         """Distinct rows shown, in order: where grid fields must exist."""
         return np.unique(self.rows)
+
+    def digest(self) -> str:
+        """First 8 hex digits of a hash of the frame -> row map and the fps.
+
+        Two channels showing the same moments of a run (a lecture video and
+        a gallery page) have timelines with the same digest.
+        """
+        data = self.rows.astype("<i8").tobytes() + str(self.fps).encode()
+        return hashlib.sha256(data).hexdigest()[:8]
 
     def check(self, n_rows: int) -> None:
         """Raise if this timeline asks for a row a trace of ``n_rows`` rows lacks."""

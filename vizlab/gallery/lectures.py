@@ -10,6 +10,7 @@ batch keeps it apart from the sphinx build running alongside).
 
 from __future__ import annotations
 
+import ast
 import html
 import os
 import shutil
@@ -170,9 +171,59 @@ def title_of(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def scene_lesson(path: Path) -> tuple[str, tuple[str, ...]] | None:
+    """``(lesson, shown runs)`` of a scene file, read with :mod:`ast` (manim is not imported).
+
+    The lesson is the first ``run_lesson("<name>", ...)`` call's name; the runs
+    shown are the module constant ``SHOWN`` (every run of the lesson, an empty
+    tuple here, when absent). None when the scene runs no lesson.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    shown: tuple[str, ...] = ()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [
+            "SHOWN"
+        ]:
+            shown = tuple(ast.literal_eval(node.value))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "run_lesson"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            return node.args[0].value, shown
+    return None
+
+
+def stamp_of(name: str, quick: bool) -> str:
+    """The lesson stamp a scene's video shows (``""`` for a scene of no lesson)."""
+    from vizlab import lessons
+    from vizlab.render.scenes import find_scene
+
+    declared = scene_lesson(find_scene(name).path)
+    if declared is None:
+        return ""
+    lesson, shown = declared
+    return lessons.get(lesson, quick=quick).stamp(*shown)
+
+
+def relative_command(name: str, quality: str) -> str:
+    """:func:`~vizlab.render.scenes.manim_command` with the scene's path relative to the repository.
+
+    ``manim -qm scenes/xor_boundary.py XorBoundary``: what a reader types in a
+    clone of the repository, not a path of the machine that built the site.
+    """
+    from vizlab.render.scenes import find_scene, manim_command
+
+    path = find_scene(name).path
+    return manim_command(name, quality).replace(str(path), f"scenes/{path.name}")
+
+
 def page(scenes: list[tuple[str, str]], quality: str, quick: bool) -> str:
     """The reStructuredText of the lecture page (descriptions are HTML-escaped)."""
-    from vizlab.render.scenes import QUALITIES, manim_command
+    from vizlab.render.scenes import QUALITIES
 
     w, h, fps, _ = QUALITIES[quality]
     lines = [
@@ -185,13 +236,19 @@ def page(scenes: list[tuple[str, str]], quality: str, quick: bool) -> str:
         "``scenes/`` folder. Every curve, boundary and path in it comes from a real training",
         f"run computed when the site was built. Rendered at {w} x {h} pixels, {fps} frames per",
         "second" + (" (quick build: short versions at a tiny size)." if quick else "."),
+        "Under each video, its lesson and runs (``vizlab lessons list``): the gallery page of",
+        "the same lesson shows the same runs, with the same stamp.",
+        "",
+        "Render them yourself from a clone of the repository, with the extra",
+        '``pip install "vizlab[video]"``.',
         "",
     ]
     if not scenes:
         lines += ["This build rendered no lecture videos (``--no-scenes``).", ""]
     for name, description in scenes:
         t = title_of(name)
-        command = manim_command(name, quality)
+        command = relative_command(name, quality)
+        stamp = stamp_of(name, quick)
         src = html.escape(URL + name + ".mp4")
         poster = html.escape(URL + name + ".png")
         lines += [t, "-" * len(t), "", ".. raw:: html", ""]
@@ -200,6 +257,7 @@ def page(scenes: list[tuple[str, str]], quality: str, quick: bool) -> str:
             f'   <video class="vizlab-lecture" controls preload="metadata" width="{w}" '
             f'height="{h}" poster="{poster}" style="max-width:100%;height:auto">'
             f'<source src="{src}" type="video/mp4"></video>',
+            *([f'   <p class="vizlab-stamp">{html.escape(stamp)}</p>'] if stamp else []),
             f'   <p>Download: <a href="{src}" download>MP4</a>. Render it yourself: '
             f"<code>{html.escape(command)}</code></p>",
             "",

@@ -57,7 +57,10 @@ class Video:
     width, height : int
         Pixel size of the MP4.
     caption : str
-        Text under the video (escaped when shown).
+        Text under the video (escaped when shown); a lesson's stamp goes here.
+    timeline : str
+        :meth:`vizlab.Timeline.digest` of the frames shown, written into the
+        page as ``data-timeline`` so tests can match a page with a video.
     """
 
     mp4: Path
@@ -67,6 +70,7 @@ class Video:
     height: int
     caption: str = ""
     poster: Path | None = None
+    timeline: str = ""
 
     def _repr_html_(self) -> str:
         src = html.escape(self.url + self.mp4.name)
@@ -75,8 +79,9 @@ class Video:
             links.append(f'<a href="{html.escape(self.url + self.gif.name)}" download>GIF</a>')
         text = f"{html.escape(self.caption)} " if self.caption else ""
         poster = f' poster="{html.escape(self.url + self.poster.name)}"' if self.poster else ""
+        data = f' data-timeline="{html.escape(self.timeline)}"' if self.timeline else ""
         return (
-            '<figure class="vizlab-video" style="margin:1em 0">'
+            f'<figure class="vizlab-video"{data} style="margin:1em 0">'
             f'<video controls loop muted playsinline preload="metadata"{poster} '
             f'width="{self.width}" height="{self.height}" '
             'style="max-width:100%;height:auto;display:block">'
@@ -108,7 +113,9 @@ def video(
     name : str
         File stem: lower-case letters, digits, ``-`` and ``_``.
     timeline : Timeline, optional
-        Frames to show; default ``display.timeline(frames)``.
+        Frames to show: a lesson's ``lesson.timeline_for(trace)``, so the
+        page shows the moments its lecture video shows; default
+        ``display.timeline(frames)``.
     frames : int, optional
         Moving frames of the default timeline (default :data:`FRAMES`); in
         quick mode at most :data:`QUICK_FRAMES`.
@@ -119,7 +126,7 @@ def video(
         Also write a GIF (for slides that cannot play video), ``gif_width``
         pixels wide, made from the MP4's frames.
     caption : str
-        Text under the video.
+        Text under the video: the lesson's stamp, ``lesson.stamp(...)``.
     """
     from vizlab.gallery import quick
 
@@ -145,7 +152,8 @@ def video(
     gif_path = (
         write_gif(frames_rgb, mp4.with_suffix(".gif"), gif_width, timeline.fps) if gif else None
     )
-    return Video(mp4, gif_path, url, int(w) // 2 * 2, int(h) // 2 * 2, caption, poster)
+    size = int(w) // 2 * 2, int(h) // 2 * 2
+    return Video(mp4, gif_path, url, *size, caption, poster, timeline.digest())
 
 
 def _freeze_layout(display: Display, row: int, dpi: float) -> None:

@@ -93,7 +93,9 @@ def _xor_grads(traces):
         steps = t.steps[:-1][[0, len(t.steps) // 2 - 1, -1]]
         rec, fd, mean = _recorded_match(t, steps)
         ok &= rec < 1e-10 and fd < 1e-6 and mean < 1e-10
-        parts.append(f"{run}: recorded {rec:.1e}, finite differences {fd:.1e}, batch mean {mean:.1e}")
+        parts.append(
+            f"{run}: recorded {rec:.1e}, finite differences {fd:.1e}, batch mean {mean:.1e}"
+        )
     return ok, "; ".join(parts)
 
 
@@ -142,7 +144,9 @@ backprop_xor = register(
                 "004",
                 _xor_grads,
             ),
-            Claim("Plain gradient descent: the next weights are p - lr * gradient", "004", _sgd_update),
+            Claim(
+                "Plain gradient descent: the next weights are p - lr * gradient", "004", _sgd_update
+            ),
         ),
         channels=(
             "gallery:06_backprop/plot_backprop",

@@ -143,6 +143,19 @@ class TimelineSpec:
         if self.frames < 1 or self.fps < 1:
             raise ConfigError("a timeline needs at least one frame and fps >= 1")
 
+    def short(self) -> TimelineSpec:
+        """The quick variant's timeline: at most 12 moving frames and short holds.
+
+        Quick mode (CI, the quick gallery, tiny scene renders) checks that
+        every channel plays the same frame -> row map, not how long it lasts.
+        """
+        return dataclasses.replace(
+            self,
+            frames=min(self.frames, 12),
+            hold_start=min(self.hold_start, 2),
+            hold_end=min(self.hold_end, 3),
+        )
+
     def timeline(self, n_rows: int) -> Timeline:
         """The timeline over a trace with ``n_rows`` recorded rows."""
         return Timeline.build(
@@ -228,15 +241,20 @@ class Lesson:
 
     # ------------------------------------------------------------ variants
     def quick_variant(self) -> Lesson:
-        """The same lesson with smaller runs (the ``quick`` overrides applied)."""
+        """The same lesson with smaller runs (the ``quick`` overrides applied) and a short timeline.
+
+        Every channel's quick mode (CI, the quick gallery, tiny scene renders)
+        uses this variant, so they still agree with each other.
+        """
+        timeline = self.timeline.short()
         if not self.quick:
-            return self
+            return dataclasses.replace(self, timeline=timeline)
         per_run = all(k in self.runs and isinstance(v, Mapping) for k, v in self.quick.items())
         runs = {}
         for run, config in self.runs.items():
             changes = dict(self.quick.get(run, {})) if per_run else dict(self.quick)
             runs[run] = _override(config, changes)
-        return dataclasses.replace(self, runs=runs, quick={})
+        return dataclasses.replace(self, runs=runs, quick={}, timeline=timeline)
 
     def config(self, run: str) -> AnyConfig:
         """The config of ``run`` (a one-line error naming the runs that exist)."""

@@ -18,6 +18,7 @@ TOPICS = (
     "units",
     "regularization",
     "backprop",
+    "beyond",
     "networks",
 )
 """Topic modules under :mod:`vizlab.lessons`, in teaching order."""
@@ -51,13 +52,19 @@ def names() -> list[str]:
     return list(_LESSONS)
 
 
-def get(name: str) -> Lesson:
-    """The lesson called ``name`` (a one-line KeyError listing the names otherwise)."""
+def get(name: str, quick: bool = False) -> Lesson:
+    """The lesson called ``name`` (a one-line KeyError listing the names otherwise).
+
+    ``quick=True`` gives its quick variant (smaller runs, short timeline), the
+    one :func:`~vizlab.lessons.run_lesson` trains with ``quick=True``: stamps
+    and timelines then describe the runs actually shown.
+    """
     _load()
     try:
-        return _LESSONS[name]
+        lesson = _LESSONS[name]
     except KeyError:
         raise KeyError(f"no lesson {name!r}; lessons: {', '.join(_LESSONS)}") from None
+    return lesson.quick_variant() if quick else lesson
 
 
 def all_lessons() -> list[Lesson]:

@@ -153,12 +153,15 @@ class BackpropDisplay(Display):
         return self.animated_artists()
 
     def _title(self) -> str:
-        e, tr = self.explanation, self.trace
+        e = self.explanation
         who = (
             f"example {self.example} (training point {int(e.indices[0])})"
             if self.example is not None
-            else (f"the whole batch of {len(e.indices)} (unit values: batch means)"
-                  if len(e.indices) > 1 else "its one example")
+            else (
+                f"the whole batch of {len(e.indices)} (unit values: batch means)"
+                if len(e.indices) > 1
+                else "its one example"
+            )
         )
         head = f"Backpropagation at step {e.step}, {who}"
         if e.row != self.row:
@@ -188,11 +191,15 @@ class BackpropDisplay(Display):
         lines.append(("∂J/∂w by the chain rule", fmt(c.total)))
         lines.append(("finite difference (eps 1e-6)", fmt(self.numeric)))
         new = e.params[param][c.index] - e.lr * c.total
-        lines.append((f"update: w - {fmt(e.lr)} · ∂J/∂w", f"{fmt(e.params[param][c.index])} → {fmt(new)}"))
+        lines.append(
+            (f"update: w - {fmt(e.lr)} · ∂J/∂w", f"{fmt(e.params[param][c.index])} → {fmt(new)}")
+        )
         layer = int(param.split(".")[0][2:])
         to = self.names[layer][c.index[0]]
-        what = f"the weight {self.names[layer - 1][c.index[1]]} → {to}" if len(c.index) == 2 else (
-            f"the bias of {to}"
+        what = (
+            f"the weight {self.names[layer - 1][c.index[1]]} → {to}"
+            if len(c.index) == 2
+            else (f"the bias of {to}")
         )
         a["chain_head"].set_text(f"Chain rule for {what}")
         for (sym_t, val_t), (sym, val) in zip(a["chain_rows"], lines + [("", "")] * 12):
@@ -205,8 +212,12 @@ class BackpropDisplay(Display):
         a, L = self.artists, len(self.sizes) - 1
         ph, k = self.phase, self.upto
         fwd = (lambda layer: layer <= k) if ph == "forward" else (lambda layer: True)
-        bwd = {"all": lambda layer: True, "forward": lambda layer: False,
-               "backward": lambda layer: layer >= k, "update": lambda layer: True}[ph]
+        bwd = {
+            "all": lambda layer: True,
+            "forward": lambda layer: False,
+            "backward": lambda layer: layer >= k,
+            "update": lambda layer: True,
+        }[ph]
         off = 0
         for layer, n in enumerate(self.sizes):
             for t in a["value_text"][off : off + n]:
@@ -232,8 +243,12 @@ class BackpropDisplay(Display):
         self.phase, self.upto = phase, int(upto)
         self._apply_phase()
         self.artists["stage"].set_text(
-            {"forward": "forward pass →", "backward": "← backward pass", "update": "update",
-             "all": ""}[phase]
+            {
+                "forward": "forward pass →",
+                "backward": "← backward pass",
+                "update": "update",
+                "all": "",
+            }[phase]
         )
         return self.animated_artists()
 
@@ -280,13 +295,19 @@ def draw_backprop(
         raise ValueError(f"expected a vizlab Trace; got {type(trace).__name__}")
     _grad_rows(trace)
     names_p = sorted(
-        (k.split("/", 1)[1] for k in trace.keys() if k.startswith("param/fc") and k.endswith(".weight")),
+        (
+            k.split("/", 1)[1]
+            for k in trace.keys()
+            if k.startswith("param/fc") and k.endswith(".weight")
+        ),
         key=lambda k: int(k.split(".")[0][2:]),
     )
     ws = [trace[f"param/{k}"] for k in names_p]
     sizes = [ws[0].shape[-1], *[w.shape[-2] for w in ws]]
     if max(sizes) > 10:
-        raise ValueError(f"draw_backprop writes every number: layers of at most 10 units; got {sizes}")
+        raise ValueError(
+            f"draw_backprop writes every number: layers of at most 10 units; got {sizes}"
+        )
     weight = weight or ("fc1.weight", (0, 0))
     loss = trace.config.get("loss", "bce")
     names = _unit_names(sizes, loss)
@@ -321,53 +342,101 @@ def draw_backprop(
             # Labels 40 % of the way from the source: edges into one unit stay apart.
             pos = np.array(s) + 0.4 * (np.array(d) - np.array(s))
             texts.append(
-                ax.text(*pos, "", ha="center", va="center", fontsize=font, zorder=4,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+                ax.text(
+                    *pos,
+                    "",
+                    ha="center",
+                    va="center",
+                    fontsize=font,
+                    zorder=4,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+                )
             )
         edge_text.append(texts)
     wl = int(weight[0].split(".")[0][2:])
     if weight[0].endswith(".weight"):
         j, k = weight[1]
         s, d = positions[wl - 1][k], positions[wl][j]
-        ax.plot(*np.stack([s, d]).T, color="black", lw=9, alpha=0.25, zorder=0, solid_capstyle="round")
+        ax.plot(
+            *np.stack([s, d]).T, color="black", lw=9, alpha=0.25, zorder=0, solid_capstyle="round"
+        )
     allpos = np.concatenate(positions)
-    units = ax.scatter(*allpos.T, s=marker, c=np.zeros(len(allpos)), cmap=VALUE_CMAP,
-                       edgecolors="#444444", linewidths=1.5, zorder=3)
-    value_text = [ax.text(x, y, "", ha="center", va="center", fontsize=font, weight="bold", zorder=5)
-                  for x, y in allpos]
+    units = ax.scatter(
+        *allpos.T,
+        s=marker,
+        c=np.zeros(len(allpos)),
+        cmap=VALUE_CMAP,
+        edgecolors="#444444",
+        linewidths=1.5,
+        zorder=3,
+    )
+    value_text = [
+        ax.text(x, y, "", ha="center", va="center", fontsize=font, weight="bold", zorder=5)
+        for x, y in allpos
+    ]
     for (x, y), name in zip(positions[0], names[0]):
         ax.text(x, y + 0.55, name, ha="center", va="bottom", fontsize=14, zorder=5)
     z_text = [
-        [ax.text(x, y + 0.55, "", ha="center", va="bottom", fontsize=font, zorder=5) for x, y in positions[layer]]
+        [
+            ax.text(x, y + 0.55, "", ha="center", va="bottom", fontsize=font, zorder=5)
+            for x, y in positions[layer]
+        ]
         for layer in range(1, L + 1)
     ]
     grad_text = [
-        [ax.text(x, y - 0.55, "", ha="center", va="top", fontsize=font - 1, zorder=5) for x, y in positions[layer]]
+        [
+            ax.text(x, y - 0.55, "", ha="center", va="top", fontsize=font - 1, zorder=5)
+            for x, y in positions[layer]
+        ]
         for layer in range(1, L + 1)
     ]
     value_bar = ScalarMappable(Normalize(0, 1), VALUE_CMAP)
     units.set_cmap(VALUE_CMAP)
     grad_bar = ScalarMappable(CenteredNorm(0, 1), GRAD_CMAP)
     fig.colorbar(value_bar, cax=vbar_ax, orientation="horizontal").set_label(
-        "forward value (in the units)", fontsize=13)
+        "forward value (in the units)", fontsize=13
+    )
     fig.colorbar(grad_bar, cax=gbar_ax, orientation="horizontal").set_label(
-        "gradient ∂J/∂w (on the edges)", fontsize=13)
-    chain_head = cax.text(0.0, 0.97, "", fontsize=15, weight="bold", va="top", transform=cax.transAxes)
+        "gradient ∂J/∂w (on the edges)", fontsize=13
+    )
+    chain_head = cax.text(
+        0.0, 0.97, "", fontsize=15, weight="bold", va="top", transform=cax.transAxes
+    )
     chain_rows = []
     for i in range(12):
         y = 0.88 - i * 0.075
-        chain_rows.append((
-            cax.text(0.0, y, "", fontsize=13, va="top", transform=cax.transAxes),
-            cax.text(1.0, y, "", fontsize=14, va="top", ha="right", weight="bold", transform=cax.transAxes),
-        ))
+        chain_rows.append(
+            (
+                cax.text(0.0, y, "", fontsize=13, va="top", transform=cax.transAxes),
+                cax.text(
+                    1.0,
+                    y,
+                    "",
+                    fontsize=14,
+                    va="top",
+                    ha="right",
+                    weight="bold",
+                    transform=cax.transAxes,
+                ),
+            )
+        )
     title = fig.suptitle("", fontsize=16, weight="bold")
     stage = ax.text(0.5, 0.02, "", transform=ax.transAxes, ha="center", fontsize=16, weight="bold")
     if stamp:
         fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
     artists = {
-        "units": units, "value_text": value_text, "edges": edges, "edge_text": edge_text,
-        "grad_text": grad_text, "z_text": z_text, "chain_head": chain_head, "chain_rows": chain_rows,
-        "title": title, "stage": stage, "value_bar": value_bar, "grad_bar": grad_bar,
+        "units": units,
+        "value_text": value_text,
+        "edges": edges,
+        "edge_text": edge_text,
+        "grad_text": grad_text,
+        "z_text": z_text,
+        "chain_head": chain_head,
+        "chain_rows": chain_rows,
+        "title": title,
+        "stage": stage,
+        "value_bar": value_bar,
+        "grad_bar": grad_bar,
     }
     if dense:  # only the chosen weight's number on the edges; no z and dJ/dz labels
         for layer, texts in enumerate(edge_text, start=1):
@@ -377,8 +446,16 @@ def draw_backprop(
                 t.set_alpha(None if mine else 0.0)
         for t in [*sum(z_text, []), *sum(grad_text, [])]:
             t.set_alpha(0.0)
-    disp = BackpropDisplay(trace, fig, artists, example=example, weight=(weight[0], tuple(weight[1])),
-                           positions=positions, sizes=sizes, names=names)
+    disp = BackpropDisplay(
+        trace,
+        fig,
+        artists,
+        example=example,
+        weight=(weight[0], tuple(weight[1])),
+        positions=positions,
+        sizes=sizes,
+        names=names,
+    )
     disp.update(step)
     return disp
 
@@ -416,8 +493,13 @@ def animate_backprop(
     stages += [("backward", k) for k in range(L, 0, -1)]
     stages += [("update", 0)]
     frames = [s for s in stages for _ in range(hold)]
-    anim = FuncAnimation(disp.fig, lambda i: disp.show_phase(*frames[i]), frames=len(frames),
-                         interval=1000 / fps, blit=False)
+    anim = FuncAnimation(
+        disp.fig,
+        lambda i: disp.show_phase(*frames[i]),
+        frames=len(frames),
+        interval=1000 / fps,
+        blit=False,
+    )
     anim.vizlab_display = disp  # type: ignore[attr-defined]
     anim.vizlab_stages = frames  # type: ignore[attr-defined]
     return anim

@@ -107,7 +107,9 @@ def draw_gradient_depth(
     finite = norms[np.isfinite(norms) & (norms > 0)]
     lo, hi = (finite.min(), finite.max()) if finite.size else (1e-8, 1.0)
     lo, hi = (lo / 3, hi * 3) if ylim is None else ylim
-    bars = bax.bar(range(len(keys)), np.ones(len(keys)), color=[_color(i) for i in range(len(keys))])
+    bars = bax.bar(
+        range(len(keys)), np.ones(len(keys)), color=[_color(i) for i in range(len(keys))]
+    )
     bax.set_yscale("log")
     bax.set_ylim(lo, hi)
     bax.set_xticks(range(len(keys)), names)
@@ -136,8 +138,9 @@ def draw_gradient_depth(
     sub = bax.set_title("", fontsize=14)
     if stamp:
         fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
-    disp = DepthDisplay(trace, fig, {"bars": list(bars), "lines": lines, "cursor": cursor,
-                                     "title": sub}, keys)
+    disp = DepthDisplay(
+        trace, fig, {"bars": list(bars), "lines": lines, "cursor": cursor, "title": sub}, keys
+    )
     disp.update(step)
     return disp
 

@@ -10,12 +10,20 @@ diverges. The steep direction sets the largest learning rate that works.
 """
 
 # %%
-from vizlab.cache import cached_descend
-from vizlab.gallery import video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.descent import draw_contour_paths
 
-traces = [cached_descend("bowl", "sgd", lr=lr, steps=60) for lr in (0.02, 0.1, 0.19, 0.21)]
+lesson = lessons.get("contour_paths", quick=quick())
+runs = lessons.run_lesson("contour_paths", quick=quick())
+traces = list(runs.values())
 draw_contour_paths(traces, 12)
+print(lesson.stamp())
 
 # %%
-video(draw_contour_paths(traces, 0), "contour_paths")
+video(
+    draw_contour_paths(traces, 0),
+    "contour_paths",
+    timeline=lesson.timeline_for(traces[0]),
+    caption=lesson.stamp(),
+)

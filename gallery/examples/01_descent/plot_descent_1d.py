@@ -10,7 +10,8 @@ ball on it and one rule:
 The ball moves against the slope, and the step is the slope times the learning
 rate :math:`r`. Where the curve is steep the steps are long; near the bottom the
 slope, and so the step, shrinks to nothing. The panel on the right fills the
-rule in with this step's numbers.
+rule in with this step's numbers. The runs are the lesson ``descent_1d``, the
+same ones the lecture video on gradient descent plays.
 """
 
 # %%
@@ -18,12 +19,14 @@ rule in with this step's numbers.
 # --------------------
 # With :math:`r = 0.3` every step removes the same fraction of the distance to
 # the minimum: :math:`x_{n+1} - a = (1 - 2r)(x_n - a)`, here 0.4 of it is left.
-from vizlab.cache import cached_descend
-from vizlab.gallery import video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.descent import draw_descent_1d
 
-good = cached_descend("quadratic", "sgd", lr=0.3, steps=30)
-draw_descent_1d(good, 2)
+lesson = lessons.get("descent_1d", quick=quick())
+traces = lessons.run_lesson("descent_1d", quick=quick())
+draw_descent_1d(traces["good"], 2)
+print(lesson.stamp("good"))
 
 # %%
 # Overstepping
@@ -31,12 +34,18 @@ draw_descent_1d(good, 2)
 # "What happens when you overstep?" With :math:`r = 0.95`, :math:`1 - 2r = -0.9`:
 # every step jumps past the minimum to the other side, landing a little lower
 # each time. "If you over step you can move back", but it takes many steps.
-over = cached_descend("quadratic", "sgd", lr=0.95, steps=30)
+over = traces["overstep"]
 draw_descent_1d(over, 3)
+print(lesson.stamp("overstep"))
 
 # %%
 # The whole run
 # -------------
-# The animation plays the recorded steps (log-spaced, so the first steps,
-# where most happens, get the most frames).
-video(draw_descent_1d(over, 0), "descent_1d_overshoot")
+# The animation plays the recorded steps one per frame, holding the start and
+# the end, on the lesson's timeline.
+video(
+    draw_descent_1d(over, 0),
+    "descent_1d_overshoot",
+    timeline=lesson.timeline_for(over),
+    caption=lesson.stamp("overstep"),
+)

@@ -13,19 +13,27 @@ step, so the run
 * bounces from side to side for :math:`0.5 < r < 1`,
 * and blows up for :math:`r > 1`, where each bounce lands higher.
 
-Each panel is its own run of :func:`vizlab.descend`, classified by
-:func:`vizlab.regimes.classify_regime` from what the run did.
+Each panel is its own run of :func:`vizlab.descend` (the lesson
+``lr_regimes``: the lecture video on learning rates plays the same four),
+classified by :func:`vizlab.regimes.classify_regime` from what the run did.
 """
 
 # %%
-from vizlab.cache import cached_descend
-from vizlab.gallery import video
-from vizlab.render.descent import REGIME_LRS, draw_lr_regimes
+from vizlab import lessons
+from vizlab.gallery import quick, video
+from vizlab.render.descent import draw_lr_regimes
 
-traces = [cached_descend("quadratic", "sgd", lr=lr, steps=50) for lr in REGIME_LRS.values()]
+lesson = lessons.get("lr_regimes", quick=quick())
+traces = list(lessons.run_lesson("lr_regimes", quick=quick()).values())
 draw_lr_regimes(traces, 12)
+print(lesson.stamp())
 
 # %%
 # All four in lockstep: the diverging run stops being recorded when it leaves
 # any sensible range, and its panel says at which step.
-video(draw_lr_regimes(traces, 0), "lr_regimes")
+video(
+    draw_lr_regimes(traces, 0),
+    "lr_regimes",
+    timeline=lesson.timeline_for(max(traces, key=len)),
+    caption=lesson.stamp(),
+)

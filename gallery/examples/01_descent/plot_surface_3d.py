@@ -9,12 +9,19 @@ path on the contour map, which is how the next examples draw it.
 """
 
 # %%
-from vizlab.cache import cached_descend
-from vizlab.gallery import video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.descent import draw_surface_3d
 
-trace = cached_descend("bowl", "sgd", lr=0.17, steps=40)
+lesson = lessons.get("surface_descent", quick=quick())
+trace = lessons.run_lesson("surface_descent", quick=quick())["path"]
 draw_surface_3d(trace, 20)
+print(lesson.stamp())
 
 # %%
-video(draw_surface_3d(trace, 0), "surface_3d")
+video(
+    draw_surface_3d(trace, 0),
+    "surface_3d",
+    timeline=lesson.timeline_for(trace),
+    caption=lesson.stamp(),
+)

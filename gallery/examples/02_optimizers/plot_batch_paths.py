@@ -17,13 +17,19 @@ and its minimum (the yellow star) is the least-squares fit.
 """
 
 # %%
-from vizlab.cache import cached_call
-from vizlab.core.linreg import minibatch_descent
-from vizlab.gallery import pick, video
+from vizlab import lessons
+from vizlab.gallery import pick, quick, video
 from vizlab.render.descent import draw_batch_paths
 
-traces = cached_call(minibatch_descent, (1, 16, 0), lr=0.05, steps=pick(100, 40))
+lesson = lessons.get("batch_paths", quick=quick())
+traces = lessons.run_lesson("batch_paths", quick=quick())["paths"]
 draw_batch_paths(traces, pick(60, 20))
+print(lesson.stamp())
 
 # %%
-video(draw_batch_paths(traces, 0), "batch_paths")
+video(
+    draw_batch_paths(traces, 0),
+    "batch_paths",
+    timeline=lesson.timeline_for(traces[0]),
+    caption=lesson.stamp(),
+)

@@ -11,25 +11,23 @@ losses settle.
 """
 
 # %%
-from vizlab import RunConfig
-from vizlab.cache import cached_train
-from vizlab.gallery import pick, trim, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.descent import draw_lr_schedule
 
-config = RunConfig(
-    dataset="moons",
-    hidden=(16,),
-    batch_size=16,
-    steps=450,
-    schedule="step",
-    step_size=pick(150, 40),
-    gamma=0.2,
-    lr=0.5,
-    grid=10,
-    frames=2,
-)
-trace = cached_train(trim(config))
+lesson = lessons.get("lr_schedule", quick=quick())
+trace = lessons.run_lesson("lr_schedule", quick=quick())["schedule"]
 draw_lr_schedule(trace)
+print(lesson.stamp())
 
 # %%
-video(draw_lr_schedule(trace, 0), "lr_schedule")
+video(
+    draw_lr_schedule(trace, 0),
+    "lr_schedule",
+    timeline=lesson.timeline_for(trace),
+    caption=lesson.stamp(),
+)
+
+# %%
+# The config of this run, as code you can paste into a notebook:
+print(lesson.config("schedule").to_code())

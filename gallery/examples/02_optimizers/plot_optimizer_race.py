@@ -14,17 +14,24 @@ is flat along its floor, each with a learning rate that suits it:
   gradient, so flat directions get larger steps.
 * **Adam** does both.
 
-The right panel is the loss against the step on a log scale.
+The right panel is the loss against the step on a log scale. The lecture
+video of the race plays these same four runs (the lesson ``optimizer_race``).
 """
 
 # %%
-from vizlab.cache import cached_descend
-from vizlab.gallery import pick, video
-from vizlab.render.descent import RACE_EXTENT, RACE_LANDSCAPE, RACE_LRS, draw_optimizer_race
+from vizlab import lessons
+from vizlab.gallery import quick, video
+from vizlab.render.descent import RACE_EXTENT, draw_optimizer_race
 
-steps = pick(300, 60)
-traces = [cached_descend(RACE_LANDSCAPE, opt, lr=lr, steps=steps) for opt, lr in RACE_LRS.items()]
+lesson = lessons.get("optimizer_race", quick=quick())
+traces = list(lessons.run_lesson("optimizer_race", quick=quick()).values())
 draw_optimizer_race(traces, extent=RACE_EXTENT)
+print(lesson.stamp())
 
 # %%
-video(draw_optimizer_race(traces, 0, extent=RACE_EXTENT), "optimizer_race")
+video(
+    draw_optimizer_race(traces, 0, extent=RACE_EXTENT),
+    "optimizer_race",
+    timeline=lesson.timeline_for(max(traces, key=len)),
+    caption=lesson.stamp(),
+)

@@ -10,26 +10,15 @@ the weights early stopping would keep.
 """
 
 # %%
-from vizlab import RunConfig
-from vizlab.cache import cached_train
-from vizlab.gallery import trim, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.boundary import draw_boundary_grid
 from vizlab.render.curves import draw_curves, early_stopping_row
 
-config = RunConfig(
-    dataset="moons",
-    noise=0.3,
-    n_points=200,
-    val_fraction=0.5,
-    optimizer="adam",
-    lr=0.005,
-    steps=3000,
-    record_every=10,
-    hidden=(256,),
-    activation="relu",
-)
-trace = cached_train(trim(config))
+lesson = lessons.get("early_stopping", quick=quick())
+trace = lessons.run_lesson("early_stopping", quick=quick())["net"]
 draw_curves(trace)
+print(lesson.stamp())
 
 # %%
 # The boundary early stopping keeps, next to the one at the end of training:
@@ -43,4 +32,9 @@ grid.panels[0].update(best)
 grid.artists["step"].set_text(f"one run, seen at step {step} and at step {int(trace.steps[-1])}")
 
 # %%
-video(draw_curves(trace, 0), "early_stopping")
+video(
+    draw_curves(trace, 0),
+    "early_stopping",
+    timeline=lesson.timeline_for(trace),
+    caption=lesson.stamp(),
+)

@@ -15,29 +15,20 @@ held out for validation (triangles).
 """
 
 # %%
-from vizlab import RunConfig
-from vizlab.cache import cached_train
-from vizlab.gallery import trim, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.boundary import draw_boundary_grid
 
-base = RunConfig(
-    dataset="moons",
-    noise=0.3,
-    n_points=200,
-    val_fraction=0.5,
-    optimizer="adam",
-    lr=0.005,
-    steps=3000,
-    record_every=10,
-)
-configs = [
-    base.replace(hidden=()),
-    base.replace(hidden=(8,), activation="tanh"),
-    base.replace(hidden=(256,), activation="relu"),
-]
-traces = [cached_train(trim(c)) for c in configs]
+lesson = lessons.get("fit_trio", quick=quick())
+traces = list(lessons.run_lesson("fit_trio", quick=quick()).values())
 titles = ["underfit: linear model", "good fit: 8 tanh units", "overfit: 256 ReLU units"]
 draw_boundary_grid(traces, titles=titles, curves=True)
+print(lesson.stamp())
 
 # %%
-video(draw_boundary_grid(traces, 0, titles=titles, curves=True), "fit_trio")
+video(
+    draw_boundary_grid(traces, 0, titles=titles, curves=True),
+    "fit_trio",
+    timeline=lesson.timeline_for(traces[0]),
+    caption=lesson.stamp(),
+)

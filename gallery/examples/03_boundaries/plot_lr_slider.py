@@ -25,17 +25,19 @@ right, too high"):
 # %%
 # The ladder, trained in one sweep
 # --------------------------------
-# :func:`vizlab.cache.cached_sweep` calls :func:`vizlab.sweep` for the rungs
-# not trained before, so rebuilding the site retrains nothing.
-from vizlab import RunConfig
-from vizlab.cache import cached_sweep
-from vizlab.gallery import pick, trim
+# The lesson ``lr_slider`` names every rung; :func:`vizlab.lessons.run_lesson`
+# trains them in one :func:`vizlab.sweep` (the lesson is ``batched``) and
+# caches them, so rebuilding the site retrains nothing.
+from vizlab import lessons
+from vizlab.gallery import pick, quick
 from vizlab.render.boundary import draw_boundary, draw_boundary_grid
 from vizlab.render.static_slider import StaticSlider
 
-ladder = [m * 10.0**e for e in range(-5, 1) for m in (1, 2, 5)] + [10.0]
-base = RunConfig(dataset="moons", hidden=(16, 16), activation="relu", steps=300, frames=2)
-traces = cached_sweep([trim(base.replace(lr=lr)) for lr in ladder])
+lesson = lessons.get("lr_slider", quick=quick())
+runs = lessons.run_lesson("lr_slider", quick=quick())
+ladder = [lesson.config(run).lr for run in runs]
+traces = list(runs.values())
+print(lesson.stamp())
 
 # %%
 # Three rungs side by side

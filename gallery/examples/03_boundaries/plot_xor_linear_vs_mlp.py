@@ -7,22 +7,28 @@ two. A linear model (logistic regression) draws one straight boundary, and no
 line puts both blue corners on one side: it gets at most three of the four
 clusters right. A 2-2-1 network with sigmoid units combines two lines (an OR
 and a NAND, as the lecture decomposes XOR) and separates all four.
+
+The runs are the lesson ``xor_boundary`` (``vizlab lessons list``): the lecture
+video of XOR plays these same runs, at the same moments.
 """
 
 # %%
-from vizlab import RunConfig
-from vizlab.cache import cached_train
-from vizlab.gallery import trim, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.boundary import draw_linear_vs_mlp
 
-mlp_config = RunConfig(
-    dataset="xor", noise=0.1, hidden=(2,), activation="sigmoid", lr=3.0, steps=1000, frames=40
-)
-mlp = cached_train(trim(mlp_config))
-linear = cached_train(trim(mlp_config.replace(hidden=())))
+lesson = lessons.get("xor_boundary")
+traces = lessons.run_lesson("xor_boundary", quick=quick())
+linear, mlp = traces["linear"], traces["mlp"]
 draw_linear_vs_mlp(linear, mlp)
+print(lesson.stamp("linear", "mlp"))
 
 # %%
 # Training, in lockstep: the linear model settles early; the network needs a
 # few hundred steps before its two hidden units find their lines.
-video(draw_linear_vs_mlp(linear, mlp, 0), "xor_linear_vs_mlp")
+video(
+    draw_linear_vs_mlp(linear, mlp, 0),
+    "xor_linear_vs_mlp",
+    timeline=lesson.timeline_for(mlp),
+    caption=lesson.stamp("linear", "mlp"),
+)

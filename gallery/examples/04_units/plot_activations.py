@@ -14,6 +14,32 @@ every layer, so where a function is flat (grey) the gradient vanishes:
 """
 
 # %%
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.activations import draw_activations
+from vizlab.render.boundary import draw_boundary_grid
 
 draw_activations()
+
+# %%
+# The same network with each activation
+# -------------------------------------
+# A 2-4-1 network on the circles data, trained once per activation with Adam
+# (the lesson ``activations``; the lecture video on activation functions plays
+# these three runs and shows each hidden unit's map). With four units each
+# network must close a curve around the inner class; the loss curves under
+# each boundary show how fast each activation gets there.
+lesson = lessons.get("activations", quick=quick())
+runs = lessons.run_lesson("activations", quick=quick())
+traces = list(runs.values())
+titles = [f"{name}: 4 hidden units" for name in runs]
+draw_boundary_grid(traces, titles=titles, curves=True)
+print(lesson.stamp())
+
+# %%
+video(
+    draw_boundary_grid(traces, 0, titles=titles, curves=True),
+    "activations_circles",
+    timeline=lesson.timeline_for(traces[0]),
+    caption=lesson.stamp(),
+)

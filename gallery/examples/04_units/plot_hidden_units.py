@@ -10,17 +10,20 @@ with its own weights and so combines eight lines into a curved boundary.
 """
 
 # %%
-from vizlab import RunConfig
-from vizlab.cache import cached_train
-from vizlab.gallery import trim, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.activations import draw_hidden_units
 
-config = RunConfig(
-    dataset="moons", hidden=(8,), activation="tanh", optimizer="adam", lr=0.03, steps=500, frames=30
-)
-trace = cached_train(trim(config))
+lesson = lessons.get("hidden_units", quick=quick())
+trace = lessons.run_lesson("hidden_units", quick=quick())["net"]
 draw_hidden_units(trace)
+print(lesson.stamp())
 
 # %%
 # Watch the lines turn into place during training.
-video(draw_hidden_units(trace, 0), "hidden_units")
+video(
+    draw_hidden_units(trace, 0),
+    "hidden_units",
+    timeline=lesson.timeline_for(trace),
+    caption=lesson.stamp(),
+)

@@ -14,21 +14,28 @@ drives many units into saturation, the ReLU network kills some units for good.
 """
 
 # %%
-from vizlab import RunConfig
-from vizlab.cache import cached_train
-from vizlab.gallery import trim, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.activations import draw_saturation
 
-base = RunConfig(dataset="moons", optimizer="adam", steps=300, frames=30)
-sigmoid = cached_train(trim(base.replace(hidden=(8, 8), activation="sigmoid", lr=0.5)))
+lesson = lessons.get("saturation", quick=quick())
+traces = lessons.run_lesson("saturation", quick=quick())
+sigmoid = traces["sigmoid"]
 draw_saturation(sigmoid)
+print(lesson.stamp("sigmoid"))
 
 # %%
 # The same with ReLU units: a dead ReLU outputs 0 for every training point,
 # so its own gradient is 0 and nothing in the data pulls it back (here Adam's
 # momentum still revives one of them early on).
-relu = cached_train(trim(base.replace(hidden=(16, 16), activation="relu", lr=0.3)))
+relu = traces["relu"]
 draw_saturation(relu)
+print(lesson.stamp("relu"))
 
 # %%
-video(draw_saturation(sigmoid, 0), "saturation_sigmoid")
+video(
+    draw_saturation(sigmoid, 0),
+    "saturation_sigmoid",
+    timeline=lesson.timeline_for(sigmoid),
+    caption=lesson.stamp("sigmoid"),
+)

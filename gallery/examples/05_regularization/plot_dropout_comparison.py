@@ -12,15 +12,21 @@ time).
 """
 
 # %%
-from vizlab.cache import cached_train
-from vizlab.gallery import trim, video
-from vizlab.presets import OVERFIT_MOONS
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.dropout import draw_dropout_comparison
 
-# The regularization testbed: noisy moons, half held out, a net that overfits.
-base = OVERFIT_MOONS.replace(frames=30)
-traces = [cached_train(trim(base.replace(dropout=(p,) if p else ()))) for p in (0.0, 0.5, 0.9)]
+# The regularization testbed (vizlab.presets.OVERFIT_MOONS): noisy moons, half
+# held out, a net that overfits; the lesson trains it with p = 0, 0.5 and 0.9.
+lesson = lessons.get("dropout_comparison", quick=quick())
+traces = list(lessons.run_lesson("dropout_comparison", quick=quick()).values())
 draw_dropout_comparison(traces)
+print(lesson.stamp())
 
 # %%
-video(draw_dropout_comparison(traces, 0), "dropout_comparison")
+video(
+    draw_dropout_comparison(traces, 0),
+    "dropout_comparison",
+    timeline=lesson.timeline_for(traces[0]),
+    caption=lesson.stamp(),
+)

@@ -11,26 +11,22 @@ drawn at random for the picture.
 """
 
 # %%
-from vizlab import RunConfig
-from vizlab.cache import cached_train
-from vizlab.gallery import trim, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.dropout import draw_dropout_network
 
-config = RunConfig(
-    dataset="moons",
-    hidden=(6, 6),
-    activation="relu",
-    dropout=(0.5,),
-    batch_size=16,
-    optimizer="adam",
-    lr=0.01,
-    steps=300,
-    frames=10,
-    grid=30,
-)
-trace = cached_train(trim(config))
+lesson = lessons.get("dropout_network", quick=quick())
+trace = lessons.run_lesson("dropout_network", quick=quick())["net"]
 draw_dropout_network(trace, 120 if len(trace) > 120 else 0, sample=3)
+print(lesson.stamp())
 
 # %%
-# Step after step, a different set of units is off.
-video(draw_dropout_network(trace, 0, sample=3), "dropout_network", frames=40)
+# Step after step, a different set of units is off. The lecture video on
+# dropout plays this same run at the same steps (the lesson
+# ``dropout_network``).
+video(
+    draw_dropout_network(trace, 0, sample=3),
+    "dropout_network",
+    timeline=lesson.timeline_for(trace),
+    caption=lesson.stamp(),
+)

@@ -18,16 +18,19 @@ runs:
 """
 
 # %%
-from vizlab.cache import cached_sweep
-from vizlab.gallery import pick, trim
-from vizlab.presets import OVERFIT_MOONS
+from vizlab import lessons
+from vizlab.gallery import pick, quick
 from vizlab.render.boundary import draw_boundary, draw_boundary_grid
 from vizlab.render.static_slider import StaticSlider
 
-strengths = [0.0, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
-# The regularization testbed: noisy moons, half held out, a net that overfits.
-base = OVERFIT_MOONS.replace(frames=4)
-traces = cached_sweep([trim(base.replace(l2=lam)) for lam in strengths])
+# The regularization testbed (vizlab.presets.OVERFIT_MOONS): noisy moons, half
+# held out, a net that overfits; the lesson names one run per strength and
+# trains them in one batched sweep.
+lesson = lessons.get("l2_slider", quick=quick())
+runs = lessons.run_lesson("l2_slider", quick=quick())
+strengths = [lesson.config(run).l2 for run in runs]
+traces = list(runs.values())
+print(lesson.stamp())
 
 # %%
 # No penalty, a moderate one and a strong one, side by side:

@@ -11,15 +11,20 @@ both weights non-zero. The paths are gradient descent on loss plus penalty.
 """
 
 # %%
-from vizlab.cache import cached_call
-from vizlab.core.worked import penalty_descent
-from vizlab.gallery import pick, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.regularization import draw_penalty_geometry
 
-kw = dict(strength=0.3, lr=0.03, steps=pick(2000, 200), x=(3, 2))
-l1 = cached_call(penalty_descent, "l1", **kw)
-l2 = cached_call(penalty_descent, "l2", **kw)
+lesson = lessons.get("penalty_geometry", quick=quick())
+traces = lessons.run_lesson("penalty_geometry", quick=quick())
+l1, l2 = traces["l1"], traces["l2"]
 draw_penalty_geometry(l1, l2)
+print(lesson.stamp())
 
 # %%
-video(draw_penalty_geometry(l1, l2, 0), "penalty_geometry")
+video(
+    draw_penalty_geometry(l1, l2, 0),
+    "penalty_geometry",
+    timeline=lesson.timeline_for(l1),
+    caption=lesson.stamp(),
+)

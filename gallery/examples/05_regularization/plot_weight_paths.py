@@ -11,17 +11,20 @@ and the count of (nearly) zero weights.
 """
 
 # %%
-from vizlab import RunConfig
-from vizlab.cache import cached_train
-from vizlab.gallery import trim, video
+from vizlab import lessons
+from vizlab.gallery import quick, video
 from vizlab.render.regularization import draw_weight_paths
 
-base = RunConfig(
-    dataset="moons", hidden=(16,), activation="tanh", lr=0.1, steps=1500, frames=0, grid=10
-)
-l1 = cached_train(trim(base.replace(l1=0.01)))
-l2 = cached_train(trim(base.replace(l2=0.01)))
+lesson = lessons.get("weight_paths", quick=quick())
+traces = lessons.run_lesson("weight_paths", quick=quick())
+l1, l2 = traces["l1"], traces["l2"]
 draw_weight_paths(l1, l2)
+print(lesson.stamp())
 
 # %%
-video(draw_weight_paths(l1, l2, 0), "weight_paths")
+video(
+    draw_weight_paths(l1, l2, 0),
+    "weight_paths",
+    timeline=lesson.timeline_for(l1),
+    caption=lesson.stamp(),
+)

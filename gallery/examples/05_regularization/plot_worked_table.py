@@ -13,9 +13,11 @@ penalty added to the squared error.
 """
 
 # %%
-from vizlab.cache import cached_call
-from vizlab.core.worked import penalty_descent
+from vizlab import lessons
+from vizlab.gallery import quick
 from vizlab.render.regularization import draw_worked_table
 
-learned = [cached_call(penalty_descent, "l1"), cached_call(penalty_descent, "l2")]
-draw_worked_table(learned=learned)
+lesson = lessons.get("worked_table", quick=quick())
+traces = lessons.run_lesson("worked_table", quick=quick())
+draw_worked_table(learned=[traces["l1"], traces["l2"]])
+print(lesson.stamp())

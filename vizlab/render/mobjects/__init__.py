@@ -29,6 +29,7 @@ name                   what it is
 ``HiddenSpace``        training points in a 2-unit hidden layer's space
 ``FastImageCamera``    axis-aligned image blitting (fast; Pillow 13 safe)
 ``LectureScene``       Scene with that camera and a finer static/moving split
+``lesson_stamp``       "lesson <name> · run <digest>" in a video's corner
 =====================  ====================================================
 """
 
@@ -67,6 +68,7 @@ _NAMES = {
     "HiddenSpace": "hidden",
     "FastImageCamera": "camera",
     "LectureScene": "camera",
+    "lesson_stamp": "stamp",
 }
 
 __all__ = ["INSTALL_HINT", "latex_available", "require_manim", *_NAMES]
