@@ -1,4 +1,4 @@
-"""The ``vizlab`` command line: train, descend, sweep, info, render, scenes.
+"""The ``vizlab`` command line: train, descend, sweep, info, render, scenes, lessons.
 
 Every error ends in one line on stderr, never a traceback: exit status 2 for
 bad input (arguments, configs, trace files, output paths), 1 for a failure of
@@ -232,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     sr.add_argument("name")
     sr.add_argument("--quality", choices=("tiny", "low", "medium", "high"), default="low")
     sr.add_argument("--out-dir", type=Path, default=Path("media"))
+
+    from vizlab.lessons.cli import add_parser as add_lessons
+
+    add_lessons(sub, _Parser)
     return p
 
 
@@ -368,6 +372,7 @@ COMMANDS = {
     "info": cmd_info,
     "render": cmd_render,
     "scenes": cmd_scenes,
+    "lessons": lambda args: import_module("vizlab.lessons.cli").run(args),
 }
 
 
