@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml | $(APT_STAMP)
 	$(PY) -m pip install -q --upgrade pip
 	# The CPU wheel first: a bare torch requirement would pull a multi-GB CUDA build.
 	$(PY) -m pip install -q "torch==2.13.0"
-	$(PY) -m pip install -q -e ".[video,widgets,gallery,dev]"
+	$(PY) -m pip install -q -e ".[video,widgets,gallery,tensorboard,dev]"
 	@touch $@
 
 test: setup

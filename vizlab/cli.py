@@ -191,6 +191,7 @@ def _ints(text: str) -> tuple[int, ...]:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vizlab", description="Show how neural networks learn.")
+    p.add_argument("--version", action="version", version=f"vizlab {_version()}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("train", help="train one config and save its trace")
@@ -233,10 +234,21 @@ def build_parser() -> argparse.ArgumentParser:
     sr.add_argument("--quality", choices=("tiny", "low", "medium", "high"), default="low")
     sr.add_argument("--out-dir", type=Path, default=Path("media"))
 
+    tb = sub.add_parser("tensorboard", help="write traces as TensorBoard runs (one per trace)")
+    tb.add_argument("traces", type=Path, nargs="+", metavar="TRACE", help="trace files (.npz)")
+    tb.add_argument("--logdir", type=Path, required=True, help="folder for tensorboard --logdir")
+    tb.add_argument("--histograms", type=int, default=50, help="rows per weight histogram")
+
     from vizlab.lessons.cli import add_parser as add_lessons
 
     add_lessons(sub, _Parser)
     return p
+
+
+def _version() -> str:
+    from vizlab import __version__
+
+    return __version__
 
 
 def _progress(args) -> bool:
@@ -365,6 +377,21 @@ def cmd_scenes(args) -> int:
     return 0
 
 
+def cmd_tensorboard(args) -> int:
+    from vizlab import tensorboard
+
+    if args.histograms < 0:
+        raise UsageError(f"--histograms must be 0 or more; got {args.histograms}")
+    traces = [Trace.load(path) for path in args.traces]
+    stems = [path.stem for path in args.traces]
+    names = tensorboard.run_names(traces, fallback=stems)
+    runs = tensorboard.write_runs(traces, args.logdir, names=names, histograms=args.histograms)
+    for path, run in zip(args.traces, runs):
+        print(f"wrote {run} from {path}")
+    print(f"open it with: tensorboard --logdir {args.logdir}")
+    return 0
+
+
 COMMANDS = {
     "train": cmd_train,
     "descend": cmd_descend,
@@ -372,6 +399,7 @@ COMMANDS = {
     "info": cmd_info,
     "render": cmd_render,
     "scenes": cmd_scenes,
+    "tensorboard": cmd_tensorboard,
     "lessons": lambda args: import_module("vizlab.lessons.cli").run(args),
 }
 

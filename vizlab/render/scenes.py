@@ -46,11 +46,19 @@ _SCENE_BASES = {"Scene", "ThreeDScene", "MovingCameraScene", "FieldScene", "Lect
 
 
 def scenes_dir() -> Path:
-    """The folder holding the scene files: ``$VIZLAB_SCENES_DIR``, else the repository's ``scenes/``."""
+    """The folder holding the scene files.
+
+    ``$VIZLAB_SCENES_DIR`` if set; else the repository's ``scenes/`` when
+    vizlab runs from a source checkout; else the copy an installed package
+    carries in ``vizlab/scenes_data/`` (made by the package build).
+    """
     env = os.environ.get(SCENES_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "scenes"
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "scenes").is_dir():
+        return checkout / "scenes"
+    return Path(__file__).resolve().parents[1] / "scenes_data"
 
 
 def quick() -> bool:
