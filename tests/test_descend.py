@@ -120,11 +120,18 @@ def test_non_finite_loss_stops_the_run():
 def test_regimes_of_the_parabola(r, steps, regime):
     trace = descend("quadratic", "sgd", lr=r, start=[X0], steps=steps)
     assert trace.header["regime"] == regime
-    # The torch-free classifier gives the same answer from the stored arrays.
-    again = classify_regime(
-        trace["point/xy"], trace["scalar/loss"], trace["data/minima"], trace.diverged is not None
-    )
-    assert again == regime
+    # The closed form d_n = (x0 - a) q^n, q = 1 - 2r, holds on every recorded row
+    # and has the shape that names the regime.
+    d = trace["point/xy"][:, 0] - A
+    q = 1 - 2 * r
+    np.testing.assert_allclose(d, (X0 - A) * q ** np.arange(len(d)), rtol=1e-9, atol=1e-12)
+    shape = {
+        "too small": 0.9 * abs(d[0]) < abs(d[-1]) < abs(d[0]),  # barely moved
+        "just right": bool(np.all(d * d[0] >= 0)) and abs(d[-1]) < 1e-6 * abs(d[0]),
+        "oscillating": bool(np.all(d[1:] * d[:-1] < 0)) and abs(d[-1]) < abs(d[0]),
+        "diverging": bool(np.all(np.diff(abs(d)) > 0)) and trace.diverged is not None,
+    }
+    assert [name for name, holds in shape.items() if holds] == [regime]
 
 
 def test_classify_regime_on_plain_arrays():
