@@ -196,6 +196,7 @@ class Recorder:
         batch: int,
         widths: Sequence[int],
         device: torch.device,
+        opt_buffers: Sequence[str] = (),
     ):
         self.steps = np.asarray(steps, np.int64)
         self.row_index = {int(s): i for i, s in enumerate(self.steps)}
@@ -226,6 +227,8 @@ class Recorder:
         self.mask: dict[str, torch.Tensor] = {}
         self._mask_rows = (T, *lead, batch)
         self.masked_layers: set[str] = set()
+        # Optimizer state after the row's update, by torch's buffer name.
+        self.opt = {name: empty(flat.data.shape[-1]) for name in opt_buffers}
 
     def row_of(self, step: int) -> int | None:
         return self.row_index.get(step)
@@ -297,6 +300,30 @@ class Recorder:
                 self.masked_layers.add(key)
 
     @torch.no_grad()
+    def keep_opt(self, row, blocks, states) -> None:
+        """Optimizer state after the row's update; ``blocks`` (kind, a, b) own model ranges."""
+        for (_, a, b), st in zip(blocks, states):
+            for name, buf in st.items():
+                self.opt[name][row, a:b] = buf
+
+    @torch.no_grad()
+    def close_row(self, row: int, m: int, restore_from: int | None = None) -> None:
+        """Make ``row`` model ``m``'s final row: no update taken from it.
+
+        ``restore_from``: put that row's parameters in it (early stopping's
+        ``restore_best``), so the final state is the best one.
+        """
+        self.grad[row, m] = torch.nan
+        self.scalar["loss_batch"][row, m] = torch.nan
+        self.batch[row, m] = -1
+        for k in self.mask:
+            self.mask[k][row, m] = True
+        for buf in self.opt.values():
+            buf[row, m] = torch.nan
+        if restore_from is not None:
+            self.param[row, m] = self.param[restore_from, m]
+
+    @torch.no_grad()
     def keep_final(self, row, lr) -> None:
         """The final state: no update is taken from it (gradient NaN, batch -1, masks kept)."""
         self.param[row] = self.flat.data
@@ -308,11 +335,15 @@ class Recorder:
         self.scalar["lr"][row] = lr
 
     def arrays(
-        self, stop: int | None = None, model_index: int | None = None
+        self,
+        stop: int | None = None,
+        model_index: int | None = None,
+        opt_buffers: Sequence[str] = (),
     ) -> dict[str, np.ndarray]:
         """numpy arrays for the trace, rows before optimizer step ``stop`` only.
 
-        ``model_index`` picks one model of a stacked recorder.
+        ``model_index`` picks one model of a stacked recorder; ``opt_buffers``
+        the optimizer state it records (``opt/<param>.<buffer>``).
         """
         n = len(self.steps) if stop is None else int(np.searchsorted(self.steps, stop))
 
@@ -333,6 +364,8 @@ class Recorder:
         out.update({f"norm/grad.{k}": np.sqrt(v) for k, v in sq.items()})
         out["batch/indices"] = take(self.batch)
         out.update({f"mask/{k}": take(self.mask[k]) for k in sorted(self.masked_layers)})
+        for b in opt_buffers:
+            out.update({f"opt/{k}.{b}": v for k, v in self.flat.unflatten(take(self.opt[b])).items()})
         return out
 
 

@@ -1,0 +1,239 @@
+"""The engine: hand-written backprop vs autograd, optimizer state vs torch.optim, early stopping."""
+
+import numpy as np
+import pytest
+import torch
+from test_sweep import assert_same_trace
+
+import vizlab
+from vizlab import ConfigError, RunConfig
+from vizlab.core import backprop, model
+from vizlab.core.batched_optim import OPTIMIZERS, torch_optimizer
+from vizlab.core.engine import Engine, threads_for
+from vizlab.core.live import LiveRun
+from vizlab.core.sweep import grid
+
+F64 = dict(dtype="float64", frames=0, grid=6)
+
+
+@pytest.mark.parametrize("activation", sorted(backprop.ACTIVATION_GRADS))
+@pytest.mark.parametrize("loss", sorted(backprop.LOSS_GRADS))
+@pytest.mark.filterwarnings("ignore:grad and param do not obey")
+def test_hand_written_backward_equals_autograd(activation, loss):
+    g = torch.Generator().manual_seed(1)
+    M, B, sizes = 3, 11, [2, 5, 4, 2 if loss == "cross_entropy" else 1]
+    inits = [model.init_params(sizes, g, torch.float64) for _ in range(M)]
+    flat = model.FlatParams({k: torch.stack([p[k] for p in inits]) for k in inits[0]}, stacked=True)
+    X = torch.randn((M, B, 2), generator=g, dtype=torch.float64)
+    y = torch.randint(0, 2, (M, B), generator=g)
+    masks = [torch.rand((M, B, 5), generator=g) > 0.3, None]
+    drop_p = (0.3, 0.0)
+    l1 = torch.tensor([0.0, 0.01, 0.02], dtype=torch.float64)
+    l2 = torch.tensor([0.03, 0.0, 0.01], dtype=torch.float64)
+    # autograd on the sum of the per-model losses
+    logits, _ = model.forward(flat.params, X, activation, masks, drop_p)
+    ref = model.data_loss(logits, y, loss) + model.penalty(flat.params, l1, l2)
+    ref.sum().backward()
+    expected = flat.grad.clone()
+    flat.grad.fill_(np.nan)  # the hand-written pass must overwrite every entry
+    grads = dict(zip(flat.params, flat.unflatten(flat.grad).values()))
+    _, total, _ = backprop.loss_and_grad(
+        flat.params, grads, X, y, activation, loss, masks, drop_p, l1, l2
+    )
+    torch.testing.assert_close(total, ref.detach(), rtol=1e-13, atol=1e-14)
+    torch.testing.assert_close(flat.grad, expected, rtol=1e-11, atol=1e-13)
+
+
+def test_autograd_fallback_gives_the_same_run():
+    c = RunConfig(
+        dataset="circles",
+        hidden=(6, 4),
+        activation="elu",
+        dropout=(0.2,),
+        batch_size=20,
+        l1=0.002,
+        optimizer="adam",
+        lr=0.01,
+        steps=25,
+        **F64,
+    )
+    by_hand = Engine([c])
+    assert by_hand.by_hand
+    fallback = Engine([c])
+    fallback.by_hand = False
+    for e in (by_hand, fallback):
+        e.advance(c.total_steps)
+    assert_same_trace(by_hand.traces()[0], fallback.traces()[0], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_recorded_updates_and_state_equal_torch_optim_replayed(optimizer):
+    """Replay the recorded gradients through torch.optim itself: same weights, same state."""
+    c = RunConfig(
+        dataset="moons",
+        hidden=(5,),
+        optimizer=optimizer,
+        momentum=0.8,
+        steps=20,
+        batch_size=30,
+        schedule="step",
+        step_size=7,
+        gamma=0.5,
+        lr=0.05 if optimizer in ("sgd", "momentum", "nesterov") else 0.01,
+        **F64,
+    )
+    tr = vizlab.train(c)
+    names = [k.split("/", 1)[1] for k in tr.keys("param")]
+    params = [torch.tensor(tr[f"param/{n}"][0], requires_grad=True) for n in names]
+    opt = torch_optimizer(params, c)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=7, gamma=0.5)
+    buffers = OPTIMIZERS[optimizer].buffers
+    assert sorted(k for k in tr.keys() if k.startswith("opt/")) == sorted(
+        f"opt/{n}.{b}" for n in names for b in buffers
+    )
+    for k in range(c.steps):
+        assert tr["scalar/lr"][k] == pytest.approx(opt.param_groups[0]["lr"], rel=1e-14)
+        for p, n in zip(params, names):
+            p.grad = torch.tensor(tr[f"grad/{n}"][k])
+        opt.step()
+        sched.step()
+        for p, n in zip(params, names):
+            np.testing.assert_allclose(
+                tr[f"param/{n}"][k + 1], p.detach().numpy(), rtol=1e-10, atol=1e-12
+            )
+            for b in buffers:
+                np.testing.assert_allclose(
+                    tr[f"opt/{n}.{b}"][k], opt.state[p][b].numpy(), rtol=1e-10, atol=1e-12
+                )
+    assert all(np.isnan(tr[k][-1]).all() for k in tr.keys() if k.startswith("opt/"))
+
+
+def test_momentum_buffer_and_adam_averages_equal_their_recurrences():
+    # v_t = mu v_{t-1} + g_t;  m_t = b1 m + (1 - b1) g;  s_t = b2 s + (1 - b2) g^2
+    mu = 0.7
+    tr = vizlab.train(RunConfig(hidden=(4,), optimizer="momentum", momentum=mu, steps=15, **F64))
+    g, v = tr["grad/fc1.weight"], np.zeros_like(tr["grad/fc1.weight"][0])
+    for k in range(15):
+        v = mu * v + g[k]
+        np.testing.assert_allclose(
+            tr["opt/fc1.weight.momentum_buffer"][k], v, rtol=1e-10, atol=1e-12
+        )
+    tr = vizlab.train(RunConfig(hidden=(4,), optimizer="adam", lr=0.01, steps=15, **F64))
+    g = tr["grad/fc2.weight"]
+    m, s = np.zeros_like(g[0]), np.zeros_like(g[0])
+    for k in range(15):
+        m, s = 0.9 * m + 0.1 * g[k], 0.999 * s + 0.001 * g[k] ** 2
+        np.testing.assert_allclose(tr["opt/fc2.weight.exp_avg"][k], m, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(tr["opt/fc2.weight.exp_avg_sq"][k], s, rtol=1e-10, atol=1e-14)
+
+
+def test_sweep_across_optimizers_equals_train_of_each_config():
+    base = RunConfig(dataset="xor", hidden=(6,), steps=30, batch_size=40, dropout=(0.1,), **F64)
+    configs = [
+        base.replace(optimizer=o, lr=lr, momentum=mu, seed=s)
+        for o, lr, mu in [
+            ("sgd", 0.3, 0.9),
+            ("adam", 0.02, 0.9),
+            ("momentum", 0.1, 0.5),
+            ("rmsprop", 0.01, 0.9),
+            ("nesterov", 0.1, 0.8),
+            ("adagrad", 0.1, 0.9),
+        ]
+        for s in (0, 1, 2)
+    ]
+    assert threads_for(len(configs)) == min(
+        2, torch.get_num_threads(), __import__("os").cpu_count()
+    )
+    swept = vizlab.sweep(configs)
+    assert [t.config["optimizer"] for t in swept] == [c.optimizer for c in configs]
+    for c, tr in zip(configs, swept):
+        assert_same_trace(tr, vizlab.train(c))
+
+
+def overfitting(**kw) -> RunConfig:
+    kw = {
+        **dict(
+            dataset="moons",
+            n_points=60,
+            noise=0.35,
+            hidden=(32, 32),
+            optimizer="adam",
+            lr=0.03,
+            steps=300,
+            record_every=5,
+            val_fraction=0.3,
+        ),
+        **F64,
+        **kw,
+    }
+    return RunConfig(**kw)
+
+
+def keras_stop_row(val: np.ndarray, patience: int) -> tuple[int, int]:
+    """(row where Keras' EarlyStopping ends the run, best row) from the validation losses."""
+    best, best_row, wait = np.inf, 0, 0
+    for r, v in enumerate(val):
+        if v < best:
+            best, best_row, wait = v, r, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return r, best_row
+    raise AssertionError("the run did not stop")
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    full = vizlab.train(overfitting())
+    stop_row, best_row = keras_stop_row(full["scalar/loss_val"], 6)
+    tr = vizlab.train(overfitting(patience=6))
+    assert len(tr) == stop_row + 1 < len(full)
+    (ev,) = tr.events
+    assert ev == {
+        "type": "early_stop",
+        "step": int(full.steps[stop_row]),
+        "best_step": int(full.steps[best_row]),
+        "restored": False,
+    }
+    for k in tr.keys("param"):  # the same run up to its end
+        np.testing.assert_allclose(tr[k], full[k][: stop_row + 1], rtol=1e-12)
+    assert np.isnan(tr["grad/fc1.weight"][-1]).all() and (tr["batch/indices"][-1] == -1).all()
+    best = vizlab.train(overfitting(patience=6, restore_best=True))
+    assert len(best) == stop_row + 1 and best.events[0]["restored"]
+    for k in best.keys("param"):
+        np.testing.assert_array_equal(best[k][-1], full[k][best_row])
+    assert best["scalar/loss_val"][-1] == pytest.approx(best["scalar/loss_val"].min(), rel=1e-12)
+    assert best["scalar/loss_val"][-1] == pytest.approx(
+        full["scalar/loss_val"][best_row], rel=1e-12
+    )
+
+
+def test_early_stopping_in_a_sweep_and_in_pieces_equals_train():
+    configs = grid(
+        overfitting(patience=4, restore_best=True, steps=200), lr=[0.003, 0.03], seed=[0, 5]
+    )
+    for c, tr in zip(configs, vizlab.sweep(configs)):
+        assert_same_trace(tr, vizlab.train(c))
+    run = LiveRun(configs[1])
+    while not run.finished:
+        run.step(7)
+    assert_same_trace(run.trace(), vizlab.train(configs[1]))
+
+
+def test_plateau_schedule_is_torchs_reduce_lr_on_plateau():
+    c = overfitting(schedule="plateau", gamma=0.5, lr_patience=3, steps=200)
+    tr = vizlab.train(c)
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=c.lr)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=3)
+    for k in range(len(tr)):
+        sched.step(float(tr["scalar/loss_val"][k]))
+        assert tr["scalar/lr"][k] == pytest.approx(opt.param_groups[0]["lr"], rel=1e-14)
+    assert tr["scalar/lr"][-1] < c.lr  # it did reduce
+    swept = vizlab.sweep(grid(c, lr=[0.01, 0.03]))
+    assert_same_trace(swept[1], tr)
+
+
+def test_watching_validation_needs_validation_data():
+    for bad in (dict(patience=3), dict(schedule="plateau")):
+        with pytest.raises(ConfigError, match="validation loss") as exc:
+            RunConfig(val_fraction=0.0, **bad)
+        assert "\n" not in str(exc.value)
