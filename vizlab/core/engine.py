@@ -1,0 +1,395 @@
+"""The training engine: a stack of M >= 1 models, set up once, stepped by one loop.
+
+:func:`vizlab.train` and :class:`~vizlab.core.live.LiveRun` run it with one
+model, :func:`vizlab.sweep` with a whole grid. The models are stacked along a
+leading axis (weights (M, out, in)) and every step reads like the lecture:
+
+1. **forward** each model on its own minibatch, with its own dropout masks;
+2. **loss** (mean data loss plus the L1/L2 penalty), one value per model;
+3. **backward**: written out by hand (:mod:`vizlab.core.backprop`) where it
+   covers the network, else autograd on the sum of the per-model losses (so
+   each model's gradient is its own);
+4. **record** the row (parameters, gradients, batch, masks, and the optimizer
+   state after the update) into buffers preallocated on the training device;
+5. **update** with the batched restatement of each model's torch optimizer
+   (:mod:`vizlab.core.batched_optim`).
+
+Every model draws its data, initial weights, minibatches and masks from its
+own seed exactly as a single run does, so model m of a sweep equals
+``train(configs[m])`` to rounding. Nothing in a step waits for the host on a
+GPU (divergence and early stopping are tracked on the device; the loop looks
+at them every ``SYNC_EVERY`` steps there, every step on a CPU, where looking
+is free).
+
+Validation-driven behaviour (``patience``/``restore_best`` early stopping with
+Keras' ``EarlyStopping`` semantics, ``schedule="plateau"`` with torch's
+``ReduceLROnPlateau``) evaluates the validation loss at every recorded row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import warnings
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import torch
+
+from vizlab.config import RunConfig
+from vizlab.core import backprop, model, record
+from vizlab.core.batched_optim import OPTIMIZERS, BatchedOptimizer, Plateau, lr_factor
+from vizlab.core.data import Dataset, make_dataset
+from vizlab.core.seeding import streams
+from vizlab.trace import Trace
+
+#: Models at which a stack starts using more than one CPU thread.
+THREADS_FROM = 16
+#: On a GPU, how often (in steps) the loop asks whether every model has stopped.
+SYNC_EVERY = 64
+
+
+def recorded_steps(config: RunConfig) -> np.ndarray:
+    """Optimizer steps that get a row: every ``record_every``-th, and always the final state."""
+    n = config.total_steps
+    return np.union1d(np.arange(0, n, config.record_every), [n]).astype(np.int64)
+
+
+def threads_for(n_models: int) -> int:
+    """CPU threads for a stack of ``n_models``: one for small stacks, all cores from 16.
+
+    These networks are tiny: splitting one small run across threads costs more
+    in hand-offs than it saves, while a stack of many models splits into
+    blocks of models with plenty of work each.
+    """
+    if n_models < THREADS_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, torch.get_num_threads(), n_models // 8))
+
+
+@contextlib.contextmanager
+def using_threads(n: int) -> Iterator[None]:
+    """Run torch on ``n`` CPU threads, then restore the caller's setting."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool(n: int) -> ThreadPoolExecutor:
+    """A shared pool of ``n`` worker threads (created once per size)."""
+    if n not in _POOLS:
+        _POOLS[n] = ThreadPoolExecutor(n, thread_name_prefix="vizlab-engine")
+    return _POOLS[n]
+
+
+class Engine:
+    """M stacked runs, one per config, advanced together.
+
+    Parameters
+    ----------
+    configs : sequence of RunConfig
+        They share the architecture, data size, schedule and dtype; they may
+        differ in seed, lr, momentum, penalties, noise and optimizer.
+    datasets : list of Dataset, optional
+        One per config (e.g. user data); default: generated from each config.
+    custom_data : bool
+        The datasets are the user's (recorded in the header).
+    record_on : bool
+        False records only the final state.
+
+    Attributes
+    ----------
+    done : int
+        Optimizer steps taken so far (the same for every model).
+    n_steps : int
+        Steps of the whole run.
+    """
+
+    def __init__(
+        self,
+        configs: Sequence[RunConfig],
+        *,
+        datasets: Sequence[Dataset] | None = None,
+        custom_data: bool = False,
+        record_on: bool = True,
+    ):
+        self.configs = list(configs)
+        c0, M = self.configs[0], len(self.configs)
+        self.M, self.custom_data = M, custom_data
+        self.device = dev = record.resolve_device(c0.device)
+        self.dtype = dt = record.torch_dtype(c0.dtype)
+        self.n_steps, B = c0.total_steps, c0.effective_batch
+        self.threads = threads_for(M) if dev.type == "cpu" else 1
+        rngs = [streams(c.seed) for c in self.configs]
+        if datasets is None:
+            datasets = [make_dataset(c, r.data) for c, r in zip(self.configs, rngs)]
+        self.data = list(datasets)
+
+        def stack(arrays, **kw) -> torch.Tensor:
+            return torch.stack([torch.as_tensor(a, **kw) for a in arrays]).to(dev)
+
+        d = self.data
+        # the first layer sees the config's input features (vizlab.features)
+        fs = c0.features
+        self.Xtr = stack([x.inputs("train", fs) for x in d], dtype=dt)
+        self.Xva = stack([x.inputs("val", fs) for x in d], dtype=dt)
+        self.ytr, self.yva = stack([x.y_train for x in d]), stack([x.y_val for x in d])
+        # setup: initial weights, minibatches and masks, drawn before the first step
+        sizes = model.layer_sizes(c0.hidden, c0.n_outputs, self.Xtr.shape[-1])
+        inits = [
+            model.init_params(sizes, r.init, dt, scheme=c.init) for c, r in zip(self.configs, rngs)
+        ]
+        self.flat = model.FlatParams(
+            {k: stack([p[k] for p in inits]) for k in inits[0]}, stacked=True
+        )
+        self.params = self.flat.params
+        self.full_batch = B == c0.n_train
+        sched = [record.batch_schedule(c0.n_train, B, self.n_steps, r.batches) for r in rngs]
+        self.batches = None if self.full_batch else stack(sched)
+        self.drop_p = c0.dropout_per_layer
+        drawn = [
+            record.dropout_masks(self.n_steps, B, c0.hidden, self.drop_p, r.dropout) for r in rngs
+        ]
+        self.masks = [
+            None if drawn[0][i] is None else stack([m[i] for m in drawn])
+            for i in range(len(c0.hidden))
+        ]
+
+        def per_model(name: str, skip_zero: bool = False):
+            values = [getattr(c, name) for c in self.configs]
+            if skip_zero and not any(values):
+                return 0.0  # no penalty: no work, and no 0 * inf
+            return torch.tensor(values, dtype=dt, device=dev)
+
+        self.lr0, self.mom = per_model("lr"), per_model("momentum")
+        self.l1, self.l2 = per_model("l1", True), per_model("l2", True)
+        self.kinds = [c.optimizer for c in self.configs]
+        self.opt = BatchedOptimizer(self.flat.data, self.flat.grad, self.kinds, self.mom)
+        self.plateau = (
+            Plateau(self.lr0, c0.gamma, c0.lr_patience) if c0.schedule == "plateau" else None
+        )
+        self.patience, self.restore = c0.patience, c0.restore_best
+        self.watch = bool(self.patience) or self.plateau is not None
+        # forward and backward: by hand where it covers the network, else autograd
+        task = getattr(c0, "task", "classification")
+        self.by_hand = backprop.covers(c0.activation, c0.loss, task)
+        self.loss_kind = model.loss_kind(c0.loss, task)
+        self.grads = dict(zip(self.params, self.flat.unflatten(self.flat.grad).values()))
+        rows = recorded_steps(c0) if record_on else np.array([self.n_steps])
+        self.rec = record.Recorder(rows, self.flat, B, c0.hidden, dev, self.opt.buffer_names)
+        # A full batch without dropout *is* the training-set evaluation, unless
+        # restored weights will need measuring again.
+        in_loop = self.full_batch and not any(self.drop_p) and not self.restore
+        data = (self.Xtr, self.ytr, self.Xva, self.yva)
+        self.rec.set_task(
+            data, self.loss_kind, c0.activation, self.l1, self.l2, train_in_loop=in_loop
+        )
+        self.models = torch.arange(M, device=dev)[:, None]
+        edges = np.linspace(0, M, self.threads + 1).round().astype(int)
+        self.blocks = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+        never = self.n_steps + 1
+        # Per model, on the device: first diverged step and why; early stopping.
+        self.diverged_at = torch.full((M,), never, dtype=torch.long, device=dev)
+        self.why = torch.zeros((M,), dtype=torch.long, device=dev)
+        self.stopped_at = torch.full((M,), never, dtype=torch.long, device=dev)
+        self.best_val = torch.full((M,), torch.inf, dtype=dt, device=dev)
+        self.best_row = torch.zeros((M,), dtype=torch.long, device=dev)
+        self.wait = torch.zeros((M,), dtype=torch.long, device=dev)
+        self.done = 0
+        self._final_watched = False
+        self._settle()
+
+    # ------------------------------------------------------------ state
+    def alive(self) -> torch.Tensor:
+        """(M,) bool: the models still training (not diverged, not early-stopped)."""
+        never = self.n_steps + 1
+        return (self.diverged_at == never) & (self.stopped_at == never)
+
+    @property
+    def finished(self) -> bool:
+        """True once every step has run or every model has stopped."""
+        return self.done >= self.n_steps or not bool(self.alive().any())
+
+    def lr(self, step: int) -> torch.Tensor:
+        """(M,) learning rates of optimizer step ``step``."""
+        if self.plateau is not None:
+            return self.plateau.lr
+        return self.lr0 * lr_factor(self.configs[0], step)
+
+    # ------------------------------------------------------------ the loop
+    def advance(self, n: int) -> int:
+        """Take up to ``n`` steps; return how many were taken."""
+        with using_threads(1):  # more cores work on blocks of models, not inside kernels
+            taken = 0
+            while taken < n and self.done < self.n_steps:
+                if not self._step(self.done):
+                    break
+                self.done += 1
+                taken += 1
+            self._settle()
+        return taken
+
+    def _step(self, s: int) -> bool:
+        """Optimizer step ``s`` for every model; False if all have stopped before it."""
+        rec, row = self.rec, self.rec.row_of(s)
+        look = self.device.type == "cpu" or s % SYNC_EVERY == 0
+        if row is not None and self.watch:
+            self._watch(s, row)
+            if not bool(self.alive().any()):
+                rec.keep_final(row, self.lr(s))
+                return False
+        lr = self.lr(s)
+        # forward, loss, backward
+        idx = None if self.full_batch else self.batches[:, s]
+        X = self.Xtr if idx is None else self.Xtr[self.models, idx]
+        y = self.ytr if idx is None else self.ytr[self.models, idx]
+        masks = [m[:, s] if m is not None else None for m in self.masks]
+        loss_data, loss, logits = self._loss_and_grad(X, y, masks)
+        code = record.divergence_code(loss, self.flat)
+        first = (code > 0) & (self.diverged_at > self.n_steps)
+        self.diverged_at = torch.where(first, s, self.diverged_at)
+        self.why = torch.where(first, code, self.why)
+        if look and bool(code.any()) and not bool(self.alive().any()):
+            return False  # the step from a bad state is not taken
+        # record
+        if row is not None:
+            batch = idx if idx is not None else torch.arange(X.shape[-2], device=self.device)
+            rec.keep_step(row, loss_data, lr, batch, masks, logits)
+        # update
+        self.opt.step(lr)
+        if row is not None and rec.opt:
+            rec.keep_opt(row, self.opt.blocks, self.opt.state)
+        return True
+
+    def _loss_and_grad(self, X, y, masks):
+        c = self.configs[0]
+        if self.by_hand:
+            if self.threads == 1:
+                return backprop.loss_and_grad(
+                    self.params,
+                    self.grads,
+                    X,
+                    y,
+                    c.activation,
+                    c.loss,
+                    masks,
+                    self.drop_p,
+                    self.l1,
+                    self.l2,
+                )
+
+            # Blocks of models in worker threads (torch lets go of the GIL inside
+            # its kernels): each block writes its own rows of the gradient buffer.
+            def block(ab):
+                a, b = ab
+                part = lambda v: v[a:b] if isinstance(v, torch.Tensor) else v  # noqa: E731
+                return backprop.loss_and_grad(
+                    {k: v[a:b] for k, v in self.params.items()},
+                    {k: v[a:b] for k, v in self.grads.items()},
+                    X[a:b],
+                    y[a:b],
+                    c.activation,
+                    c.loss,
+                    [part(m) for m in masks],
+                    self.drop_p,
+                    part(self.l1),
+                    part(self.l2),
+                )
+
+            parts = list(_pool(self.threads).map(block, self.blocks))
+            return tuple(torch.cat([p[i] for p in parts]) for i in range(3))
+        logits, _ = model.forward(self.params, X, c.activation, masks, self.drop_p)
+        loss_data = model.data_loss(logits, y, self.loss_kind)
+        loss = loss_data + model.penalty(self.params, self.l1, self.l2)
+        self.flat.grad.zero_()
+        with warnings.catch_warnings():
+            # Per-model slices of the flat buffer are strided views; autograd still
+            # accumulates into them in place, it only notes the layout.
+            warnings.filterwarnings("ignore", message="grad and param do not obey")
+            loss.sum().backward()
+        return loss_data.detach(), loss.detach(), logits.detach()
+
+    @torch.no_grad()
+    def _watch(self, s: int, row: int) -> None:
+        """Validation loss of the current weights: early stopping and the plateau schedule."""
+        c = self.configs[0]
+        logits, _ = model.forward(self.params, self.Xva, c.activation)
+        val = model.data_loss(logits, self.yva, self.loss_kind)
+        alive = self.alive()
+        if self.plateau is not None:
+            self.plateau.step(val, alive)
+        if self.patience:
+            # Keras EarlyStopping (min_delta 0): stop once `patience` evaluations
+            # in a row have not improved on the best.
+            better = alive & (val < self.best_val)
+            self.best_val = torch.where(better, val, self.best_val)
+            self.best_row = torch.where(better, row, self.best_row)
+            self.wait = torch.where(better, 0, self.wait + 1)
+            hit = alive & (self.wait >= self.patience)
+            self.stopped_at = torch.where(hit, s, self.stopped_at)
+
+    def _settle(self) -> None:
+        """Record the current state as the last row (if recorded); stepping on overwrites it."""
+        row = self.rec.row_of(self.done)
+        if row is None or not bool(self.alive().any()):
+            return
+        if self.done == self.n_steps and self.watch and not self._final_watched:
+            self._final_watched = True  # the last evaluation can still stop a run
+            with using_threads(1):
+                self._watch(self.done, row)
+        self.rec.keep_final(row, self.lr(self.done))
+
+    # ------------------------------------------------------------ traces
+    def _end(self, m: int) -> tuple[int, list[dict]]:
+        """(first optimizer step not in model m's trace, its events)."""
+        div, stop = int(self.diverged_at[m]), int(self.stopped_at[m])
+        if div <= self.n_steps and div <= stop:
+            return div, [record.divergence_event(div, int(self.why[m]))]
+        if stop <= self.n_steps:
+            best = int(self.rec.steps[int(self.best_row[m])])
+            event = {"type": "early_stop", "step": stop, "best_step": best}
+            event["restored"] = bool(self.restore)
+            return stop + 1, [event]
+        return self.done + 1, []
+
+    @torch.no_grad()
+    def traces(self, frames: int | None = None, fields: bool = True) -> list[Trace]:
+        """What has run so far, one Trace per model (copies: stepping on changes none).
+
+        Parameters
+        ----------
+        frames : int, optional
+            Decision-field snapshots per trace (default ``config.frames``).
+        fields : bool
+            Compute decision fields at all.
+        """
+        ends = [self._end(m) for m in range(self.M)]
+        for m, (_, events) in enumerate(ends):
+            if events and events[0]["type"] == "early_stop":
+                row = self.rec.row_of(events[0]["step"])
+                best = int(self.best_row[m]) if self.restore else None
+                self.rec.close_row(row, m, restore_from=best)
+        with using_threads(1):
+            self.rec.evaluate()
+            out = []
+            for m, (c, data, (end, events)) in enumerate(zip(self.configs, self.data, ends)):
+                buffers = OPTIMIZERS[c.optimizer].buffers
+                arrays = self.rec.arrays(stop=end, model_index=m, opt_buffers=buffers)
+                arrays = {k: np.array(v, copy=True) for k, v in arrays.items()}
+                if frames is not None and frames != c.frames:
+                    c = c.replace(frames=frames)
+                arrays.update(
+                    record.static_and_fields(
+                        arrays, data, c, self.dtype, self.device, fields=fields
+                    )
+                )
+                head = record.header(self.configs[m], data, self.device, events, self.custom_data)
+                out.append(Trace(arrays, head))
+        return out
