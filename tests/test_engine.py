@@ -21,11 +21,13 @@ F64 = dict(dtype="float64", frames=0, grid=6)
 @pytest.mark.filterwarnings("ignore:grad and param do not obey")
 def test_hand_written_backward_equals_autograd(activation, loss):
     g = torch.Generator().manual_seed(1)
-    M, B, sizes = 3, 11, [2, 5, 4, 2 if loss == "cross_entropy" else 1]
+    M, B, sizes = 3, 11, [2, 5, 4, 3 if loss == "cross_entropy" else 1]
     inits = [model.init_params(sizes, g, torch.float64) for _ in range(M)]
     flat = model.FlatParams({k: torch.stack([p[k] for p in inits]) for k in inits[0]}, stacked=True)
     X = torch.randn((M, B, 2), generator=g, dtype=torch.float64)
-    y = torch.randint(0, 2, (M, B), generator=g)
+    y = torch.randint(0, sizes[-1] + (sizes[-1] == 1), (M, B), generator=g)
+    if loss == "squared_error":  # regression targets
+        y = torch.randn((M, B), generator=g, dtype=torch.float64)
     masks = [torch.rand((M, B, 5), generator=g) > 0.3, None]
     drop_p = (0.3, 0.0)
     l1 = torch.tensor([0.0, 0.01, 0.02], dtype=torch.float64)

@@ -16,9 +16,10 @@ which is most of what makes a stacked sweep fast on a CPU.
 
 Covered: the activations in ``ACTIVATION_GRADS`` and the losses in
 ``LOSS_GRADS`` (``bce``, ``cross_entropy`` with any number of classes,
-``mse`` of the sigmoid output) on classification tasks, with dropout and L1/L2
-penalties. Anything else (another loss, a regression task, a new activation)
-is reported by :func:`covers` and the engine falls back to autograd.
+``mse`` of the sigmoid output, regression's ``squared_error`` of the raw
+output), with dropout and L1/L2 penalties, any input features. Anything else
+(a new loss or activation) is reported by :func:`covers` and the engine falls
+back to autograd.
 """
 
 from __future__ import annotations
@@ -62,13 +63,28 @@ def _mse_grad(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return aten.sigmoid_backward(2 * (s - y.to(z.dtype).unsqueeze(-1)), s)
 
 
-#: dL/dz of one example's loss, for logits z (..., B, K) and labels y (..., B).
-LOSS_GRADS = {"bce": _bce_grad, "cross_entropy": _cross_entropy_grad, "mse": _mse_grad}
+def _squared_error_grad(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    # regression on the raw output: d/dz (z - t)^2 = 2 (z - t)
+    return 2 * (z - y.to(z.dtype).unsqueeze(-1))
 
 
-def covers(activation: str, loss: str, task: str = "classification") -> bool:
-    """True when the hand-written backward knows this network; else use autograd."""
-    return task == "classification" and activation in ACTIVATION_GRADS and loss in LOSS_GRADS
+#: dL/dz of one example's loss, for logits z (..., B, K) and labels (targets) y (..., B).
+LOSS_GRADS = {
+    "bce": _bce_grad,
+    "cross_entropy": _cross_entropy_grad,
+    "mse": _mse_grad,
+    "squared_error": _squared_error_grad,
+}
+
+
+def covers(activation: str, loss: str) -> bool:
+    """True when the hand-written backward knows this network; else use autograd.
+
+    ``loss`` is what :func:`vizlab.core.model.data_loss` computes for the
+    config (:func:`vizlab.core.model.loss_kind`: regression's ``mse`` is
+    ``squared_error``).
+    """
+    return activation in ACTIVATION_GRADS and loss in LOSS_GRADS
 
 
 def loss_and_grad(

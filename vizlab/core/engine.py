@@ -179,8 +179,8 @@ class Engine:
         self.watch = bool(self.patience) or self.plateau is not None
         # forward and backward: by hand where it covers the network, else autograd
         task = getattr(c0, "task", "classification")
-        self.by_hand = backprop.covers(c0.activation, c0.loss, task)
         self.loss_kind = model.loss_kind(c0.loss, task)
+        self.by_hand = backprop.covers(c0.activation, self.loss_kind)
         self.grads = dict(zip(self.params, self.flat.unflatten(self.flat.grad).values()))
         rows = recorded_steps(c0) if record_on else np.array([self.n_steps])
         self.rec = record.Recorder(rows, self.flat, B, c0.hidden, dev, self.opt.buffer_names)
@@ -278,7 +278,7 @@ class Engine:
                     X,
                     y,
                     c.activation,
-                    c.loss,
+                    self.loss_kind,
                     masks,
                     self.drop_p,
                     self.l1,
@@ -296,7 +296,7 @@ class Engine:
                     X[a:b],
                     y[a:b],
                     c.activation,
-                    c.loss,
+                    self.loss_kind,
                     [part(m) for m in masks],
                     self.drop_p,
                     part(self.l1),
