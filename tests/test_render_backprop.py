@@ -93,12 +93,12 @@ def test_update_moves_every_number_and_final_row_shows_last_step(xor):
 
 
 def test_animation_sweeps_forward_then_backward_then_updates(xor, tmp_path):
-    anim = animate_backprop(xor, 0, example=0, hold=2)
+    anim = animate_backprop(xor, 0, example=0, hold=1)
     d, stages = anim.vizlab_display, anim.vizlab_stages
-    phases = [p for p, _ in stages[::2]]
+    phases = [p for p, _ in stages]
     assert phases == ["forward"] * 3 + ["backward"] * 2 + ["update"]
-    assert [k for p, k in stages[::2] if p == "forward"] == [0, 1, 2]
-    assert [k for p, k in stages[::2] if p == "backward"] == [2, 1]
+    assert [k for p, k in stages if p == "forward"] == [0, 1, 2]
+    assert [k for p, k in stages if p == "backward"] == [2, 1]
     d.show_phase("forward", 1)
     vis = [t.get_visible() for t in d.artists["value_text"]]
     assert vis == [True, True, True, True, False]  # inputs and hidden layer, not the output yet
