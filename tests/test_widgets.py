@@ -163,6 +163,15 @@ def test_explorer_burst_of_slider_events_draws_at_most_twice():
     assert ex.trace.config["lr"] == pytest.approx(0.9, rel=1e-3)
 
 
+def assert_same_picture(path, oracle) -> None:
+    """Two PNGs hold the same pixels, and the picture is not blank."""
+    with Image.open(path) as a, Image.open(oracle) as b:
+        pixels, expected = np.asarray(a.convert("RGB")), np.asarray(b.convert("RGB"))
+    assert pixels.shape == expected.shape and pixels.shape[0] > 100 and pixels.shape[1] > 100
+    np.testing.assert_array_equal(pixels, expected)
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50  # a drawing, not a blank canvas
+
+
 def test_explorer_code_reproduces_the_run(tmp_path, monkeypatch):
     ex = LearningRateExplorer("rosenbrock", optimizer="momentum", lr=0.002, steps=30)
     code = ex.code()
@@ -171,7 +180,11 @@ def test_explorer_code_reproduces_the_run(tmp_path, monkeypatch):
     scope: dict = {}
     exec(code, scope)
     assert np.array_equal(scope["trace"]["point/xy"], ex.trace["point/xy"])
-    assert (tmp_path / "descent.png").is_file()
+    # The picture the code saves is the one drawn from the explorer's own trace.
+    from vizlab.render.descent import draw_contour_paths
+
+    draw_contour_paths(ex.trace).save(tmp_path / "oracle.png")
+    assert_same_picture(tmp_path / "descent.png", tmp_path / "oracle.png")
 
 
 def test_explorer_export_gif(tmp_path):
@@ -327,4 +340,8 @@ def test_playground_code_reproduces_the_picture(playground, tmp_path, monkeypatc
     exec(pg.code(), scope)
     trace = scope["run"].trace()
     assert np.array_equal(trace["param/fc2.weight"], pg.trace["param/fc2.weight"])
-    assert (tmp_path / "playground.png").is_file()
+    # The picture the code saves is the boundary of the playground's own trace.
+    from vizlab.render.boundary import draw_boundary
+
+    draw_boundary(pg.trace).save(tmp_path / "oracle.png")
+    assert_same_picture(tmp_path / "playground.png", tmp_path / "oracle.png")
