@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from vizlab.config import ConfigError, RunConfig
+from vizlab.config import ConfigError, DescendConfig, RunConfig
 from vizlab.explain import StepExplanation, explain_step
 from vizlab.timeline import Timeline
 from vizlab.trace import Trace, TraceError
@@ -47,6 +47,7 @@ for runs given as config dicts (what a lesson names).
 
 __all__ = [
     "ConfigError",
+    "DescendConfig",
     "RunConfig",
     "StepExplanation",
     "Timeline",
