@@ -332,7 +332,7 @@ def test_trace_keys_shapes_and_header():
         "dtype": "float64",
     }
     assert head["landscape"]["dim"] == 2 and head["landscape"]["domain"] == [[-4, 4], [-3, 3]]
-    assert set(head["versions"]) == {"torch", "numpy", "vizlab"}
+    assert set(head["versions"]) == {"torch", "numpy", "vizlab", "python"}
     assert head["device"] == "cpu" and head["regime"] in REGIMES and head["events"] == []
 
 

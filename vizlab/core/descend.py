@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from vizlab import __version__
 from vizlab.config import OPTIMIZERS
 from vizlab.core.landscapes import Landscape, get_landscape
+from vizlab.core.provenance import resolve_device, trace_header
 from vizlab.core.record import one_thread
 from vizlab.regimes import classify_regime
 from vizlab.trace import Trace
@@ -62,18 +62,6 @@ def _check_start(land: Landscape, start: Any, limit: np.ndarray) -> tuple[float,
     if not np.isfinite(point).all() or np.any(np.abs(point - centre) > limit):
         raise ValueError(f"start {point.tolist()} is not finite or lies far outside the domain")
     return tuple(float(v) for v in point)
-
-
-def _resolve_device(device: str) -> torch.device:
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cpu":
-        return torch.device("cpu")
-    if device == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError("device 'cuda' was asked for but torch sees no CUDA device")
-        return torch.device("cuda")
-    raise ValueError(f"device must be one of auto, cpu, cuda; got {device!r}")
 
 
 @one_thread()
@@ -170,7 +158,7 @@ def descend(
         raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
     if dtype not in _DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(_DTYPES)}; got {dtype!r}")
-    dev = _resolve_device(device)
+    dev = resolve_device(device)
     lr, steps, momentum, seed = float(lr), int(steps), float(momentum), int(seed)
 
     # Divergence box: |x_i - centre_i| <= DIVERGENCE_FACTOR * (hi_i - lo_i).
@@ -221,9 +209,9 @@ def descend(
     else:
         arrays["grid/x"], arrays["grid/y"], arrays["grid/loss"] = land.surface()
 
-    header = {
-        "kind": "descend",
-        "config": {
+    header = trace_header(
+        "descend",
+        {
             "landscape": land.name,
             "optimizer": optimizer,
             "lr": lr,
@@ -233,7 +221,9 @@ def descend(
             "seed": seed,
             "dtype": dtype,
         },
-        "landscape": {
+        device=dev,
+        events=events,
+        landscape={
             "name": land.name,
             "title": land.title,
             "formula": land.formula,
@@ -242,10 +232,7 @@ def descend(
             "domain": [list(d) for d in land.domain],
             "dim": land.dim,
         },
-        "seed": seed,
-        "versions": {"torch": torch.__version__, "numpy": np.__version__, "vizlab": __version__},
-        "device": str(dev),
-        "regime": classify_regime(xy, loss_arr, minima, diverged=bool(events)),
-        "events": events,
-    }
+        seed=seed,
+        regime=classify_regime(xy, loss_arr, minima, diverged=bool(events)),
+    )
     return Trace(arrays, header)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from vizlab import __version__
+from vizlab.core.provenance import trace_header
 from vizlab.core.seeding import streams
 from vizlab.trace import Trace
 
@@ -272,19 +272,14 @@ def minibatch_descent(
             "start": start_pt.tolist(),
             "optimizer": "sgd",
         }
-        header = {
-            "kind": "linreg",
-            "config": config,
-            "batch_size": B,
-            "seed": int(seed),
-            "landscape": landscape,
-            "versions": {
-                "torch": torch.__version__,
-                "numpy": np.__version__,
-                "vizlab": __version__,
-            },
-            "events": events,
-        }
+        header = trace_header(
+            "linreg",
+            config,
+            events=events,
+            batch_size=B,
+            seed=int(seed),
+            landscape=landscape,
+        )
         arrays = {**run, "scalar/step": step, "scalar/epoch": step / per_epoch, **static}
         traces.append(Trace(arrays, header))
     return traces

@@ -13,13 +13,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from vizlab.config import ConfigError, DescendConfig, RunConfig
-from vizlab.timeline import SPACINGS, Timeline
+from vizlab.timeline import SPACINGS, Timeline, key_rows
 
 CHANNELS = ("scene", "gallery", "notebook", "widget")
 """Where a lesson can be shown; a channel entry reads ``"kind:where"``."""
@@ -124,7 +124,12 @@ class TimelineSpec:
     """How a lesson's runs are played: the frame -> recorded-row map every channel uses.
 
     Attributes mirror :meth:`vizlab.Timeline.build`; :meth:`timeline` builds the
-    timeline for a trace of a given length.
+    timeline for a trace of a given length. With ``seconds`` set (the
+    default) the timeline is :meth:`vizlab.Timeline.paced`: about that many
+    seconds long, ``fps`` is the highest frame rate it may use, the end is
+    held for ``max(3 s, hold_end / fps)``, and the frames around the trace's
+    key events (:func:`vizlab.timeline.key_rows`) play ``slow_factor`` times
+    slower. ``seconds=None`` plays ``frames`` at ``fps`` as given.
     """
 
     frames: int = 90
@@ -132,6 +137,8 @@ class TimelineSpec:
     hold_start: int = 0
     hold_end: int = 15
     fps: int = 30
+    seconds: float | None = 14.0
+    slow_factor: int = 3
 
     def __post_init__(self) -> None:
         if self.spacing not in SPACINGS:
@@ -142,9 +149,15 @@ class TimelineSpec:
                 raise ConfigError(f"{name} must be a non-negative integer; got {value!r}")
         if self.frames < 1 or self.fps < 1:
             raise ConfigError("a timeline needs at least one frame and fps >= 1")
+        if self.seconds is not None and not 4.0 <= self.seconds <= 60.0:
+            raise ConfigError(f"seconds must be None or in [4, 60]; got {self.seconds!r}")
+        if isinstance(self.slow_factor, bool) or not isinstance(self.slow_factor, int):
+            raise ConfigError(f"slow_factor must be an integer >= 1; got {self.slow_factor!r}")
+        if self.slow_factor < 1:
+            raise ConfigError(f"slow_factor must be an integer >= 1; got {self.slow_factor!r}")
 
     def short(self) -> TimelineSpec:
-        """The quick variant's timeline: at most 12 moving frames and short holds.
+        """The quick variant's timeline: at most 12 moving frames, short holds, not paced.
 
         Quick mode (CI, the quick gallery, tiny scene renders) checks that
         every channel plays the same frame -> row map, not how long it lasts.
@@ -154,10 +167,27 @@ class TimelineSpec:
             frames=min(self.frames, 12),
             hold_start=min(self.hold_start, 2),
             hold_end=min(self.hold_end, 3),
+            seconds=None,
         )
 
-    def timeline(self, n_rows: int) -> Timeline:
-        """The timeline over a trace with ``n_rows`` recorded rows."""
+    def timeline(self, n_rows: int, slow_at: Sequence[int] = ()) -> Timeline:
+        """The timeline over a trace with ``n_rows`` recorded rows.
+
+        ``slow_at``: recorded rows of key events, played slower when
+        ``seconds`` is set (see :func:`vizlab.timeline.key_rows`).
+        """
+        if self.seconds is not None:
+            return Timeline.paced(
+                n_rows,
+                self.frames,
+                seconds=self.seconds,
+                hold_s=max(3.0, self.hold_end / self.fps),
+                max_fps=self.fps,
+                spacing=self.spacing,
+                hold_start=self.hold_start,
+                slow_at=slow_at,
+                slow_factor=self.slow_factor,
+            )
         return Timeline.build(
             n_rows,
             self.frames,
@@ -276,8 +306,9 @@ class Lesson:
 
     def timeline_for(self, trace_or_rows: Any) -> Timeline:
         """The lesson's timeline over a trace (or a number of recorded rows)."""
-        n = trace_or_rows if isinstance(trace_or_rows, int) else len(trace_or_rows)
-        return self.timeline.timeline(n)
+        if isinstance(trace_or_rows, int):
+            return self.timeline.timeline(trace_or_rows)
+        return self.timeline.timeline(len(trace_or_rows), key_rows(trace_or_rows))
 
     def shown_in(self, kind: str) -> tuple[str, ...]:
         """Where this lesson is shown in one channel kind (``"scene"``, ...)."""

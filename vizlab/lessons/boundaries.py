@@ -237,7 +237,7 @@ lr_slider = register(
 
 QUIZ_RATES, QUIZ_WIDTHS = (0.1, 0.25, 0.75), (100, 1000)
 QUIZ_NET = RunConfig(
-    dataset="moons", activation="sigmoid", optimizer="sgd", steps=1000, record_every=5
+    dataset="moons", activation="sigmoid", optimizer="sgd", steps=1000, record_every=5, frames=2
 )
 
 
