@@ -44,6 +44,7 @@ from vizlab.render.mobjects import (  # noqa: E402
 )
 from vizlab.render.mobjects.network import DROPPED_FILL  # noqa: E402
 from vizlab.render.scenes import (  # noqa: E402
+    QUALITIES,
     find_scene,
     list_scenes,
     manim_command,
@@ -417,7 +418,12 @@ def test_plain_text_scene_renders_without_latex(tmp_path, cache_dir, monkeypatch
         progress=False,
         cache_dir=cache_dir,
     )
-    assert done.path.is_file()
+    from PIL import Image
+
+    with Image.open(done.path) as img:  # the last frame, at the tiny quality's size
+        assert img.size == QUALITIES["tiny"][:2]
+        colours = np.unique(np.asarray(img.convert("RGB")).reshape(-1, 3), axis=0)
+    assert len(colours) > 10  # something is drawn
     family = done.scene.get_mobject_family_members()
     assert any(isinstance(m, manim.Text) and "·" in m.original_text for m in family)  # update rule
     assert not any(isinstance(m, manim.MathTex) for m in family)
