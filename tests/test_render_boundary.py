@@ -11,6 +11,7 @@ a fresh one.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -260,7 +261,11 @@ def test_early_stopping_marker_sits_at_the_argmin_seen_so_far():
     np.testing.assert_array_equal(disp.artists["es_dot"].get_data()[1], [val[best]])
     for k in range(1, len(val)):
         disp.update(k)
-        assert disp.artists["es_line"].get_xdata()[0] == tr.steps[int(np.argmin(val[: k + 1]))]
+        b = int(np.argmin(val[: k + 1]))
+        # Marked only once the validation loss has risen past its lowest point.
+        assert disp.artists["es_line"].get_visible() == (b < k)
+        if b < k:
+            assert disp.artists["es_line"].get_xdata()[0] == tr.steps[b]
     pat = draw_curves(tr, patience=2)
     assert pat.artists["es_line"].get_xdata()[0] == 20
     assert "patience ran out at step 40" in pat.artists["es_text"].get_text()
@@ -269,7 +274,9 @@ def test_early_stopping_marker_sits_at_the_argmin_seen_so_far():
 def test_early_stopping_marker_on_a_real_run(trace):
     disp = draw_curves(trace, metric="accuracy")
     best = int(np.argmin(np.asarray(trace["scalar/loss_val"])))
-    assert disp.artists["es_line"].get_xdata()[0] == trace.steps[best]
+    assert disp.artists["es_line"].get_visible() == (best < len(trace) - 1)
+    if best < len(trace) - 1:
+        assert disp.artists["es_line"].get_xdata()[0] == trace.steps[best]
 
 
 def test_diverged_run_is_marked_and_held_in_a_grid(trace, diverged):
@@ -314,12 +321,40 @@ def test_grid_update_equals_a_fresh_draw(trace, linear):
     np.testing.assert_array_equal(pixels(moved.fig), pixels(fresh.fig))
 
 
-def test_linear_vs_mlp_titles_state_the_final_accuracy(trace, linear):
-    disp = draw_linear_vs_mlp(linear, trace)
+def _numbers(text: str) -> list[float]:
+    return [float(v) for v in re.findall(r"\d+(?:\.\d+)?", text)]
+
+
+def test_linear_vs_mlp_titles_say_the_numbers_of_the_frame_they_sit_on(trace, linear):
+    disp = draw_linear_vs_mlp(linear, trace, 0)
     t0, t1 = (ax.get_title() for ax in disp.axes)
     assert t0.startswith("a line cannot separate noisy XOR")
-    assert f"{float(linear['scalar/acc_train'][-1]):.0%}" in t0
-    assert t1 == f"2-4-1 tanh net: acc {float(trace['scalar/acc_train'][-1]):.0%}"
+    assert t1.startswith("2-4-1 tanh net: acc ")
+    for row in (0, len(trace) // 3, len(trace) - 1):
+        disp.update(row)
+        for ax, t, r in zip(disp.axes, (linear, trace), disp.rows_at(row)):
+            acc, step = float(t["scalar/acc_train"][r]), int(t.steps[r])
+            # The title's accuracy and step are those of the row the panel shows...
+            assert ax.get_title().endswith(f"acc {acc:.0%} at step {step}")
+            # ...and agree with the live text under the panel at the same frame.
+            assert f"train {acc:.0%}" in disp.panels[disp.axes.index(ax)].artists["text"].get_text()
+    # At step 0 the title must not claim the final accuracy (unless equal by chance).
+    disp.update(0)
+    final, first = float(trace["scalar/acc_train"][-1]), float(trace["scalar/acc_train"][0])
+    if f"{final:.0%}" != f"{first:.0%}":
+        assert f"{final:.0%}" not in disp.axes[1].get_title()
+
+
+def test_dropout_comparison_titles_say_the_losses_of_the_frame(trace, linear):
+    from vizlab.render.dropout import draw_dropout_comparison
+
+    disp = draw_dropout_comparison([linear, trace], 0)
+    for row in (0, len(trace) // 2, len(trace) - 1):
+        disp.update(row)
+        for ax, t, r in zip(disp.axes, (linear, trace), disp.rows_at(row)):
+            lt, lv = float(t["scalar/loss_train"][r]), float(t["scalar/loss_val"][r])
+            nums = _numbers(ax.get_title())
+            assert nums[:2] == [round(lt, 2), round(lv, 2)], (ax.get_title(), lt, lv)
 
 
 def test_bad_input_gives_one_line_errors(trace):

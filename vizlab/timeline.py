@@ -9,6 +9,7 @@ moments. Nothing here imports torch.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,10 @@ class Timeline:
         hold_start: int = 0,
         hold_end: int = 0,
         fps: int = 30,
+        repeat: int = 1,
+        slow_at: Sequence[int] = (),
+        slow_factor: int = 1,
+        slow_window: int = 4,
     ) -> Timeline:
         """A timeline over ``n_rows`` recorded rows.
 
@@ -77,6 +82,16 @@ class Timeline:
             ``log`` gives early steps more frames.
         hold_start, hold_end : int
             Extra frames repeating the first / last row, so a viewer can read them.
+        repeat : int
+            Every moving frame is shown this many times: a slower video with
+            no extra drawing (an exporter draws a repeated row once).
+        slow_at : sequence of int
+            Recorded rows of key events (see :func:`key_rows`): the first
+            movement, crossing the minimum, divergence, the early-stopping
+            step. The ``slow_window`` moving frames either side of the first
+            frame reaching each such row are shown ``slow_factor`` times longer.
+        slow_factor, slow_window : int
+            How much longer, and over how many frames either side.
         """
         if n_rows < 1:
             raise ValueError("cannot build a timeline over an empty trace")
@@ -84,11 +99,76 @@ class Timeline:
             raise ValueError(f"n_frames must be at least 1; got {n_frames}")
         if spacing == "uniform":
             n_frames = min(n_frames, n_rows)
+        for name, value, least in (
+            ("repeat", repeat, 1),
+            ("slow_factor", slow_factor, 1),
+            ("slow_window", slow_window, 0),
+        ):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+                raise ValueError(f"{name} must be an integer >= {least}; got {value!r}")
         moving = _positions(n_rows, n_frames, spacing)
+        counts = np.full(moving.size, int(repeat), np.int64)
+        for row in slow_at:
+            # The first frame that reaches the event's row (or the last frame).
+            i = min(int(np.searchsorted(moving, int(row))), moving.size - 1)
+            lo, hi = max(i - slow_window, 0), min(i + slow_window + 1, moving.size)
+            counts[lo:hi] = int(repeat) * int(slow_factor)
         rows = np.concatenate(
-            [np.zeros(hold_start, np.int64), moving, np.full(hold_end, n_rows - 1, np.int64)]
+            [
+                np.zeros(hold_start, np.int64),
+                np.repeat(moving, counts),
+                np.full(hold_end, n_rows - 1, np.int64),
+            ]
         )
         return cls(rows, fps)
+
+    @classmethod
+    def paced(
+        cls,
+        n_rows: int,
+        n_frames: int = 90,
+        *,
+        seconds: float = 14.0,
+        hold_s: float = 3.0,
+        max_fps: int = 30,
+        min_fps: int = 2,
+        spacing: str = "log",
+        hold_start: int = 0,
+        slow_at: Sequence[int] = (),
+        slow_factor: int = 3,
+        slow_window: int = 4,
+    ) -> Timeline:
+        """A timeline of about ``seconds`` seconds, slowed at key events, with a held end.
+
+        The drawn frames are the ``n_frames`` moving frames of :meth:`build`
+        (and ``hold_start``); the length comes from the frame rate, from
+        frames repeated around ``slow_at`` and from ``hold_s`` seconds on the
+        last row, none of which costs a redraw. The rate is
+        ``n_move / (seconds - hold_s)`` frames per second, clipped to
+        ``[min_fps, max_fps]``; when even ``min_fps`` plays the moving frames
+        too quickly, each is repeated.
+
+        Parameters
+        ----------
+        seconds : float
+            Target length in seconds (the result is within a frame or two of
+            it unless ``max_fps`` caps the rate).
+        hold_s : float
+            Seconds the last row is held at the end.
+        max_fps, min_fps : int
+            Bounds of the frame rate.
+        """
+        if not seconds > hold_s >= 0:
+            raise ValueError(f"seconds must exceed hold_s >= 0; got {seconds!r}, {hold_s!r}")
+        if not 1 <= min_fps <= max_fps:
+            raise ValueError(f"need 1 <= min_fps <= max_fps; got {min_fps}, {max_fps}")
+        kw = dict(spacing=spacing, hold_start=hold_start, slow_at=slow_at,
+                  slow_factor=slow_factor, slow_window=slow_window)  # fmt: skip
+        n_move = len(cls.build(n_rows, n_frames, **kw))
+        fps = int(np.clip(round(n_move / (seconds - hold_s)), min_fps, max_fps))
+        repeat = max(1, round(fps * (seconds - hold_s) / n_move))
+        hold_end = int(np.ceil(hold_s * fps))
+        return cls.build(n_rows, n_frames, fps=fps, repeat=repeat, hold_end=hold_end, **kw)
 
     @classmethod
     def for_trace(cls, trace, n_frames: int = 90, **kwargs) -> Timeline:
@@ -125,3 +205,52 @@ class Timeline:
             raise ValueError(
                 f"timeline shows row {int(self.rows.max())} but the trace has {n_rows} rows"
             )
+
+
+def key_rows(trace, *, moved: float = 0.02) -> list[int]:
+    """Recorded rows of the moments a viewer should not miss, read from a trace.
+
+    Parameters
+    ----------
+    trace : Trace
+        Any vizlab trace; only its scalar loss, gradient and events are read.
+    moved : float
+        Share of the loss's range a run must have moved from row 0 to count
+        as having started to move.
+
+    Returns
+    -------
+    list of int
+        Sorted distinct rows, each one of: the first movement (the loss has
+        moved ``moved`` of its range), the first crossing of the minimum (the
+        slope of a 1-D descent changes sign), the last row before a run
+        diverged, and the early-stopping step (the lowest validation loss),
+        when the trace has them.
+    """
+    keys = set(trace.keys())
+    events: set[int] = set()
+    loss_key = next(
+        (k for k in ("scalar/loss_train", "scalar/loss", "scalar/loss_val") if k in keys), None
+    )
+    n = len(trace)
+    if loss_key is not None:
+        loss = np.asarray(trace[loss_key], dtype=np.float64)
+        finite = loss[np.isfinite(loss)]
+        if finite.size > 1:
+            span = float(finite.max() - finite.min())
+            off = np.abs(loss - loss[0]) > moved * span if span > 0 else np.zeros(n, bool)
+            if off.any():
+                events.add(int(np.argmax(off)))
+    if "grad/xy" in keys:
+        g = np.asarray(trace["grad/xy"], dtype=np.float64).reshape(n, -1)[:, 0]
+        flips = np.nonzero(np.sign(g[1:]) * np.sign(g[0]) < 0)[0]
+        if flips.size:
+            events.add(int(flips[0]) + 1)
+    ev = getattr(trace, "diverged", None)
+    if ev:
+        events.add(n - 1)
+    if "scalar/loss_val" in keys:
+        val = np.asarray(trace["scalar/loss_val"], dtype=np.float64)
+        if np.isfinite(val).any():
+            events.add(int(np.nanargmin(np.where(np.isfinite(val), val, np.nan))))
+    return sorted(r for r in events if 0 <= r < n)

@@ -22,16 +22,24 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from vizlab.render.base import Display
-from vizlab.timeline import Timeline
+from vizlab.timeline import Timeline, key_rows
 
 MEDIA_ENV = "VIZLAB_GALLERY_MEDIA"
 MEDIA_URL_ENV = "VIZLAB_GALLERY_MEDIA_URL"
 #: Moving frames of a video (full build) and in quick mode (the same code, fewer frames).
 FRAMES = 60
 QUICK_FRAMES = 10
-#: Frames per second and frames holding the end: slow enough to follow in a lecture.
+#: The highest frame rate of a default video.
 FPS = 15
-HOLD_END = 20
+#: A default video lasts about SECONDS (12-20 s), holds its end HOLD_S seconds and
+#: plays the frames around key events (:func:`vizlab.timeline.key_rows`)
+#: SLOW_FACTOR times slower: length from held frames, never from more drawing.
+SECONDS = 14.0
+HOLD_S = 3.0
+SLOW_FACTOR = 3
+#: Pixels per inch: the 12.8 x 7.2 in lecture figures become 1280 x 720 videos.
+DPI = 100
+GIF_WIDTH = 960
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}$")
 
 
@@ -98,9 +106,9 @@ def video(
     *,
     timeline: Timeline | None = None,
     frames: int | None = None,
-    dpi: float = 72,
+    dpi: float = DPI,
     gif: bool = True,
-    gif_width: int = 560,
+    gif_width: int = GIF_WIDTH,
     caption: str = "",
 ) -> Video:
     """Export ``display`` as ``<name>.mp4`` (+ ``<name>.gif``), close its figure, return a Video.
@@ -115,13 +123,18 @@ def video(
     timeline : Timeline, optional
         Frames to show: a lesson's ``lesson.timeline_for(trace)``, so the
         page shows the moments its lecture video shows; default
-        ``display.timeline(frames)``.
+        :meth:`vizlab.Timeline.paced` over ``frames`` moving frames: about
+        :data:`SECONDS` long, slowed at the trace's key events, the end held
+        :data:`HOLD_S` seconds. A display may bound that default with a
+        ``video_pacing`` dict of :meth:`~vizlab.Timeline.paced` arguments
+        (``n_frames`` caps ``frames``), as the dropout network does so that
+        each mask stays on screen half a second.
     frames : int, optional
         Moving frames of the default timeline (default :data:`FRAMES`); in
         quick mode at most :data:`QUICK_FRAMES`.
     dpi : float
         Pixels per inch of the MP4 (the lecture figures are 12.8 x 7.2 in:
-        72 dpi gives 922 x 518 pixels).
+        100 dpi gives 1280 x 720 pixels).
     gif : bool
         Also write a GIF (for slides that cannot play video), ``gif_width``
         pixels wide, made from the MP4's frames.
@@ -137,9 +150,18 @@ def video(
     if timeline is None:
         frames = frames or FRAMES
         if quick():
-            timeline = display.timeline(min(frames, QUICK_FRAMES), hold_end=2, fps=FPS)
-        else:
-            timeline = display.timeline(frames, hold_end=HOLD_END, fps=FPS)
+            frames = min(frames, QUICK_FRAMES)
+        pacing = {
+            "max_fps": FPS,
+            "slow_factor": SLOW_FACTOR,
+            **getattr(display, "video_pacing", {}),
+        }
+        frames = min(frames, pacing.pop("n_frames", frames))
+        traces = getattr(display, "traces", None) or [display.trace]
+        events = sorted({r for t in traces for r in key_rows(t) if r < len(display.trace)})
+        timeline = Timeline.paced(
+            len(display.trace), frames, seconds=SECONDS, hold_s=HOLD_S, slow_at=events, **pacing
+        )
     folder, url = media_dir()
     try:
         _freeze_layout(display, int(timeline.rows[0]), dpi)
@@ -148,9 +170,12 @@ def video(
     finally:
         plt.close(display.fig)
     frames_rgb = decode(mp4)
-    poster = _atomic_write(folder / f"{name}-poster.png", lambda f: frames_rgb[0].save(f, "PNG"))
+    # The poster is the end state (what the run came to), never an empty first frame.
+    poster = _atomic_write(folder / f"{name}-poster.png", lambda f: frames_rgb[-1].save(f, "PNG"))
     gif_path = (
-        write_gif(frames_rgb, mp4.with_suffix(".gif"), gif_width, timeline.fps) if gif else None
+        write_gif(frames_rgb, mp4.with_suffix(".gif"), gif_width, timeline.fps, timeline.rows)
+        if gif
+        else None
     )
     size = int(w) // 2 * 2, int(h) // 2 * 2
     return Video(mp4, gif_path, url, *size, caption, poster, timeline.digest())
@@ -188,16 +213,21 @@ def decode(mp4: Path) -> list:
     return frames
 
 
-def write_gif(frames: list, gif: Path, width: int, fps: int) -> Path:
+def write_gif(frames: list, gif: Path, width: int, fps: int, rows=None) -> Path:
     """A looping GIF, ``width`` pixels wide, of PIL ``frames`` played at ``fps``.
 
     Consecutive identical frames (a held ending) become one longer frame.
-    Written to a temporary name and renamed, like every export.
+    ``rows``, the timeline's recorded row per frame, marks repeated frames
+    without comparing pixels (a repeated row is the same picture). Written
+    to a temporary name and renamed, like every export.
     """
     from PIL import Image
 
     images, durations, last = [], [], None
-    for img in frames:
+    for i, img in enumerate(frames):
+        if rows is not None and i > 0 and i < len(rows) and rows[i] == rows[i - 1]:
+            durations[-1] += 1
+            continue
         height = max(2, round(img.height * width / img.width))
         small = img.resize((width, height), Image.Resampling.LANCZOS)
         data = np.asarray(small).astype(np.int16)

@@ -128,7 +128,7 @@ def draw_activations(
     derivatives : bool
         Draw g'(z) (dashed) as well.
     flat : float
-        Threshold on |g'| for the shading.
+        Threshold on ``|g'|`` for the shading.
     zmax : float
         The z axis runs over ``[-zmax, zmax]``.
 
@@ -159,7 +159,7 @@ def draw_activations(
         for i, name in enumerate(which):
             title, g, dg = FUNCTIONS[name]
             a = axes[i]
-            color = style.SERIES[i % len(style.SERIES)] if single else FUNC_COLOR
+            color = style.series_color(i) if single else FUNC_COLOR
             (art["g"][name],) = a.plot(z, g(z), color=color, label=name if single else "g(z)")
             if derivatives:
                 (art["dg"][name],) = a.plot(
@@ -185,10 +185,10 @@ def draw_activations(
                     label=f"|g'| < {flat:g}",
                 )
                 if note and is_flat[0]:
-                    a.text(-zmax + 0.2, lo + 0.25 * (hi - lo), note, fontsize=13, color="#444444")
+                    a.text(-zmax + 0.2, lo + 0.25 * (hi - lo), note, fontsize=13, color=style.MUTED)
                 a.legend(loc="upper left", fontsize=11, framealpha=0.9)
-            a.axhline(0, color="#888888", lw=0.8, zorder=0)
-            a.axvline(0, color="#888888", lw=0.8, zorder=0)
+            a.axhline(0, color=style.GUIDE, lw=0.8, zorder=0)
+            a.axvline(0, color=style.GUIDE, lw=0.8, zorder=0)
             a.set_xlim(-zmax, zmax)
             a.set_xlabel("z")
         if single:
@@ -196,9 +196,9 @@ def draw_activations(
         elif derivatives and len(which) > 1:
             a = axes[len(which)]
             for i, name in enumerate(which):
-                a.plot(z, FUNCTIONS[name][2](z), color=style.SERIES[i % 8], label=name)
-            a.axhline(0.25, color="#888888", ls=":", lw=1.5)
-            a.text(zmax, 0.28, "sigmoid' ≤ 0.25", fontsize=12, color="#555555", ha="right")
+                a.plot(z, FUNCTIONS[name][2](z), color=style.series_color(i), label=name)
+            a.axhline(0.25, color=style.GUIDE, ls=":", lw=1.5)
+            a.text(zmax, 0.28, "sigmoid' ≤ 0.25", fontsize=12, color=style.MUTED, ha="right")
             a.set_title("all derivatives g'(z)")
             a.set_xlim(-zmax, zmax)
             a.set_ylim(-0.05, 1.15)

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from vizlab.render import style
+from vizlab.render import multiclass, style
 from vizlab.render.base import Display, figure
 from vizlab.render.curves import DIVERGED_COLOR, CurvesDisplay, draw_curves, fmt_loss
 from vizlab.timeline import Timeline
@@ -35,16 +35,16 @@ DATASET_NAMES = {
     "custom": "your data",
 }
 ACTIVATION_NAMES = {"relu": "ReLU", "leaky_relu": "leaky-ReLU", "elu": "ELU"}
-BOUNDARY_COLOR = "#222222"
+BOUNDARY_COLOR = style.BOUNDARY_COLOR
 # The field is drawn see-through so saturated class-coloured points stand out on it.
 FIELD_ALPHA = 0.6
 
 
 def _legend_handles() -> list:
-    grey = "#777777"
+    grey = style.MUTED
     return [
-        Line2D([], [], ls="", marker="o", ms=8, mfc=grey, mec="white", label="train"),
-        Line2D([], [], ls="", marker="^", ms=9, mfc=grey, mec="black", label="validation"),
+        Line2D([], [], ls="", marker="o", ms=8, mfc=grey, mec=style.PAPER, label="train"),
+        Line2D([], [], ls="", marker="^", ms=9, mfc=grey, mec=style.INK, label="validation"),
     ]
 
 
@@ -53,7 +53,9 @@ def architecture(config: dict) -> str:
     hidden = list(config.get("hidden", []))
     if not hidden:
         return "linear model"
-    sizes = [2, *hidden, 2 if config.get("loss") == "cross_entropy" else 1]
+    n_in = len(config.get("features", ("x1", "x2")))
+    k = config.get("n_classes", 2)
+    sizes = [n_in, *hidden, k if config.get("loss") == "cross_entropy" else 1]
     act = config.get("activation", "")
     act = ACTIVATION_NAMES.get(act, act)
     net = "-".join(map(str, sizes))
@@ -63,7 +65,9 @@ def architecture(config: dict) -> str:
 def describe(trace: Trace) -> str:
     """Default title: dataset and model, from the trace header."""
     name = trace.header.get("dataset", trace.config.get("dataset", ""))
-    return f"{DATASET_NAMES.get(name, name)}: {architecture(trace.config)}"
+    k = trace.config.get("n_classes", 2)
+    data = DATASET_NAMES.get(name, name) if k == 2 else f"{name}, {k} classes"
+    return f"{data}: {architecture(trace.config)}"
 
 
 def boundary_lines(xs: np.ndarray, ys: np.ndarray, field: np.ndarray, level: float = 0.5) -> list:
@@ -81,8 +85,31 @@ def boundary_lines(xs: np.ndarray, ys: np.ndarray, field: np.ndarray, level: flo
 def _check_trace(trace: Trace) -> None:
     if not isinstance(trace, Trace):
         raise ValueError(f"expected a vizlab Trace; got {type(trace).__name__}")
-    if "field/output" not in trace or trace.field_row(0) is None:
+    if trace.config.get("task") == "regression":
+        raise ValueError(
+            "a regression trace has no classes: use vizlab.render.regression.draw_regression"
+        )
+    has = "field/output" in trace or "field/class0" in trace
+    if not has or trace.field_row(0) is None:
         raise ValueError("the trace has no decision field 'field/output' (train with frames > 0)")
+
+
+def field_picture(trace: Trace, field_row: int) -> tuple[np.ndarray, list]:
+    """The image and boundary polylines at one field row.
+
+    Two classes: P(class 1) (H, W) for the orange-white-blue map and its 0.5
+    line. k classes: an RGB image (H, W, 3), each region in its class colour,
+    lighter where unsure (:func:`vizlab.render.multiclass.field_rgb`), and the
+    lines where the most probable class changes.
+    """
+    xs, ys = trace["grid/x"], trace["grid/y"]
+    if "field/output" in trace:
+        field = trace["field/output"][field_row]
+        return field, boundary_lines(xs, ys, field)
+    probs = multiclass.class_probs(trace, field_row)
+    margins = multiclass.region_margins(probs)
+    lines = [seg for m in margins for seg in boundary_lines(xs, ys, m, 0.0)]
+    return multiclass.field_rgb(probs), lines
 
 
 class BoundaryDisplay(Display):
@@ -101,6 +128,7 @@ class BoundaryDisplay(Display):
     def __init__(self, trace, fig, ax, artists, points, curves: CurvesDisplay | None, text_mode):
         super().__init__(trace, fig, artists)
         self.ax, self.points, self.curves, self.text_mode = ax, points, curves, text_mode
+        self.title_fn = None  # set when the title is computed per row
         self.xs, self.ys = trace["grid/x"], trace["grid/y"]
 
     # Only the listed artists change (axis limits stay put), so export may blit.
@@ -114,13 +142,15 @@ class BoundaryDisplay(Display):
         row = self._row(row)
         self.row = row
         a, tr = self.artists, self.trace
-        field = tr["field/output"][tr.field_row(row)]
-        a["image"].set_data(field)
-        a["boundary"].set_segments(boundary_lines(self.xs, self.ys, field))
+        picture, lines = field_picture(tr, tr.field_row(row))
+        a["image"].set_data(picture)
+        a["boundary"].set_segments(lines)
         a["text"].set_text(self._text(row))
+        if "title" in a:  # a title with numbers says them for the row it shows
+            a["title"].set_text(self.title_fn(tr, row))
         if "diverged" in a:
             a["diverged"].set_visible(row == len(tr) - 1)
-        changed = [a["image"], a["boundary"], a["text"]]
+        changed = [a["image"], a["boundary"], a["text"], *([a["title"]] if "title" in a else [])]
         if self.curves is not None:
             changed += self.curves.update(row)
         return changed
@@ -151,7 +181,7 @@ def _boundary_panel(trace, ax, *, show_val, title, small) -> tuple[dict, dict]:
     a: dict = {}
     image_style = dict(origin="lower", cmap=style.FIELD_CMAP, vmin=0, vmax=1, aspect="equal")
     a["image"] = ax.imshow(
-        trace["field/output"][0],
+        field_picture(trace, 0)[0],
         extent=extent,
         interpolation="bilinear",
         alpha=FIELD_ALPHA,
@@ -162,7 +192,10 @@ def _boundary_panel(trace, ax, *, show_val, title, small) -> tuple[dict, dict]:
     ax.add_collection(a["boundary"], autolim=False)
     size = 30 if small else 64
     points = {}
-    for split, marker, edge, scale in (("train", "o", "white", 1.0), ("val", "^", "black", 1.4)):
+    for split, marker, edge, scale in (
+        ("train", "o", style.PAPER, 1.0),
+        ("val", "^", style.INK, 1.4),
+    ):
         X, y = trace[f"data/X_{split}"], trace[f"data/y_{split}"]
         if split == "val" and not (show_val and len(X)):
             continue
@@ -181,12 +214,14 @@ def _boundary_panel(trace, ax, *, show_val, title, small) -> tuple[dict, dict]:
     ax.set_xticks([])
     ax.set_yticks([])
     # White under the see-through field, so it reads the same in the dark theme.
-    ax.set_facecolor("white")
+    ax.set_facecolor(style.PAPER)
     for spine in ax.spines.values():
         spine.set_visible(True)
     if title is None:
         title = describe(trace)
-    if title:
+    if callable(title):  # computed per row by the display (see BoundaryDisplay.update)
+        a["title"] = ax.set_title(title(trace, 0), parse_math=False, fontsize=13 if small else None)
+    elif title:
         ax.set_title(title, parse_math=False, fontsize=13 if small else None)
     # Step and scores sit under the panel, so they never hide a point.
     a["text"] = ax.text(
@@ -214,7 +249,7 @@ def _boundary_panel(trace, ax, *, show_val, title, small) -> tuple[dict, dict]:
             color=DIVERGED_COLOR,
             fontsize=14 if small else 20,
             fontweight="bold",
-            bbox=dict(boxstyle="round", fc="white", ec=DIVERGED_COLOR),
+            bbox=dict(boxstyle="round", fc=style.PAPER, ec=DIVERGED_COLOR),
             zorder=7,
         )
     return a, points
@@ -288,6 +323,7 @@ def draw_boundary(
                 show_step=False,
             )
         disp = BoundaryDisplay(trace, fig, ax, artists, points, panel, "step")
+        disp.title_fn = title if callable(title) else None
         disp.update(step)
     return disp
 
@@ -360,8 +396,10 @@ def draw_boundary_grid(
         Runs to compare (each with ``field/output``).
     step : int
         Row of the longest run (negative counts from the end).
-    titles : sequence of str, optional
-        One plain-text title per panel; default from each header.
+    titles : sequence of str or callable, optional
+        One plain-text title per panel; default from each header. A
+        callable ``title(trace, row) -> str`` is called at every row shown,
+        so a number in a title is the number of the frame it sits on.
     ncols : int, optional
         Panels per row (default: one row up to 4 panels, then two rows).
     curves : bool
@@ -406,7 +444,9 @@ def draw_boundary_grid(
                 cax.set_xlabel("")
                 cax.set_ylabel("loss", fontsize=11)
                 cax.tick_params(labelsize=9)
-            panels.append(BoundaryDisplay(trace, fig, ax, artists, points, cd, "metrics"))
+            panel = BoundaryDisplay(trace, fig, ax, artists, points, cd, "metrics")
+            panel.title_fn = title if callable(title) else None
+            panels.append(panel)
             axes.append(ax)
         if curves:
             _share_ylim([p.curves.ax for p in panels])
@@ -423,30 +463,73 @@ def draw_linear_vs_mlp(
 ) -> BoundaryGridDisplay:
     """Lecture 003's point: no line separates XOR, a 2-2-1 sigmoid net does.
 
-    The titles state each run's final training accuracy, read from the traces
-    (a line gets at most three of XOR's four clusters right, about 75%).
+    Each title states the run's training accuracy at the step the panel
+    shows (a line gets at most three of XOR's four clusters right, 75%).
     Other keyword arguments go to :func:`draw_boundary_grid`.
     """
     titles = []
     for t in (linear_trace, mlp_trace):
-        acc = float(t["scalar/acc_train"][-1])
         name = DATASET_NAMES.get(t.header.get("dataset", ""), "the data")
         cfg = t.config
         if not cfg.get("hidden"):
-            titles.append(f"a line cannot separate {name} (acc {acc:.0%})")
+            head = f"a line cannot separate {name}"
         elif cfg.get("activation") == "linear":
-            titles.append(f"no activations = still a line (acc {acc:.0%})")
+            head = "no activations = still a line"
         else:
-            titles.append(f"{architecture(cfg)}: acc {acc:.0%}")
+            head = architecture(cfg)
+        titles.append(_acc_title(head))
     kwargs.setdefault("curves", True)
     return draw_boundary_grid([linear_trace, mlp_trace], step, titles=titles, **kwargs)
 
 
+def _acc_title(head: str):
+    """A title function: ``head`` and the training accuracy at the row shown."""
+
+    def title(trace: Trace, row: int) -> str:
+        return f"{head}: acc {float(trace['scalar/acc_train'][row]):.0%} at step {trace.steps[row]}"
+
+    return title
+
+
 def animate_boundary(trace: Trace, *, timeline: Timeline | None = None, **kwargs):
-    """:func:`draw_boundary` at row 0, then one row per frame of ``timeline``."""
+    """:func:`draw_boundary` at row 0, then one row per frame of ``timeline``.
+
+    Parameters
+    ----------
+    trace : Trace
+        The run to play.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_boundary`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_boundary(trace, step=0, **kwargs).animate(timeline)
 
 
 def animate_boundary_grid(traces: Sequence[Trace], *, timeline: Timeline | None = None, **kwargs):
-    """:func:`draw_boundary_grid` at row 0, then one shared row per frame of ``timeline``."""
+    """:func:`draw_boundary_grid` at row 0, then one shared row per frame of ``timeline``.
+
+    Parameters
+    ----------
+    traces : sequence of Trace
+        The runs to play together.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_boundary_grid`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_boundary_grid(traces, step=0, **kwargs).animate(timeline)

@@ -29,7 +29,7 @@ LOSS_NAMES = {
     "cross_entropy": "cross-entropy loss",
     "mse": "squared-error loss",
 }
-DIVERGED_COLOR = "#c62828"
+DIVERGED_COLOR = style.DIVERGED_COLOR
 
 
 def _running_best(val: np.ndarray, patience: int | None) -> tuple[np.ndarray, int | None]:
@@ -132,7 +132,9 @@ class CurvesDisplay(Display):
             a["val"].set_data(x[: row + 1], self.val[: row + 1])
         if "es_line" in a:
             b = int(self.best[row])
-            show = b >= 0 and row > 0
+            # Marked only once validation loss has risen past its lowest point:
+            # while it still falls, "stop here" would be the step shown itself.
+            show = 0 <= b < row
             for key in ("es_line", "es_dot", "es_text"):
                 a[key].set_visible(show)
             if show:
@@ -154,7 +156,7 @@ class CurvesDisplay(Display):
         if self.metric == "accuracy":
             detail += f", acc {self.val[b]:.0%}"
         if self.compact:
-            return f" stop {step} ({detail}) "
+            return f" lowest val loss: step {step} "
         tail = ""
         if self.stop is not None and row >= self.stop:
             tail = f"; patience ran out at step {int(self.trace.steps[self.stop])}"
@@ -228,9 +230,9 @@ def draw_curves(
             val = loss_val
         has_val = bool(np.isfinite(val).any())
         artists: dict = {}
-        artists["train"] = ax.plot([], [], color=style.TRAIN_COLOR, label="train")[0]
+        artists["train"] = ax.plot([], [], **style.split_style("train"), label="train")[0]
         if has_val:
-            artists["val"] = ax.plot([], [], color=style.VAL_COLOR, label="validation")[0]
+            artists["val"] = ax.plot([], [], **style.split_style("val"), label="validation")[0]
         artists["now"] = ax.plot(
             [], [], "o", color=style.PATH_COLOR, ms=8 if compact else 9, zorder=5
         )[0]
@@ -238,7 +240,7 @@ def draw_curves(
         artists["now"].set_markeredgewidth(2)
         best, stop = _running_best(loss_val, patience)
         if early_stopping and has_val:
-            es_color = "#555555" if theme == "light" else "#bbbbbb"
+            es_color = style.MUTED if theme == "light" else style.FAINT
             artists["es_line"] = ax.axvline(0, color=es_color, ls="--", lw=1.8, zorder=1)
             artists["es_dot"] = ax.plot(
                 [],
@@ -247,7 +249,7 @@ def draw_curves(
                 color=style.VAL_COLOR,
                 ms=16 if not compact else 12,
                 zorder=6,
-                markeredgecolor="white",
+                markeredgecolor=style.PAPER,
             )[0]
             top = blended_transform_factory(ax.transData, ax.transAxes)
             # Loss curves fall, so the label goes at the top; accuracy curves rise.
@@ -346,5 +348,22 @@ def _set_ylim(ax: Axes, metric, logy, train: np.ndarray, val: np.ndarray, head: 
 
 
 def animate_curves(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_curves` at the first frame, then one row per frame of ``timeline``."""
+    """:func:`draw_curves` at the first frame, then one row per frame of ``timeline``.
+
+    Parameters
+    ----------
+    trace : Trace
+        The run to play.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_curves`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_curves(trace, step=0, **kwargs).animate(timeline)

@@ -96,7 +96,7 @@ REGIME_TITLES = {
 }
 
 BALL_COLOR = style.PATH_COLOR
-TANGENT_COLOR = "#2a7ab0"
+TANGENT_COLOR = style.INK
 
 
 def _num(v: float) -> str:
@@ -128,7 +128,7 @@ class CurvePanel:
         ax.set_xlim(*self.xlim)
         ax.set_ylim(*self.ylim)
         for m in trace["data/minima"][:, 0] if "data/minima" in trace else ():
-            ax.axvline(m, color="#999999", ls=":", lw=1.5, zorder=0)
+            ax.axvline(m, color=style.GUIDE, ls=":", lw=1.5, zorder=0)
         self.width = cx[-1] - cx[0]
         ms = 3.5 if self.compact else 6
         (self.path,) = ax.plot([], [], "-o", color=BALL_COLOR, lw=1, ms=ms, alpha=0.55, zorder=3)
@@ -144,7 +144,7 @@ class CurvePanel:
             "o",
             ms=13 if self.compact else 18,
             color=BALL_COLOR,
-            mec="black",
+            mec=style.INK,
             mew=1.5,
             zorder=5,
             clip_on=False,
@@ -339,7 +339,24 @@ def draw_descent_1d(
 
 
 def animate_descent_1d(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_descent_1d` at row 0, moved along ``timeline``."""
+    """:func:`draw_descent_1d` at row 0, moved along ``timeline``.
+
+    Parameters
+    ----------
+    trace : Trace
+        The run to play.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_descent_1d`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_descent_1d(trace, 0, **kwargs).animate(timeline)
 
 
@@ -400,5 +417,22 @@ def draw_lr_regimes(
 
 
 def animate_lr_regimes(traces: Sequence[Trace], *, timeline=None, **kwargs):
-    """:func:`draw_lr_regimes` at row 0, moved along ``timeline`` (longest trace)."""
+    """:func:`draw_lr_regimes` at row 0, moved along ``timeline`` (longest trace).
+
+    Parameters
+    ----------
+    traces : sequence of Trace
+        The runs to play together.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_lr_regimes`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_lr_regimes(traces, 0, **kwargs).animate(timeline)

@@ -27,8 +27,8 @@ from vizlab.render.base import Display, figure
 from vizlab.render.boundary import draw_boundary_grid
 from vizlab.trace import Trace
 
-UNIT_FILL, DROPPED_FILL, CROSS_COLOR = "#ffffff", "#d0d0d0", "#c62828"
-INPUT_FILL = "#eeeeee"
+UNIT_FILL, DROPPED_FILL, CROSS_COLOR = style.PAPER, style.DROPPED_FILL, style.DIVERGED_COLOR
+INPUT_FILL = style.SHADE
 
 
 def drop_rates(config: dict) -> tuple[float, ...]:
@@ -55,7 +55,13 @@ class DropoutNetworkDisplay(Display):
         Diagram coordinates of the shown units, input layer first.
     shown : list of int
         Units drawn per layer (wide layers show their first ``max_units``).
+    video_pacing : dict
+        Bounds for a default video (see :func:`vizlab.gallery.video`): each
+        mask stays on screen half a second (2 frames per second), so at most
+        22 masks fit a 14 s video.
     """
+
+    video_pacing = {"max_fps": 2, "slow_factor": 1, "n_frames": 22}
 
     def dropped(self, row: int) -> dict[int, np.ndarray]:
         """Hidden layer i -> indices of the shown units dropped at ``row`` for the sample."""
@@ -84,7 +90,7 @@ class DropoutNetworkDisplay(Display):
         for lay, coll in enumerate(a["edges"], start=1):
             w = tr[f"param/fc{lay}.weight"][row][: self.shown[lay], : self.shown[lay - 1]]
             scale = float(np.abs(w).max()) or 1.0
-            rgba = np.array([to_rgba(style.BLUE if v > 0 else style.ORANGE) for v in w.T.ravel()])
+            rgba = np.array([to_rgba(style.sign_color(v)) for v in w.T.ravel()])
             # Segment (i, j) joins unit i of layer lay-1 to unit j of layer lay.
             cut = off[lay - 1][:, None] | off[lay][None, :]
             rgba[:, 3] = np.where(cut.ravel(), 0.0, 0.85)
@@ -131,7 +137,7 @@ def draw_dropout_network(
     DropoutNetworkDisplay
         ``artists["units"]`` (one scatter, layers in order), ``artists["crosses"]``
         (a cross on each dropped unit), ``artists["edges"]`` (a LineCollection
-        per weight matrix: colour = sign, width = |w|, transparent where
+        per weight matrix: colour = sign, width = ``|w|``, transparent where
         either end is dropped). :meth:`~DropoutNetworkDisplay.dropped` gives
         the dropped units, exactly the zeros of ``mask/drop{i}[row, sample]``.
     """
@@ -186,8 +192,8 @@ def draw_dropout_network(
         title = ax.set_title("")
         count = ax.text(0.5, 0.0, "", transform=ax.transAxes, ha="center", va="top", fontsize=14)
         ax.scatter([], [], s=200, marker="x", c=CROSS_COLOR, linewidths=3, label="dropped (mask 0)")
-        ax.plot([], [], color=style.BLUE, lw=3, label="weight > 0")
-        ax.plot([], [], color=style.ORANGE, lw=3, label="weight < 0")
+        ax.plot([], [], color=style.POSITIVE, lw=3, label="weight > 0")
+        ax.plot([], [], color=style.NEGATIVE, lw=3, label="weight < 0")
         ax.legend(loc="lower right", fontsize=12, framealpha=0.9)
         art = {"units": units, "crosses": crosses, "edges": edges, "title": title, "count": count}
         disp = DropoutNetworkDisplay(trace, fig, art)
@@ -197,13 +203,18 @@ def draw_dropout_network(
     return disp
 
 
-def loss_title(trace: Trace, label: str, wrap: bool = False) -> str:
-    """The slide's title: "Loss – Train: 0.23, Val: 0.25, p = 0.5" from the final row.
+def loss_title(trace: Trace, label: str, wrap: bool = False, row: int = -1) -> str:
+    """The slide's title: "Loss – Train: 0.23, Val: 0.25, p = 0.5" at recorded ``row``.
 
     ``wrap`` puts the label on a second line (for narrow panels).
     """
-    lt, lv = float(trace["scalar/loss_train"][-1]), float(trace["scalar/loss_val"][-1])
+    lt, lv = float(trace["scalar/loss_train"][row]), float(trace["scalar/loss_val"][row])
     return f"Loss – Train: {lt:.2f}, Val: {lv:.2f}{chr(10) if wrap else ', '}{label}"
+
+
+def _live_loss_title(label: str, wrap: bool):
+    """A title function for a boundary panel: the losses at the row it shows."""
+    return lambda trace, row: loss_title(trace, label, wrap, row)
 
 
 def draw_comparison(
@@ -214,7 +225,7 @@ def draw_comparison(
     suptitle: str | None = None,
     theme: str = "light",
 ):
-    """Boundaries over train/validation losses, one column per run, titled with final losses.
+    """Boundaries over train/validation losses, one column per run, titled with the shown losses.
 
     A thin wrapper of :func:`vizlab.render.boundary.draw_boundary_grid`
     (``curves=True``): one shared timeline over the longest run. ``labels``
@@ -223,7 +234,7 @@ def draw_comparison(
     traces = list(traces)
     if len(labels) != len(traces):
         raise ValueError(f"got {len(labels)} labels for {len(traces)} traces")
-    titles = [loss_title(t, lab, wrap=len(traces) > 3) for t, lab in zip(traces, labels)]
+    titles = [_live_loss_title(lab, len(traces) > 3) for lab in labels]
     return draw_boundary_grid(
         traces, step, titles=titles, curves=True, suptitle=suptitle, theme=theme, ncols=len(traces)
     )
@@ -245,7 +256,7 @@ def draw_dropout_comparison(
     -------
     BoundaryGridDisplay
         See :func:`vizlab.render.boundary.draw_boundary_grid`; each panel's
-        title holds that run's final train and validation loss.
+        title holds that run's train and validation loss at the step shown.
     """
     traces = list(traces)
     if not traces or not all(isinstance(t, Trace) for t in traces):

@@ -40,7 +40,7 @@ def _scatter_points(ax: Axes, trace: Trace, size: float, alpha: float) -> None:
         s=size,
         alpha=alpha,
         # A dark rim keeps a point visible on a field of its own class colour.
-        edgecolors="white" if size < 10 else "#222222",
+        edgecolors=style.PAPER if size < 10 else style.INK,
         linewidths=0.6,
         zorder=4,
     )
@@ -101,7 +101,7 @@ def draw_hidden_units(
     HiddenUnitsDisplay
         Unit map ``u`` of layer ``i`` holds ``act/fc{i}[field_row][u]``; the
         colour scale is [-1, 1] for tanh, [0, 1] for sigmoid, else symmetric
-        around 0 up to the largest |output| of that layer at that row.
+        around 0 up to the largest ``|output|`` of that layer at that row.
     """
     check_trace(trace, "field/output")
     have = unit_layers(trace)
@@ -133,7 +133,7 @@ def draw_hidden_units(
                     continue
                 for spine in ax.spines.values():
                     spine.set_visible(True)
-                    spine.set_color("#999999")
+                    spine.set_color(style.GUIDE)
                 units[i].append(ax.imshow(np.zeros((2, 2)), **im_kw))
                 if points:
                     _scatter_points(ax, trace, 4, 0.35)

@@ -15,17 +15,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap
 
 from vizlab.render import style
 from vizlab.render.base import Display
 from vizlab.trace import Trace
 
 #: Pale fill under the contour lines, so coloured paths stand out on it.
-MAP_CMAP = LinearSegmentedColormap.from_list("vizlab_map", ["#ffffff", "#dbe4ee", "#a9bcd0"])
-LINE_COLOR = "#7f93a8"
-MIN_COLOR = "#ffd21f"
-DIVERGED_COLOR = "#c62828"
+MAP_CMAP = style.LOSS_CMAP
+LINE_COLOR = style.LOSS_LINE_COLOR
+MIN_COLOR = style.MIN_COLOR
+DIVERGED_COLOR = style.DIVERGED_COLOR
 OPTIMIZER_NAMES = {
     "sgd": "SGD",
     "momentum": "Momentum",
@@ -130,10 +129,10 @@ def draw_map(ax: Axes, trace: Trace, *, levels: int = 18, start: bool = True, ex
     ax.set_aspect("equal", adjustable="box")
     if "data/minima" in trace and len(trace["data/minima"]):
         m = trace["data/minima"]
-        ax.plot(m[:, 0], m[:, 1], "*", ms=22, color=MIN_COLOR, mec="black", mew=1.2, zorder=6)
+        ax.plot(m[:, 0], m[:, 1], "*", ms=22, color=MIN_COLOR, mec=style.INK, mew=1.2, zorder=6)
     if start:
         s = trace["point/xy"][0]
-        ax.plot(*s, "o", ms=11, mfc="white", mec="black", mew=1.8, zorder=6)
+        ax.plot(*s, "o", ms=11, mfc=style.PAPER, mec=style.INK, mew=1.8, zorder=6)
         ax.annotate(
             "start",
             s,
@@ -153,17 +152,31 @@ def draw_map(ax: Axes, trace: Trace, *, levels: int = 18, start: bool = True, ex
         ax.set_ylabel("y")
 
 
+def run_colors(traces: Sequence[Trace]) -> list[str]:
+    """One colour per trace: the optimizer's own colour (:func:`vizlab.render.style.run_color`)
+    when the traces differ by optimizer, so Adam is the same colour on every page;
+    otherwise the categorical palette in order."""
+    opts = [t.config.get("optimizer") for t in traces]
+    if all(opts) and len(set(opts)) == len(opts):
+        return [style.run_color(o) for o in opts]
+    return [style.series_color(i) for i in range(len(traces))]
+
+
 class PathLines:
-    """One path line (the first row+1 points) and a head marker per trace, on a map."""
+    """One path line (the first row+1 points) and a head marker per trace, on a map.
+
+    Heads get smaller and higher in z-order run by run, so runs that end on
+    the same point show as concentric rings instead of hiding each other.
+    """
 
     def __init__(self, ax: Axes, traces: list[Trace], labels: Sequence[str]):
         self.traces = traces
         self.lines, self.heads = [], []
-        for i, name in enumerate(labels):
-            c = style.SERIES[i % len(style.SERIES)]
+        for i, (name, c) in enumerate(zip(labels, run_colors(traces))):
             lw, z = layered(i, len(labels))
             (line,) = ax.plot([], [], "-o", color=c, lw=lw, ms=3.5, label=name, zorder=4 + z)
-            (head,) = ax.plot([], [], "o", color=c, ms=12, mec="black", mew=1.2, zorder=5)
+            ms = max(6.0, 16.0 - 3.0 * i)
+            (head,) = ax.plot([], [], "o", color=c, ms=ms, mec=style.INK, mew=1.2, zorder=6 + i)
             self.lines.append(line)
             self.heads.append(head)
 
@@ -186,8 +199,7 @@ class LossLines:
     def __init__(self, ax: Axes, traces: list[Trace], labels: Sequence[str], key="scalar/loss"):
         self.traces, self.key = traces, key
         self.lines = []
-        for i, name in enumerate(labels):
-            c = style.SERIES[i % len(style.SERIES)]
+        for i, (name, c) in enumerate(zip(labels, run_colors(traces))):
             lw, z = layered(i, len(labels))
             (line,) = ax.plot([], [], color=c, lw=lw + 0.3, label=name, zorder=2 + z)
             self.lines.append(line)

@@ -157,7 +157,24 @@ def draw_contour_paths(
 
 
 def animate_contour_paths(traces, *, timeline=None, **kwargs):
-    """:func:`draw_contour_paths` at row 0, moved along ``timeline`` (longest trace)."""
+    """:func:`draw_contour_paths` at row 0, moved along ``timeline`` (longest trace).
+
+    Parameters
+    ----------
+    traces : sequence of Trace
+        The runs to play together.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_contour_paths`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_contour_paths(traces, 0, **kwargs).animate(timeline)
 
 
@@ -218,7 +235,24 @@ def draw_optimizer_race(
 
 
 def animate_optimizer_race(traces, *, timeline=None, **kwargs):
-    """:func:`draw_optimizer_race` at row 0, moved along ``timeline``."""
+    """:func:`draw_optimizer_race` at row 0, moved along ``timeline``.
+
+    Parameters
+    ----------
+    traces : sequence of Trace
+        The runs to play together.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_optimizer_race`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_optimizer_race(traces, 0, **kwargs).animate(timeline)
 
 
@@ -228,11 +262,11 @@ class FitLines:
     def __init__(self, ax: Axes, traces: list[Trace]):
         self.traces = traces
         x, y = traces[0]["data/x_points"], traces[0]["data/y_points"]
-        ax.scatter(x, y, s=14, color="#9aa5b1", alpha=0.8, zorder=1)
+        ax.scatter(x, y, s=14, color=style.FAINT, alpha=0.8, zorder=1)
         self.xs = np.array([x.min(), x.max()])
         self.lines = []
         for i in range(len(traces)):
-            (line,) = ax.plot([], [], color=style.SERIES[i % len(style.SERIES)], lw=2.5, zorder=3)
+            (line,) = ax.plot([], [], color=style.series_color(i), lw=2.5, zorder=3)
             self.lines.append(line)
         pad = 0.15 * np.ptp(y)
         ax.set_ylim(y.min() - pad, y.max() + pad)
@@ -311,5 +345,22 @@ def draw_batch_paths(
 
 
 def animate_batch_paths(traces, *, timeline=None, **kwargs):
-    """:func:`draw_batch_paths` at row 0, moved along ``timeline``."""
+    """:func:`draw_batch_paths` at row 0, moved along ``timeline``.
+
+    Parameters
+    ----------
+    traces : sequence of Trace
+        The runs to play together.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_batch_paths`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_batch_paths(traces, 0, **kwargs).animate(timeline)

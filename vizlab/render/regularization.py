@@ -28,8 +28,8 @@ from vizlab.render.dropout import draw_comparison
 from vizlab.trace import Trace
 from vizlab.worked import SLIDE_X, SLIDE_Y, Row, make_row, worked_table
 
-L1_COLOR, L2_COLOR = style.SERIES[1], style.SERIES[0]
-BEST_FILL, HEAD_FILL = "#c8e6c9", "#e8e8e8"
+L1_COLOR, L2_COLOR = style.run_color("l1"), style.run_color("l2")
+BEST_FILL, HEAD_FILL = style.BEST_FILL, style.SHADE
 ZERO_TOL = 1e-3
 
 
@@ -172,14 +172,14 @@ def draw_penalty_geometry(
         for ax, t, name, color in zip(
             axes, (trace_l1, trace_l2), ("L1", "L2"), (L1_COLOR, L2_COLOR)
         ):
-            ax.contour(gx, gy, loss, levels=levels, colors="#b0b0b0", linewidths=1)
-            ax.plot([], [], color="#b0b0b0", lw=1, label="data loss (w·x − y)², contours")
+            ax.contour(gx, gy, loss, levels=levels, colors=style.FAINT, linewidths=1)
+            ax.plot([], [], color=style.FAINT, lw=1, label="data loss (w·x − y)², contours")
             ends = np.array(
                 [[gx[0], (y - x[0] * gx[0]) / x[1]], [gx[-1], (y - x[0] * gx[-1]) / x[1]]]
             )
             ax.plot(
                 *ends.T,
-                color="#333333",
+                color=style.INK,
                 lw=2.5,
                 label=f"exact fits {x[0]:g}w₁ + {x[1]:g}w₂ = {y:g}",
             )
@@ -195,19 +195,19 @@ def draw_penalty_geometry(
             ball.set(facecolor=color, alpha=0.18, edgecolor=color, linewidth=2.5, label=shape)
             ax.add_patch(ball)
             (p,) = ax.plot([], [], color=color, lw=2.5, label="gradient descent")
-            (d,) = ax.plot([], [], "o", color=color, ms=10, mec="white", mew=1.5, zorder=5)
+            (d,) = ax.plot([], [], "o", color=color, ms=10, mec=style.PAPER, mew=1.5, zorder=5)
             ax.plot(
                 *opt,
                 "*",
-                color="#111111",
+                color=style.INK,
                 ms=18,
                 zorder=6,
                 label=f"optimum ({opt[0]:.2f}, {opt[1]:.2f})",
             )
             paths.append(p)
             dots.append(d)
-            ax.axhline(0, color="#666666", lw=0.8)
-            ax.axvline(0, color="#666666", lw=0.8)
+            ax.axhline(0, color=style.GUIDE, lw=0.8)
+            ax.axvline(0, color=style.GUIDE, lw=0.8)
             ax.set_xlim(gx[0], gx[-1])
             ax.set_ylim(gy[0], gy[-1])
             ax.set_aspect("equal")
@@ -305,7 +305,7 @@ def draw_weight_paths(
             ax_p.add_collection(coll)
             ax_p.set_xlim(0, end)
             ax_p.set_ylim(-m * 1.05, m * 1.05)
-            ax_p.axhline(0, color="#666666", lw=0.8)
+            ax_p.axhline(0, color=style.GUIDE, lw=0.8)
             ax_p.set_ylabel("weight")
             ax_p.set_title(f"{name}, λ = {lam:g}: layer {layer} weights")
             bars = ax_h.bar(

@@ -20,8 +20,9 @@ from vizlab.render.unit_data import (
 )
 from vizlab.trace import Trace
 
-PLANE_COLOR = (0.15, 0.15, 0.15, 0.4)
-ROW_COLOR, COL_COLOR = "#7b5ea7", "#3a9e9e"  # images of the grid's rows / columns
+PLANE_COLOR = style.PLANE_RGBA
+# Images of the grid's rows / columns: two categorical colours, never the class pair.
+ROW_COLOR, COL_COLOR = style.series_color(3), style.series_color(2)
 
 
 def output_plane(trace: Trace, row: int, layer: int) -> tuple[np.ndarray, float] | None:
@@ -182,7 +183,7 @@ def draw_representation(
             )
         )
         ax_in.scatter(
-            Xt[:, 0], Xt[:, 1], c=colors, s=30, edgecolors="white", linewidths=0.6, zorder=4
+            Xt[:, 0], Xt[:, 1], c=colors, s=30, edgecolors=style.PAPER, linewidths=0.6, zorder=4
         )
         ax_in.set_xlim(xs[0], xs[-1])
         ax_in.set_ylim(ys[0], ys[-1])
@@ -198,10 +199,15 @@ def draw_representation(
             ax_h.add_collection(a[key])
         if dim == 2:
             a["points"] = ax_h.scatter(
-                *emb_all[0].T, c=colors, s=30, edgecolors="white", linewidths=0.6, zorder=4
+                *emb_all[0].T, c=colors, s=30, edgecolors=style.PAPER, linewidths=0.6, zorder=4
             )
             (a["boundary"],) = ax_h.plot(
-                [], [], color="#222222", lw=3, zorder=5, label="output layer: w·h + b = 0"
+                [],
+                [],
+                color=style.BOUNDARY_COLOR,
+                lw=3,
+                zorder=5,
+                label="output layer: w·h + b = 0",
             )
             # The two sides of the output's line, lightly: orange predicts class 0.
             a["sides"] = ax_h.imshow(

@@ -124,13 +124,13 @@ def draw_saturation(
         flat_bin = np.arange(bins) == 0
     with style.theme(theme):
         fig, (ax_h, ax_c) = subplots(1, 2, theme=theme, width_ratios=[1, 1.2])
-        colors = np.where(flat_bin, FLAT_COLOR, style.SERIES[0])
+        colors = np.where(flat_bin, FLAT_COLOR, style.series_color(0))
         bars = ax_h.bar(
             centres,
             np.zeros(bins),
             width=edges[1] - edges[0],
             color=colors,
-            edgecolor="white",
+            edgecolor=style.PAPER,
             linewidth=0.5,
         )
         shown = np.where(emb <= 0, edges[0] / 2, emb) if zero_bin else emb
@@ -147,7 +147,7 @@ def draw_saturation(
         x_end = int(trace.steps[-1])
         art: dict = {"bars": list(bars), "sat": {}, "dead": {}}
         for k, i in enumerate(curves):
-            color = style.SERIES[k % len(style.SERIES)]
+            color = style.layer_color(k)
             (art["sat"][i],) = ax_c.plot([], [], color=color, label=f"layer {i}: flat pairs")
             (art["dead"][i],) = ax_c.plot(
                 [], [], color=color, ls="--", label=f"layer {i}: dead units"

@@ -85,7 +85,7 @@ def draw_lr_schedule(
     steps, lr = trace.steps, trace["scalar/lr"]
     with style.theme(theme):
         fig, ax = figure(ax, theme=theme)
-        c_lr = style.SERIES[4]
+        c_lr = style.run_color("learning rate")
         ax.plot(steps, lr, color=c_lr, lw=6, alpha=0.2)
         (lr_line,) = ax.plot([], [], color=c_lr, lw=3, label="learning rate r")
         ax.set_xlim(steps[0], max(int(steps[-1]), 1))
@@ -110,7 +110,7 @@ def draw_lr_schedule(
         elif vals.size:
             ax2.set_ylim(0, vals.max() * 1.3)
         ax2.set_ylabel("loss", color=style.TRAIN_COLOR)
-        cursor = ax.axvline(steps[0], color="#888888", lw=1.2, ls="--")
+        cursor = ax.axvline(steps[0], color=style.GUIDE, lw=1.2, ls="--")
         step_text = ax.text(
             0.5, 0.96, "", transform=ax.transAxes, ha="center", va="top", fontsize=15, bbox=box()
         )
@@ -125,5 +125,22 @@ def draw_lr_schedule(
 
 
 def animate_lr_schedule(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_lr_schedule` at row 0, moved along ``timeline``."""
+    """:func:`draw_lr_schedule` at row 0, moved along ``timeline``.
+
+    Parameters
+    ----------
+    trace : Trace
+        The run to play.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_lr_schedule`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_lr_schedule(trace, 0, **kwargs).animate(timeline)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from vizlab.render import style
 from vizlab.render.base import Display
 from vizlab.trace import Trace
 
@@ -55,8 +56,32 @@ _SCRIPT = """(function () {
 
 _STYLE = (
     "font-family:system-ui,sans-serif;max-width:100%;margin:1em 0;"
-    "border:1px solid #ccc;border-radius:6px;padding:0.6em;background:#fff;color:#222"
+    f"border:1px solid {style.FAINT};border-radius:6px;padding:0.6em;"
+    f"background:{style.PAPER};color:{style.INK}"
 )
+
+
+def share_limits(figs: Sequence) -> None:
+    """Give the k-th axes of every figure the union of their x and y limits.
+
+    Only figures laid out alike (the same number of axes) and axes on the same
+    scale are joined; a log axis keeps positive limits.
+    """
+    if len({len(f.axes) for f in figs}) != 1:
+        return
+    for group in zip(*(f.axes for f in figs)):
+        for get, set_, scale in (
+            ("get_xlim", "set_xlim", "get_xscale"),
+            ("get_ylim", "set_ylim", "get_yscale"),
+        ):
+            if len({getattr(ax, scale)() for ax in group}) != 1:
+                continue
+            lims = [getattr(ax, get)() for ax in group]
+            flipped = lims[0][0] > lims[0][1]
+            lo = min(min(v) for v in lims)
+            hi = max(max(v) for v in lims)
+            for ax in group:
+                getattr(ax, set_)((hi, lo) if flipped else (lo, hi))
 
 
 def _png(fig, dpi: float) -> bytes:
@@ -133,6 +158,7 @@ class StaticSlider:
         *,
         step: int = -1,
         dpi: float = 72,
+        share_axes: bool = True,
         **kwargs,
     ) -> StaticSlider:
         """Draw ``draw(trace, step)`` for each trace and keep the PNGs.
@@ -151,21 +177,31 @@ class StaticSlider:
         dpi : float
             Pixels per inch of the pictures (72 makes a 12.8 x 7.2 in figure
             922 x 518 pixels).
+        share_axes : bool
+            Give the same axes of every picture the same limits (the union
+            over all positions), so moving the slider never rescales a loss
+            axis and very different runs never look alike.
         kwargs
             ``title``, ``caption``, ``name``, ``start`` as in the constructor.
         """
         traces = list(traces)
         if len(traces) != len(labels):
             raise ValueError(f"got {len(traces)} traces but {len(labels)} labels")
-        images = []
-        for trace in traces:
-            display = draw(trace, step)
-            if not isinstance(display, Display):
-                raise ValueError(f"draw must return a vizlab Display; got {type(display).__name__}")
-            try:
-                images.append(_png(display.fig, dpi))
-            finally:
-                plt.close(display.fig)
+        figs = []
+        try:
+            for trace in traces:
+                display = draw(trace, step)
+                if not isinstance(display, Display):
+                    raise ValueError(
+                        f"draw must return a vizlab Display; got {type(display).__name__}"
+                    )
+                figs.append(display.fig)
+            if share_axes:
+                share_limits(figs)
+            images = [_png(fig, dpi) for fig in figs]
+        finally:
+            for fig in figs:
+                plt.close(fig)
         return cls(images, labels, **kwargs)
 
     def __len__(self) -> int:

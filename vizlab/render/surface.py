@@ -120,7 +120,7 @@ def draw_surface_3d(
         )
         (shadow,) = ax.plot([], [], [], "-", color=style.PATH_COLOR, lw=1.5, alpha=0.6, zorder=2)
         (path,) = ax.plot([], [], [], "-o", color=style.PATH_COLOR, lw=2.5, ms=4, zorder=5)
-        (ball,) = ax.plot([], [], [], "o", color=style.PATH_COLOR, ms=14, mec="black", zorder=6)
+        (ball,) = ax.plot([], [], [], "o", color=style.PATH_COLOR, ms=14, mec=style.INK, zorder=6)
         if "data/minima" in trace and len(trace["data/minima"]):
             # the stars sit on the floor map, under the surface
             m = trace["data/minima"]
@@ -131,7 +131,7 @@ def draw_surface_3d(
                 "*",
                 ms=18,
                 color=MIN_COLOR,
-                mec="black",
+                mec=style.INK,
                 zorder=0.5,
             )
         ax.set_xlim(gx[0], gx[-1])
@@ -169,5 +169,22 @@ def draw_surface_3d(
 
 
 def animate_surface_3d(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_surface_3d` at row 0, moved along ``timeline``."""
+    """:func:`draw_surface_3d` at row 0, moved along ``timeline``.
+
+    Parameters
+    ----------
+    trace : Trace
+        The run to play.
+    timeline : Timeline, optional
+        Frame -> recorded row map; default the display's own
+        (log-spaced, holding at the end).
+    **kwargs
+        Passed to :func:`draw_surface_3d`.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        Frame ``i`` shows ``timeline.rows[i]``; save it with
+        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+    """
     return draw_surface_3d(trace, 0, **kwargs).animate(timeline)

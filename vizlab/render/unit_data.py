@@ -13,7 +13,8 @@ from vizlab.trace import Trace
 
 FLAT = 0.05  # |g'(z)| below this counts as a vanishing gradient
 LEAKY_SLOPE = 0.01  # as vizlab.core.model's leaky_relu
-FUNC_COLOR, DERIV_COLOR, FLAT_COLOR = style.SERIES[0], style.SERIES[1], "#9e9e9e"
+# g(z) in ink, its slope g'(z) in the first categorical colour, flat regions grey.
+FUNC_COLOR, DERIV_COLOR, FLAT_COLOR = style.INK, style.series_color(0), style.FLAT_COLOR
 
 
 def check_trace(trace: Trace, *keys: str) -> None:
