@@ -22,10 +22,15 @@ from manim import (
 
 from vizlab.render import style
 
-INK = style.THEMES["light"]["text.color"]
-MUTED = "#777777"
-FAINT = "#bbbbbb"
-BACKGROUND = "#ffffff"
+# The colour grammar of vizlab.render.style, so a video cut between slides and
+# figures keeps every colour's meaning (class/sign orange-blue, runs by name).
+INK = style.INK
+MUTED = style.MUTED
+FAINT = style.FAINT
+BACKGROUND = style.PAPER
+run_color = style.run_color
+class_color = style.class_color
+sign_color = style.sign_color
 FONT = "DejaVu Sans"
 TITLE_SIZE = 40
 LABEL_SIZE = 28
