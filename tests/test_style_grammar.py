@@ -63,7 +63,7 @@ def _colour_value(node: ast.AST) -> str | None:
     """What is literal about a value used as a colour, or None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         v = node.value.strip().lower()
-        if v in NAMED or PREFIXED.match(node.value):  # hex strings: see literal_colours
+        if v in NAMED:  # hex and "tab:" strings are found anywhere: see literal_colours
             return repr(node.value)
     if _is_rgb_tuple(node):
         return ast.unparse(node)
