@@ -149,7 +149,9 @@ optimizer_race_net = register(
 )
 
 # ---------------------------------------------------------------- the landscape
-LANDSCAPE_NET = RACE_NET.replace(optimizer="adam", dtype="float32")
+# float64 like the race: in float32 the recorded final loss (0.0059) itself carries
+# a rounding error of a few 1e-6, more than the 1e-6 the claim below holds the plane to.
+LANDSCAPE_NET = RACE_NET.replace(optimizer="adam")
 
 
 def _landscape_runs(net: RunConfig, resolution: int) -> dict:

@@ -26,7 +26,6 @@ from vizlab.render.lossmap import (
     PathLines,
     StepText,
     as_traces,
-    box,
     draw_map,
     label,
 )
@@ -73,25 +72,49 @@ def axis_labels(trace: Trace) -> tuple[str, str]:
         )
     if kind == "random":
         return "random direction 1 (filter-normalised)", "random direction 2"
+    if kind == "start":
+        return "towards the initial weights (at 1)", "a random direction at right angles"
     return "direction 1", "direction 2"
 
 
 def off_plane_note(traces: Sequence[Trace]) -> str:
-    """How far the real weights leave the plane, relative to how far they travel."""
-    worst = 0.0
-    for t in traces:
-        d = np.asarray(t["path/distance"], float)
-        reach = float(np.nanmax(np.linalg.norm(t["path/xy"] - t["path/xy"][-1], axis=1)))
-        reach = max(reach, float(np.nanmax(np.linalg.norm(t["path/xy"], axis=1))), 1e-12)
-        worst = max(worst, float(np.nanmax(d)) / reach)
+    """How far the real weights are from the plane, in the units the map is drawn in."""
+    worst = max(float(np.nanmax(t["path/distance"])) for t in traces)
+    ref = traces[0]
+    if ref.header.get("landscape", {}).get("directions") == "pca":
+        half = float(ref["grid/alpha"][-1])
+        return (
+            f"The paths are projections: the real weights lie up to {worst:.3g} off the plane "
+            f"(the map reaches {half:.3g} from its centre)"
+        )
+    unit = float(np.linalg.norm(ref["grid/directions"][0]))
     return (
-        f"paths projected onto the plane; the real weights stay within {worst:.0%} of their reach"
+        "The paths are projections: the real weights lie up to "
+        f"{worst / unit:.3g} direction-1 lengths off the plane"
     )
 
 
-def _stamp(fig, stamp: str) -> None:
-    if stamp:
-        fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
+def footer(fig, stamp: str = "", note: str = "") -> list:
+    """Reserve a strip under the axes for a note and the lesson stamp, left-aligned.
+
+    The note comes first; stamps of several runs (``lesson.stamp(a, b, ...)``)
+    follow, three to a line, in small grey type.
+    """
+    parts = [p for p in stamp.split("  ") if p]
+    lines = ["  ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)]
+    if not lines and not note:
+        return []
+    height = 0.022 * len(lines) + (0.032 if note else 0.0) + 0.008
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, height, 1, 1 - height))
+    out = []
+    if lines:
+        out.append(fig.text(0.005, 0.004, "\n".join(lines), fontsize=9, color=style.MUTED))
+    if note:
+        y = 0.022 * len(lines) + 0.006
+        out.append(fig.text(0.005, y, note, fontsize=11, color=style.INK))
+    return out
 
 
 class LandscapeDisplay(PartsDisplay):
@@ -155,17 +178,13 @@ def draw_landscape(
         ax_map.set_ylabel(yl, fontsize=12)
         through = ref.header.get("landscape", {}).get("through_step", "?")
         ax_map.set_title(f"Training loss on a plane through step {through}", fontsize=14)
-        ax_map.text(
-            0.98, 0.03, off_plane_note(items), transform=ax_map.transAxes, ha="right",
-            fontsize=10, bbox=box(), zorder=8,
-        )  # fmt: skip
         ax_loss.set_title("Training loss of the real weights", fontsize=14)
         ax_loss.legend(loc="upper right", framealpha=0.9, fontsize=11)
         default = "A real network's loss landscape" + (
             f": {len(items)} optimizers, one start" if len(items) > 1 else ""
         )
         fig.suptitle(title or default)
-        _stamp(fig, stamp)
+        footer(fig, stamp, off_plane_note(items))
     artists = {
         "paths": paths.lines,
         "heads": paths.heads,
@@ -228,7 +247,7 @@ def draw_landscape_3d(
         ax.set_xlabel(xl.split(" (")[0], labelpad=10)
         ax.set_ylabel(yl.split(" (")[0], labelpad=10)
         ax.set_zlabel("training loss", labelpad=10)
-        _stamp(disp.fig, stamp)
+        footer(disp.fig, stamp, off_plane_note([trace]))
     return disp
 
 

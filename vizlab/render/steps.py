@@ -22,6 +22,7 @@ from matplotlib.artist import Artist
 
 from vizlab.render import style
 from vizlab.render.base import Display
+from vizlab.render.landscape import footer
 from vizlab.render.lossmap import as_traces, label
 from vizlab.trace import Trace
 
@@ -186,7 +187,7 @@ def draw_step_histograms(
     step : int
         Recorded row marked by the cursor.
     bins : int
-        Bins of log10 |step|.
+        Bins of ``log10 |step|``.
     stamp : str
         Small text in the lower left corner.
 
@@ -215,7 +216,8 @@ def draw_step_histograms(
             squeeze=False,
         )  # fmt: skip
         images, medians, cursors = [], [], []
-        vmax = 0.5
+        colors = [style.run_color(t.config.get("optimizer", n)) for t, n in zip(items, names)]
+        vmax = 0.3
         for i, (ax, (steps, delta, _), name) in enumerate(zip(axes.flat, results, names)):
             hist = step_histogram(delta, edges, floor)
             x0, x1 = (float(steps[0]), float(steps[-1]) + 1) if len(steps) else (0.0, 1.0)
@@ -224,9 +226,9 @@ def draw_step_histograms(
                 extent=(x0, x1, edges[0], edges[-1]), interpolation="nearest",
             )  # fmt: skip
             med = np.log10(np.maximum(np.median(np.abs(delta), axis=1), floor))
-            (m,) = ax.plot(steps + 0.5, med, color="white", lw=2)
-            cursors.append(ax.axvline(0, color=style.SERIES[i % len(style.SERIES)], lw=2.5))
-            ax.set_title(name, fontsize=14, color=style.SERIES[i % len(style.SERIES)])
+            (m,) = ax.plot(steps + 0.5, med, color=style.PAPER, lw=2)
+            cursors.append(ax.axvline(0, color=style.GUIDE, lw=2))
+            ax.set_title(name, fontsize=14, color=colors[i])
             images.append(im)
             medians.append(m)
         for ax in axes.flat[len(items) :]:
@@ -237,14 +239,10 @@ def draw_step_histograms(
             ax.set_xlabel("step")
         bar = fig.colorbar(images[0], ax=axes, shrink=0.8, pad=0.01)
         bar.set_label("share of the weights")
-        source = sorted({s for _, _, s in results})
+        source = "; ".join(sorted({s for _, _, s in results}))
         fig.suptitle(title or "How far each weight moves per step (white: the median weight)")
-        step_text = fig.text(
-            0.995, 0.005, "", ha="right", fontsize=12,
-        )  # fmt: skip
-        fig.text(0.3, 0.005, "steps " + " and ".join(source), fontsize=10, color="#666666")
-        if stamp:
-            fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
+        step_text = fig.text(0.01, 0.99, "", va="top", fontsize=14)
+        footer(fig, stamp, f"steps from {source}")
     disp = StepHistogramsDisplay(
         items,
         fig,
