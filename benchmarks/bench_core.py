@@ -1,24 +1,31 @@
 """Training-core benchmarks, printed as ratios measured side by side in one process.
 
-1. sweep: 64 two-moons MLPs (2-16-16-1, 300 points, 500 full-batch steps) in one
-   batched pass vs the same configs trained one by one (target: >= 12x), and vs an
-   idiomatic torch.nn loop that records nothing.
-2. recording: a fully traced run vs the same run untraced (target: <= 1.5x).
+1. sweep: 64 half-moons MLPs (2-16-16-1, 300 points, 500 full-batch steps) in one
+   batched pass vs the same configs trained one by one with ``vizlab.train``
+   (target >= 12x), and vs an idiomatic, untraced ``nn.Sequential`` loop
+   (target >= 8x);
+2. scaling: the cost per model-step of a sweep of M = 1, 4, 16, 64, 256, 1024 models;
+3. recording: a fully traced run (+ fields for 60 frames) vs the same run untraced
+   (target <= 1.3x).
 
-Run with ``make bench`` (which pins glibc's allocator thresholds) or
-``python benchmarks/bench_core.py [--quick]``.
+Every comparison alternates its contenders and reports the median of at least
+three repeats. Run with ``make bench`` (which pins glibc's allocator thresholds)
+or ``python benchmarks/bench_core.py [--quick] [--all]``; ``--all`` times every
+one of the 64 configs one by one (by default 16 of them, evenly spread, stand
+for the grid and the per-model time is scaled to 64).
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import statistics
 import time
 
 import torch
 
 import vizlab
-from vizlab.core.record import one_thread
+from vizlab.core.engine import threads_for, using_threads
 from vizlab.core.sweep import grid
 
 
@@ -60,52 +67,123 @@ def timed(fn) -> float:
     return time.perf_counter() - t
 
 
-def bench_sweep(quick: bool) -> dict:
-    n_models, steps = (16, 200) if quick else (64, 500)
-    base = vizlab.RunConfig(dataset="moons", n_points=300, hidden=(16, 16), steps=steps, frames=0)
-    configs = grid(
+def alternate(contenders: dict, repeats: int) -> dict[str, float]:
+    """Median seconds of each contender, run in turn ``repeats`` times (A B C A B C ...)."""
+    times: dict[str, list[float]] = {k: [] for k in contenders}
+    for _ in range(repeats):
+        for name, fn in contenders.items():
+            times[name].append(timed(fn))
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def moons_grid(n_models: int, steps: int, **kw) -> list[vizlab.RunConfig]:
+    base = vizlab.RunConfig(
+        dataset="moons", n_points=300, hidden=(16, 16), steps=steps, frames=0, **kw
+    )
+    seeds = min(4, n_models)
+    lrs = n_models // seeds
+    return grid(
         base,
-        lr=[10 ** (-3 + 3 * i / (n_models // 4 - 1)) for i in range(n_models // 4)],
-        seed=[0, 1, 2, 3],
+        lr=[10 ** (-3 + 3 * i / max(lrs - 1, 1)) for i in range(lrs)],
+        seed=list(range(seeds)),
     )
+
+
+def bench_sweep(quick: bool, every: bool, repeats: int) -> dict:
+    n_models, steps = (16, 100) if quick else (64, 500)
+    configs = moons_grid(n_models, steps)
+    # The one-by-one contenders run on a spread subset unless --all: per model
+    # they cost the same, and 64 of them three times over would take many minutes.
+    subset = configs if every or quick else configs[::4]
+    scale = len(configs) / len(subset)
     vizlab.sweep(configs[:2])  # warm up kernels
-    t_sweep = timed(lambda: vizlab.sweep(configs))
-    t_loop = timed(lambda: [vizlab.train(c) for c in configs])
-    with one_thread():  # as train() and sweep() run: fair on a busy 2-core machine
-        t_plain = timed(lambda: [idiomatic_loop(c) for c in configs])
-    print(f"sweep of {n_models} MLPs 2-16-16-1, 300 points, {steps} full-batch steps (recorded):")
+    vizlab.train(configs[0].replace(steps=5))
+
+    def plain():
+        with using_threads(1):  # as one training run uses: fair on a busy machine
+            for c in subset:
+                idiomatic_loop(c)
+
+    t = alternate(
+        {
+            "sweep": lambda: vizlab.sweep(configs),
+            "train": lambda: [vizlab.train(c) for c in subset],
+            "plain": plain,
+        },
+        repeats,
+    )
+    t_sweep, t_loop, t_plain = t["sweep"], t["train"] * scale, t["plain"] * scale
+    per = 1e6 / n_models / steps
+    note = "" if scale == 1 else f" ({len(subset)} of the {n_models} timed, scaled)"
+    print(f"sweep of {n_models} MLPs 2-16-16-1, 300 points, {steps} full-batch steps, recorded")
     print(
-        f"  one batched pass          {t_sweep:7.2f} s  ({t_sweep / n_models / steps * 1e6:6.1f} us per model-step)"
+        f"  (median of {repeats} alternating repeats; the sweep uses {threads_for(n_models)} thread(s))"
     )
     print(
-        f"  vizlab.train one by one   {t_loop:7.2f} s  -> sweep is {t_loop / t_sweep:5.1f}x faster (target >= 12x)"
+        f"  one batched pass (vizlab.sweep)  {t_sweep:7.2f} s  {t_sweep * per:6.1f} us/model-step"
     )
     print(
-        f"  idiomatic nn loop, untraced {t_plain:5.2f} s  -> sweep is {t_plain / t_sweep:5.1f}x faster"
+        f"  vizlab.train one by one{note}  {t_loop:7.2f} s  {t_loop * per:6.1f} us/model-step"
+        f"  -> sweep {t_loop / t_sweep:5.1f}x faster (target >= 12x)"
     )
-    return {"sweep_s": t_sweep, "loop_s": t_loop, "plain_s": t_plain, "speedup": t_loop / t_sweep}
+    print(
+        f"  idiomatic nn.Sequential loop, untraced{note}  {t_plain:7.2f} s  "
+        f"{t_plain * per:6.1f} us/model-step  -> sweep {t_plain / t_sweep:5.1f}x faster (target >= 8x)"
+    )
+    return {
+        "sweep_s": t_sweep,
+        "train_s": t_loop,
+        "plain_s": t_plain,
+        "vs_train": t_loop / t_sweep,
+        "vs_plain": t_plain / t_sweep,
+    }
 
 
-def bench_recording(quick: bool) -> dict:
+def bench_scaling(quick: bool, repeats: int) -> dict:
+    steps = 50 if quick else 200
+    sizes = (1, 4, 16, 64) if quick else (1, 4, 16, 64, 256, 1024)
+    grids = {m: moons_grid(m, steps) for m in sizes}
+    t = alternate({m: (lambda c=c: vizlab.sweep(c)) for m, c in grids.items()}, repeats)
+    print(f"cost per model-step of a sweep ({steps} full-batch steps, recorded, whole call):")
+    for m in sizes:
+        print(
+            f"  M = {m:5d}  {t[m]:7.2f} s  {t[m] / m / steps * 1e6:7.1f} us/model-step"
+            f"  ({threads_for(m)} thread(s))"
+        )
+    return {m: t[m] / m / steps for m in sizes}
+
+
+def bench_recording(quick: bool, repeats: int) -> dict:
     c = vizlab.RunConfig(
         dataset="moons", hidden=(16, 16), steps=200 if quick else 500, frames=60, grid=100
     )
     vizlab.train(c.replace(steps=10))
-    untraced = min(timed(lambda: vizlab.train(c, record_on=False)) for _ in range(2))
-    traced = min(timed(lambda: vizlab.train(c)) for _ in range(2))
+    t = alternate(
+        {"untraced": lambda: vizlab.train(c, record_on=False), "traced": lambda: vizlab.train(c)},
+        repeats,
+    )
+    ratio = t["traced"] / t["untraced"]
     print(f"recording every step (+ fields on a 100x100 grid for 60 frames), {c.steps} steps:")
     print(
-        f"  untraced {untraced:6.2f} s, traced {traced:6.2f} s -> {traced / untraced:4.2f}x (target <= 1.5x)"
+        f"  untraced {t['untraced']:6.2f} s, traced {t['traced']:6.2f} s -> {ratio:4.2f}x"
+        " (target <= 1.3x)"
     )
-    return {"untraced_s": untraced, "traced_s": traced, "ratio": traced / untraced}
+    return {"untraced_s": t["untraced"], "traced_s": t["traced"], "ratio": ratio}
 
 
-def main(quick: bool = False) -> dict:
+def main(quick: bool = False, every: bool = False, repeats: int = 3) -> dict:
     pin_allocator()
-    return {"sweep": bench_sweep(quick), "recording": bench_recording(quick)}
+    return {
+        "sweep": bench_sweep(quick, every, repeats),
+        "scaling": bench_scaling(quick, repeats),
+        "recording": bench_recording(quick, repeats),
+    }
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
-    main(ap.parse_args().quick)
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    ap.add_argument("--all", action="store_true", help="time all 64 configs one by one")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    main(args.quick, args.all, max(3, args.repeats))
