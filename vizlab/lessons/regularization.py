@@ -306,7 +306,7 @@ dropout_network = register(
             "003: Dropout (a) and (b)",
         ),
         runs={"net": DROPOUT_NET},
-        timeline=TimelineSpec(frames=40, spacing="uniform", hold_end=15, fps=2),
+        timeline=TimelineSpec(frames=22, spacing="uniform", hold_end=6, fps=2, slow_factor=1),
         quick={**QUICK_NET, "steps": 40},
         claims=(Claim("Each unit is dropped with probability p at every step", "002", _mask_rate),),
         channels=("gallery:05_regularization/plot_dropout_network", "scene:dropout"),
