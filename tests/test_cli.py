@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from vizlab import Trace
@@ -80,6 +81,12 @@ def test_descend_and_sweep(tmp_path):
     assert sorted(p.name for p in (tmp_path / "sw").iterdir()) == [
         f"run_00{i}.npz" for i in range(4)
     ]
+    # run_00k holds the k-th config of the grid (lr outer, seed inner), fully trained
+    for k, (lr, seed) in enumerate([(0.1, 0), (0.1, 1), (1.0, 0), (1.0, 1)]):
+        tr = Trace.load(tmp_path / "sw" / f"run_00{k}.npz")
+        assert (tr.config["lr"], tr.config["seed"], tr.config["hidden"]) == (lr, seed, [2])
+        assert tr.header["sweep"] == {"index": k, "size": 4}
+        assert len(tr) == 6 and tr.steps[-1] == 5
 
 
 @pytest.mark.parametrize(
@@ -104,6 +111,68 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("vizlab: error:") and message in lines[0]
     assert not any(tmp_path.iterdir())  # nothing half-written
+
+
+def test_sweep_writes_all_or_nothing(tmp_path, monkeypatch, capsys):
+    """A failure while writing the third run leaves no folder and no temporary files."""
+    real_save, calls = Trace.save, []
+
+    def flaky_save(self, path):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(path))
+        return real_save(self, path)
+
+    monkeypatch.setattr(Trace, "save", flaky_save)
+    argv = ["sweep", "--steps", "3", "--hidden", "2", "--frames", "0", "--lrs", "0.1,0.2,0.3"]
+    status = main([*argv, "--out-dir", str(tmp_path / "sw")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1 and len(err) == 1 and "No space left on device" in err[0]
+    assert len(calls) == 3 and list(tmp_path.iterdir()) == []  # nothing half-written
+    # An existing empty folder is filled in the same single rename.
+    monkeypatch.setattr(Trace, "save", real_save)
+    (tmp_path / "empty").mkdir()
+    assert main([*argv, "--out-dir", str(tmp_path / "empty")]) == 0
+    assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == [
+        "run_000.npz",
+        "run_001.npz",
+        "run_002.npz",
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["empty"]
+
+
+def test_output_paths_case_and_new_folders(tmp_path):
+    """Suffixes in any case; missing parent folders are made when the file is written."""
+    out = tmp_path / "new" / "deeper" / "RUN.NPZ"
+    assert main(["descend", "bowl", "--steps", "5", "--out", str(out)]) == 0
+    tr = Trace.load(out)
+    assert len(tr) == 6 and tr.config["landscape"] == "bowl"
+    png = tmp_path / "PIC.PNG"
+    assert main(["render", str(out), "--what", "contour", "--out", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_zero_row_trace_loads_and_prints(tmp_path, capsys):
+    empty = Trace({"scalar/step": np.zeros(0, np.int64), "scalar/loss": np.zeros(0)})
+    path = empty.save(tmp_path / "empty.npz")
+    back = Trace.load(path)
+    assert len(back) == 0 and back.diverged is None and "T=0" in repr(back)
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 rows" in out and "scalar/loss" in out
+
+
+def test_environment_failures_exit_1_in_one_line(tmp_path, monkeypatch, capsys):
+    import vizlab.core.descend
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(vizlab.core.descend, "descend", out_of_memory)
+    assert main(["descend", "bowl", "--out", str(tmp_path / "d.npz")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["vizlab: error: out of memory (lower the sizes in the config)"]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_render_refuses_a_trace_without_fields(tmp_path):

@@ -25,11 +25,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageSequence
 
 import vizlab
 from vizlab import cache
 from vizlab.gallery import lectures
-from vizlab.gallery.media import Video
+from vizlab.gallery.media import GIF_WIDTH, Video
 from vizlab.gallery.site import (
     broken_refs,
     forget_removed_examples,
@@ -37,6 +38,7 @@ from vizlab.gallery.site import (
     publish,
     remove_abandoned,
 )
+from vizlab.render.scenes import QUALITIES
 from vizlab.render.static_slider import StaticSlider
 
 pytest_plugins = ["gallery_fixture"]
@@ -44,6 +46,13 @@ pytest_plugins = ["gallery_fixture"]
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = sorted(p.name for p in (ROOT / "gallery" / "examples").iterdir() if p.is_dir())
 EVIL = "<script>alert(1)</script>"
+# gallery/conf.py's sphinx-gallery "thumbnail_size"
+THUMBNAIL_SIZE = tuple(
+    int(n)
+    for n in re.search(
+        r'"thumbnail_size": \((\d+), (\d+)\)', (ROOT / "gallery" / "conf.py").read_text()
+    ).groups()
+)
 
 
 def example_files() -> list[Path]:
@@ -82,15 +91,27 @@ def _png_size(uri: str) -> tuple[int, int]:
 # ---------------------------------------------------------------- the site
 
 
+def _title(script: Path) -> str:
+    """The first line of an example's docstring: the title sphinx-gallery gives its page."""
+    return ast.get_docstring(ast.parse(script.read_text())).splitlines()[0].strip("=# ")
+
+
 def test_every_page_exists(gallery_site):
-    for page in ["index.html", "lectures.html", "auto_examples/index.html"]:
-        assert (gallery_site / page).is_file(), page
-    for section in SECTIONS:
-        assert (gallery_site / "auto_examples" / section / "index.html").is_file(), section
+    for page, heading in [("lectures.html", "Lecture videos"), ("auto_examples/index.html", "")]:
+        assert "<h1>" in (gallery_site / page).read_text(), page
+        assert heading in (gallery_site / page).read_text(), page
     scripts = example_files()
     assert len(scripts) >= 20
+    for section in SECTIONS:
+        index = (gallery_site / "auto_examples" / section / "index.html").read_text()
+        # the section's index links every example of the section
+        for script in (ROOT / "gallery" / "examples" / section).glob("plot_*.py"):
+            assert f'href="{script.stem}.html' in index, (section, script.name)
     for script in scripts:
-        assert example_page(gallery_site, script).is_file(), script.name
+        # each example's page carries its docstring's title as its heading
+        text = example_page(gallery_site, script).read_text()
+        heading = re.search(r"<h1>(.*?)<a", text, re.S)
+        assert heading and html.unescape(heading.group(1)).strip() == _title(script), script.name
 
 
 def test_landing_page_links_every_topic(gallery_site):
@@ -123,16 +144,26 @@ def test_every_example_produced_its_outputs(gallery_site):
             assert f'src="../../_static/videos/{name}.mp4"' in text, name
             assert f'href="../../_static/videos/{name}.gif"' in text, name
             assert f'poster="../../_static/videos/{name}-poster.png"' in text, name
-            assert (mp4.with_suffix(".gif")).stat().st_size > 0
             with av.open(str(mp4)) as f:
                 stream = f.streams.video[0]
-                assert stream.frames >= 10 and float(stream.duration * stream.time_base) > 0
+                seconds = float(stream.duration * stream.time_base)
+                assert stream.frames >= 10 and seconds > 0
+                width, height = stream.width, stream.height
+            # the GIF is the same film: GIF_WIDTH wide, the MP4's shape, about its length
+            with Image.open(mp4.with_suffix(".gif")) as gif:
+                assert gif.width == GIF_WIDTH, name
+                assert abs(gif.height - height * GIF_WIDTH / width) <= 1, name
+                ms = [frame.info["duration"] for frame in ImageSequence.Iterator(gif)]
+            assert len(ms) >= 2 and abs(sum(ms) / 1000 - seconds) <= 0.15 * seconds, name
 
 
 def test_thumbnails_for_every_example(gallery_site):
     for script in example_files():
         thumb = gallery_site / "_images" / f"sphx_glr_{script.stem}_thumb.png"
-        assert thumb.is_file(), script.name
+        with Image.open(thumb) as img:
+            assert img.size == THUMBNAIL_SIZE, script.name
+            colours = np.unique(np.asarray(img.convert("RGB")).reshape(-1, 3), axis=0)
+        assert len(colours) > 20, script.name  # a picture, not a blank placeholder
 
 
 def test_lr_slider_holds_the_whole_ladder(gallery_site):
@@ -153,14 +184,22 @@ def test_l2_slider_holds_every_strength(gallery_site):
 
 
 def test_lecture_videos_page(gallery_site):
+    av = pytest.importorskip("av")
     text = (gallery_site / "lectures.html").read_text()
     from vizlab.render.scenes import list_scenes
 
     for name, _ in list_scenes():
         assert f'src="_static/videos/lectures/{name}.mp4"' in text, name
-        assert (gallery_site / lectures.URL / f"{name}.mp4").stat().st_size > 0
         assert f'poster="_static/videos/lectures/{name}.png"' in text, name
-        assert (gallery_site / lectures.URL / f"{name}.png").stat().st_size > 0
+        # the quick build renders at the "tiny" quality: its size and frame rate
+        w, h, fps, _ = QUALITIES[lectures.QUALITY["quick"]]
+        with av.open(str(gallery_site / lectures.URL / f"{name}.mp4")) as f:
+            stream = f.streams.video[0]
+            assert (stream.width, stream.height) == (w, h), name
+            assert round(float(stream.average_rate)) == fps, name
+            assert stream.frames >= fps and float(stream.duration * stream.time_base) >= 1, name
+        with Image.open(gallery_site / lectures.URL / f"{name}.png") as poster:
+            assert poster.size == (w, h), name
 
 
 def test_site_has_no_broken_local_links(gallery_site):
