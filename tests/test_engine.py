@@ -239,3 +239,30 @@ def test_watching_validation_needs_validation_data():
         with pytest.raises(ConfigError, match="validation loss") as exc:
             RunConfig(val_fraction=0.0, **bad)
         assert "\n" not in str(exc.value)
+
+
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_engine_on_every_device_equals_train_on_the_cpu(device):
+    base = RunConfig(
+        dataset="moons",
+        hidden=(8, 4),
+        dropout=(0.2,),
+        batch_size=32,
+        steps=40,
+        l2=0.001,
+        record_every=3,
+        patience=3,
+        **F64,
+    )
+    configs = [
+        base.replace(optimizer=o, lr=lr, device=device)
+        for o, lr in [("adam", 0.01), ("momentum", 0.1), ("rmsprop", 0.01)]
+    ]
+    for c, tr in zip(configs, vizlab.sweep(configs)):
+        assert tr.header["device"].startswith(device)
+        ref = vizlab.train(c.replace(device="cpu"))
+        tr.header["device"] = ref.header["device"]
+        assert_same_trace(tr, ref)

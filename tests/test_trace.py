@@ -1,5 +1,6 @@
 """The Trace contract: round trips, validation, and refusing bad files."""
 
+import io
 import json
 import pickle
 import zipfile
@@ -128,7 +129,7 @@ class Boom:
         return "pwned"
 
 
-def test_pickled_object_arrays_are_never_loaded(tmp_path):
+def test_pickled_object_arrays_are_never_loaded(tmp_path, monkeypatch):
     hostile = tmp_path / "hostile.npz"
     header = np.frombuffer(json.dumps({"schema": 1}).encode(), np.uint8)
     obj = np.empty(1, dtype=object)
@@ -139,7 +140,16 @@ def test_pickled_object_arrays_are_never_loaded(tmp_path):
     with pytest.raises(TraceError, match="object arrays"):
         Trace.load(hostile)
     assert not Boom.ran
-    assert pickle  # imported for clarity of intent: no pickle.load anywhere here
+    # The pickle is refused from the member's .npy header: no unpickler ever runs.
+    calls = []
+    for name in ("load", "loads"):
+        real = getattr(pickle, name)
+        monkeypatch.setattr(
+            pickle, name, lambda *a, _real=real, **k: calls.append(a) or _real(*a, **k)
+        )
+    with pytest.raises(TraceError, match="object arrays"):
+        Trace.load(hostile)
+    assert calls == [] and not Boom.ran
 
 
 def test_save_is_atomic(tmp_path, monkeypatch):
@@ -159,3 +169,87 @@ def test_save_is_atomic(tmp_path, monkeypatch):
 def test_save_refuses_other_suffix(tmp_path):
     with pytest.raises(TraceError, match=".npz"):
         small_trace().save(tmp_path / "run.pkl")
+    # the suffix is checked without regard to case
+    back = Trace.load(small_trace().save(tmp_path / "RUN.NPZ"))
+    np.testing.assert_array_equal(back["field/output"], small_trace()["field/output"])
+
+
+def _write(path, header, arrays):
+    np.savez(path, __header__=np.frombuffer(json.dumps(header).encode(), np.uint8), **arrays)
+    return path
+
+
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ({"schema": True}, "schema version True"),
+        ({"schema": 1.0}, "schema version 1.0"),
+        ({"schema": 1, "events": 5}, "'events' must be a list"),
+        ({"schema": 1, "events": [{"type": "diverged", "step": "3", "reason": "x"}]}, "'step'"),
+        ({"schema": 1, "events": [{"type": "diverged", "step": 3}]}, "'reason'"),
+        ({"schema": 1, "config": [1]}, "'config' must be dict"),
+        ({"schema": 1, "seed": 1.5}, "'seed' must be int or null"),
+        ({"schema": 1, "versions": "1.0"}, "'versions' must be dict"),
+    ],
+)
+def test_header_is_checked_field_by_field(tmp_path, header, message):
+    arrays = {"scalar/step": np.arange(2)}
+    with pytest.raises(TraceError, match=message):
+        Trace.load(_write(tmp_path / "t.npz", header, arrays))
+    with pytest.raises(TraceError, match=message):  # the same rules in memory
+        Trace(arrays, header)
+
+
+def test_zero_row_trace_round_trips(tmp_path):
+    tr = Trace({"scalar/step": np.zeros(0, np.int64), "param/w": np.zeros((0, 3, 2))})
+    back = Trace.load(tr.save(tmp_path / "empty.npz"))
+    assert len(back) == 0 and back["param/w"].shape == (0, 3, 2)
+    assert repr(back) == "<Trace T=0 kinds=['param', 'scalar']>"
+    with pytest.raises(IndexError):
+        back.at(0)
+
+
+@pytest.mark.parametrize(
+    "key, arr, message",
+    [
+        ("field/output", np.zeros((3, 12)), "3 axes"),
+        ("act/fc1", np.zeros((3, 3, 4)), "4 axes"),
+        ("mask/drop1", np.ones((5, 4), bool), "3 axes"),
+        ("batch/indices", np.zeros(5, np.int64), "2 axes"),
+        ("grid/x", np.zeros((4, 1)), "1 axes"),
+        ("field/output", np.zeros((3, 4, 3)), "grid's 3 x 4"),
+    ],
+)
+def test_arrays_of_the_wrong_rank_are_refused_at_load(tmp_path, key, arr, message):
+    tr = small_trace()
+    arrays = {**tr.arrays, key: arr}
+    with pytest.raises(TraceError, match=message):
+        Trace.load(_write(tmp_path / "t.npz", tr.header, arrays))
+
+
+def test_huge_declared_shapes_are_refused_before_inflating(tmp_path):
+    """A member claiming 80 GB, and a real 64 MB of zeros over a 16 MB limit."""
+    path = tmp_path / "bomb.npz"
+    head = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        head, {"descr": "<f8", "fortran_order": False, "shape": (10**10,)}
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("__header__.npy", _npy(np.frombuffer(b'{"schema": 1}', np.uint8)))
+        zf.writestr("scalar/step.npy", _npy(np.arange(2)))
+        zf.writestr("param/w.npy", head.getvalue() + bytes(4096))
+    with pytest.raises(TraceError, match=r"declares shape \(10000000000,\)"):
+        Trace.load(path)
+
+    zeros = Trace({"scalar/step": np.arange(2), "param/w": np.zeros((2, 4 << 20))})
+    path = zeros.save(tmp_path / "zeros.npz")
+    assert path.stat().st_size < 1 << 20  # deflate packs it a thousandfold
+    with pytest.raises(TraceError, match="more than 16.0 MiB"):
+        Trace.load(path, max_bytes=16 << 20)
+    assert Trace.load(path)["param/w"].shape == (2, 4 << 20)  # under the default limit
+
+
+def _npy(arr):
+    buf = io.BytesIO()
+    np.lib.format.write_array(buf, arr)
+    return buf.getvalue()

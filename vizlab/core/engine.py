@@ -347,13 +347,21 @@ class Engine:
         self.rec.keep_final(row, self.lr(self.done))
 
     # ------------------------------------------------------------ traces
-    def _end(self, m: int) -> tuple[int, list[dict]]:
-        """(first optimizer step not in model m's trace, its events)."""
-        div, stop = int(self.diverged_at[m]), int(self.stopped_at[m])
+    def _ends(self) -> list[tuple[int, list[dict]]]:
+        """For every model: (first optimizer step not in its trace, its events).
+
+        The per-model device state comes to the host in one copy per tensor.
+        """
+        div, stop, why, best = (
+            t.tolist() for t in (self.diverged_at, self.stopped_at, self.why, self.best_row)
+        )
+        return [self._end(m, div[m], stop[m], why[m], best[m]) for m in range(self.M)]
+
+    def _end(self, m: int, div: int, stop: int, why: int, best_row: int) -> tuple[int, list[dict]]:
         if div <= self.n_steps and div <= stop:
-            return div, [record.divergence_event(div, int(self.why[m]))]
+            return div, [record.divergence_event(div, why)]
         if stop <= self.n_steps:
-            best = int(self.rec.steps[int(self.best_row[m])])
+            best = int(self.rec.steps[best_row])
             event = {"type": "early_stop", "step": stop, "best_step": best}
             event["restored"] = bool(self.restore)
             return stop + 1, [event]
@@ -370,15 +378,16 @@ class Engine:
         fields : bool
             Compute decision fields at all.
         """
-        ends = [self._end(m) for m in range(self.M)]
+        ends = self._ends()
         for m, (_, events) in enumerate(ends):
             if events and events[0]["type"] == "early_stop":
                 row = self.rec.row_of(events[0]["step"])
                 best = int(self.best_row[m]) if self.restore else None
                 self.rec.close_row(row, m, restore_from=best)
-        with using_threads(1):
+        with using_threads(1), contextlib.ExitStack() as stack:
             self.rec.evaluate()
             out = []
+            stack.enter_context(self.rec.on_host())
             for m, (c, data, (end, events)) in enumerate(zip(self.configs, self.data, ends)):
                 buffers = OPTIMIZERS[c.optimizer].buffers
                 arrays = self.rec.arrays(stop=end, model_index=m, opt_buffers=buffers)

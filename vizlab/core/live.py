@@ -100,7 +100,7 @@ class LiveRun:
     @property
     def events(self) -> list[dict]:
         """A ``diverged`` or ``early_stop`` event once the run has stopped early."""
-        return self._engine._end(0)[1]
+        return self._engine._ends()[0][1]
 
     @property
     def finished(self) -> bool:
