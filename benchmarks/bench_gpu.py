@@ -59,10 +59,10 @@ def main(quick: bool = False) -> dict:
         configs = configs_for(n_models, steps, record_every=10)
         Engine(configs[:16]).advance(5)  # warm up kernels
 
-        def train_only():
+        def train_only(configs=configs):
             Engine(configs).advance(steps)
 
-        def whole():
+        def whole(configs=configs):
             vizlab.sweep(configs, fields=False, max_bytes=32 << 30)
 
         t_train = statistics.median(timed_cuda(train_only) for _ in range(3))

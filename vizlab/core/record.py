@@ -334,6 +334,31 @@ class Recorder:
             self.scalar["acc_train"][row] = correct.mean(-1)
         self.scalar["lr"][row] = lr
 
+    @contextlib.contextmanager
+    def on_host(self, chunk_bytes: int = 1 << 28) -> Iterator[None]:
+        """Inside: :meth:`arrays` reads host copies of every buffer, copied in row chunks.
+
+        On a GPU the recorded rows stay on the device while training (no
+        host round trip per step); this brings them back once, a chunk of
+        rows at a time, instead of one small copy per model and key.
+        """
+        if self.param.device.type == "cpu":
+            yield
+            return
+        buffers = [self.param, self.grad, self.batch, *self.scalar.values()]
+        buffers += [*self.mask.values(), *self.opt.values()]
+        self._host = {}
+        for t in buffers:
+            out = torch.empty(t.shape, dtype=t.dtype, device="cpu")
+            step = max(1, chunk_bytes // max(1, t[0].numel() * t.element_size()))
+            for a in range(0, len(t), step):
+                out[a : a + step].copy_(t[a : a + step])
+            self._host[id(t)] = out
+        try:
+            yield
+        finally:
+            self._host = {}
+
     def arrays(
         self,
         stop: int | None = None,
@@ -347,7 +372,10 @@ class Recorder:
         """
         n = len(self.steps) if stop is None else int(np.searchsorted(self.steps, stop))
 
+        host = getattr(self, "_host", {})
+
         def take(t: torch.Tensor) -> np.ndarray:
+            t = host.get(id(t), t)
             t = t[:n] if model_index is None else t[:n, model_index]
             return t.cpu().numpy()
 
