@@ -48,6 +48,8 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     # conftest picks Agg for this process; the kernel should use Jupyter's inline
     # backend, as a student's would, so figures show as they do in class.
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    # The lessons' quick variants (vizlab.gallery.quick()), as in the quick gallery.
+    monkeypatch.setenv("VIZLAB_QUICK", "1")
     nb = nbformat.read(path, as_version=4)
     # jupyter_client starts the "python3" kernel with sys.executable, so the
     # notebook imports the vizlab under test.

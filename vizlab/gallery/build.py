@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vizlab import cache
-from vizlab.gallery import QUICK_ENV, lectures
+from vizlab.gallery import QUICK_ENV, claims, lectures
 from vizlab.gallery.media import MEDIA_ENV, MEDIA_URL_ENV
 from vizlab.gallery.site import (
     ROOT,
@@ -166,6 +166,12 @@ def build(
         quality = lectures.QUALITY[mode]
         listed = list_scenes() if scenes else []
         _write_if_changed(src / lectures.PAGE, lectures.page(listed, quality, quick))
+        # The slide-claims ledger (the full check in a full build); it also trains
+        # every lesson's runs into the cache the examples then read.
+        results = claims.check(quick)
+        _write_if_changed(src / claims.PAGE, claims.page(results, quick))
+        if claims.failures(results):
+            raise BuildError("slide claims fail:\n" + claims.failures(results))
         link.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(link)
         site = link.with_name(f".{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")

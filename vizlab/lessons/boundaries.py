@@ -76,6 +76,7 @@ xor_boundary = register(
             "gallery:03_boundaries/plot_xor_linear_vs_mlp",
             "scene:xor_boundary",
             "notebook:02_xor_and_moons",
+            "widget:scrubber",
         ),
         summary="A trained line against the lecture's 2-2-1 sigmoid network on noisy XOR.",
     )
@@ -109,6 +110,8 @@ moons_boundary = register(
             "gallery:03_boundaries/plot_moons_boundary",
             "scene:moons_boundary",
             "notebook:02_xor_and_moons",
+            "notebook:06_playground",
+            "widget:playground",
         ),
         summary="8 tanh units and Adam on the half-moons: the boundary bends into the gap.",
     )

@@ -58,7 +58,11 @@ descent_1d = register(
             ),
             Claim("With r > 1 every step oversteps further: the run diverges", "000", _diverges),
         ),
-        channels=("gallery:01_descent/plot_descent_1d", "scene:gradient_descent"),
+        channels=(
+            "gallery:01_descent/plot_descent_1d",
+            "scene:gradient_descent",
+            "notebook:01_gradient_descent_learning_rates",
+        ),
         summary="A ball rolls down (x - 2)^2; the update x <- x - r f'(x) written out with numbers.",
     )
 )
@@ -91,7 +95,12 @@ lr_regimes = register(
                 _regimes,
             ),
         ),
-        channels=("gallery:01_descent/plot_lr_regimes", "scene:learning_rates"),
+        channels=(
+            "gallery:01_descent/plot_lr_regimes",
+            "scene:learning_rates",
+            "notebook:01_gradient_descent_learning_rates",
+            "widget:explorer",
+        ),
         summary="The same parabola and start with four learning rates, classified from the runs.",
     )
 )
@@ -123,7 +132,11 @@ contour_paths = register(
                 _bowl_stability,
             ),
         ),
-        channels=("gallery:01_descent/plot_contour_paths",),
+        channels=(
+            "gallery:01_descent/plot_contour_paths",
+            "notebook:01_gradient_descent_learning_rates",
+            "widget:explorer",
+        ),
         summary="Four learning rates on 0.5 (x^2 + 10 y^2): crawl, zig-zag, edge of stability, blow-up.",
     )
 )

@@ -65,7 +65,11 @@ worked_table = register(
                 _optima,
             ),
         ),
-        channels=("gallery:05_regularization/plot_worked_table", "scene:regularization"),
+        channels=(
+            "gallery:05_regularization/plot_worked_table",
+            "scene:regularization",
+            "notebook:05_l1_vs_l2",
+        ),
         summary="Among exact fits of one point, L1 picks a sparse one and L2 a spread one.",
     )
 )
@@ -97,7 +101,10 @@ penalty_geometry = register(
                 _on_axis,
             ),
         ),
-        channels=("gallery:05_regularization/plot_penalty_geometry",),
+        channels=(
+            "gallery:05_regularization/plot_penalty_geometry",
+            "notebook:05_l1_vs_l2",
+        ),
         summary="Two weights, the loss contours, and the L1 diamond vs the L2 circle.",
     )
 )
@@ -131,7 +138,10 @@ weight_paths = register(
                 _sparser,
             ),
         ),
-        channels=("gallery:05_regularization/plot_weight_paths",),
+        channels=(
+            "gallery:05_regularization/plot_weight_paths",
+            "notebook:05_l1_vs_l2",
+        ),
         summary="Every weight of a 2-16-1 net over training, with L1 and with L2.",
     )
 )
@@ -179,7 +189,10 @@ lambda_sweep = register(
                 "data scaling, so 0.01 is already strong here; overfitting shows near 0.001",
             ),
         ),
-        channels=("gallery:05_regularization/plot_lambda_sweep",),
+        channels=(
+            "gallery:05_regularization/plot_lambda_sweep",
+            "notebook:05_l1_vs_l2",
+        ),
         summary="The slide's three penalty strengths on the overfitting testbed.",
     )
 )
@@ -269,7 +282,10 @@ dropout_comparison = register(
                 quick=False,
             ),
         ),
-        channels=("gallery:05_regularization/plot_dropout_comparison",),
+        channels=(
+            "gallery:05_regularization/plot_dropout_comparison",
+            "notebook:04_dropout",
+        ),
         summary="The overfitting testbed without dropout, with p = 0.5 and with p = 0.9.",
     )
 )
@@ -309,7 +325,11 @@ dropout_network = register(
         timeline=TimelineSpec(frames=22, spacing="uniform", hold_end=6, fps=2, slow_factor=1),
         quick={**QUICK_NET, "steps": 40},
         claims=(Claim("Each unit is dropped with probability p at every step", "002", _mask_rate),),
-        channels=("gallery:05_regularization/plot_dropout_network", "scene:dropout"),
+        channels=(
+            "gallery:05_regularization/plot_dropout_network",
+            "scene:dropout",
+            "notebook:04_dropout",
+        ),
         summary="The recorded dropout masks of a 2-6-6-1 ReLU net, step by step.",
     )
 )

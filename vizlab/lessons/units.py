@@ -88,7 +88,11 @@ hidden_units = register(
                 _units_bend,
             ),
         ),
-        channels=("gallery:04_units/plot_hidden_units",),
+        channels=(
+            "gallery:04_units/plot_hidden_units",
+            "notebook:03_activations_hidden_units",
+            "widget:scrubber",
+        ),
         summary="Each of 8 tanh units is a soft line in the plane; the output adds them up.",
     )
 )
@@ -132,7 +136,11 @@ representation = register(
                 _separable,
             ),
         ),
-        channels=("gallery:04_units/plot_representation", "scene:hidden_space"),
+        channels=(
+            "gallery:04_units/plot_representation",
+            "scene:hidden_space",
+            "notebook:03_activations_hidden_units",
+        ),
         summary="Two tanh units fold the XOR plane until one line separates the classes.",
     )
 )
