@@ -17,7 +17,7 @@ from vizlab import lessons
 from vizlab.gallery import quick, video
 from vizlab.render.boundary import draw_linear_vs_mlp
 
-lesson = lessons.get("xor_boundary")
+lesson = lessons.get("xor_boundary", quick=quick())
 traces = lessons.run_lesson("xor_boundary", quick=quick())
 linear, mlp = traces["linear"], traces["mlp"]
 draw_linear_vs_mlp(linear, mlp)
