@@ -36,6 +36,10 @@ ORDER = [
     "plot_l2_slider.py",
     "plot_dropout_network.py",
     "plot_dropout_comparison.py",
+    # backpropagation, depth and initialisation
+    "plot_backprop.py",
+    "plot_vanishing_gradients.py",
+    "plot_zero_init.py",
 ]
 
 

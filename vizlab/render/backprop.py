@@ -321,10 +321,14 @@ def draw_backprop(
     # Up to 4 units a layer every number is written; wider layers keep the
     # numbers of the units and of the chosen weight, on smaller circles.
     dense = max(sizes) > 4
-    marker, font = (1300, 10) if dense else (3800, 13)
+    marker, font = (1300, 10) if dense else ((3800, 13) if max(sizes) <= 3 else (2200, 11))
+    # Labels sit a fixed distance in points above and below a unit's circle.
+    gap = np.sqrt(marker) / 2 + 3
     positions = []
     for layer, n in enumerate(sizes):
-        ys = (np.arange(n)[::-1] - (n - 1) / 2) * 1.6
+        # every layer spans the same height: a narrow layer's edges fan out evenly
+        ys = (np.arange(n)[::-1] - (n - 1) / 2) * 1.6 * max(max(sizes) - 1, 1) / max(n - 1, 1)
+        ys = ys if n > 1 else np.zeros(1)
         positions.append(np.stack([np.full(n, layer * 2.4), ys], 1))
     ymax = max(p[:, 1].max() for p in positions) + 1.1
     ax.set_xlim(-0.9, L * 2.4 + 0.9)
@@ -340,7 +344,9 @@ def draw_backprop(
         texts = []
         for s, d in segs:
             # Labels 40 % of the way from the source: edges into one unit stay apart.
-            pos = np.array(s) + 0.4 * (np.array(d) - np.array(s))
+            n_src, n_dst = sizes[layer - 1], sizes[layer]
+            frac = 0.3 if n_dst > n_src else (0.35 if n_dst < n_src else 0.4)
+            pos = np.array(s) + frac * (np.array(d) - np.array(s))
             texts.append(
                 ax.text(
                     *pos,
@@ -375,17 +381,44 @@ def draw_backprop(
         for x, y in allpos
     ]
     for (x, y), name in zip(positions[0], names[0]):
-        ax.text(x, y + 0.55, name, ha="center", va="bottom", fontsize=14, zorder=5)
+        ax.annotate(
+            name,
+            (x, y),
+            xytext=(0, gap),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=14,
+            zorder=5,
+        )
     z_text = [
         [
-            ax.text(x, y + 0.55, "", ha="center", va="bottom", fontsize=font, zorder=5)
+            ax.annotate(
+                "",
+                (x, y),
+                xytext=(0, gap),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=font,
+                zorder=5,
+            )
             for x, y in positions[layer]
         ]
         for layer in range(1, L + 1)
     ]
     grad_text = [
         [
-            ax.text(x, y - 0.55, "", ha="center", va="top", fontsize=font - 1, zorder=5)
+            ax.annotate(
+                "",
+                (x, y),
+                xytext=(0, -gap),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=font - 1,
+                zorder=5,
+            )
             for x, y in positions[layer]
         ]
         for layer in range(1, L + 1)

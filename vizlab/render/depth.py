@@ -145,4 +145,123 @@ def draw_gradient_depth(
     return disp
 
 
-__all__ = ["DepthDisplay", "draw_gradient_depth", "layer_keys"]
+class SymmetryDisplay(Display):
+    """Incoming weights of each hidden unit over training, one panel per run, with a cursor.
+
+    Attributes
+    ----------
+    traces : list of Trace
+    spreads : list of ndarray (T,)
+        Per run, the largest difference between two rows of the weight matrix
+        at each row (0 while every unit is identical).
+    """
+
+    blit_safe = True
+
+    def __init__(self, traces, fig, artists, spreads):
+        super().__init__(traces[0], fig, artists)
+        self.traces, self.spreads = list(traces), spreads
+
+    def update(self, row: int) -> list[Artist]:
+        row = self._row(row)
+        self.row = row
+        out = []
+        for t, cur, note, spread in zip(
+            self.traces, self.artists["cursors"], self.artists["notes"], self.spreads
+        ):
+            r = min(row, len(t) - 1)
+            cur.set_xdata([max(int(t.steps[r]), 1)] * 2)
+            note.set_text(f"step {int(t.steps[r])}: rows differ by {spread[r]:.1e}")
+            out += [cur, note]
+        return out
+
+
+def row_spread(trace: Trace, layer: int = 1) -> np.ndarray:
+    """Per recorded row, ``max |W[j] - W[0]|`` over the units j of ``fc{layer}.weight``, shape (T,)."""
+    w = np.asarray(trace[f"param/fc{layer}.weight"], dtype=float)
+    return np.abs(w - w[:, :1]).reshape(len(w), -1).max(-1)
+
+
+def draw_init_symmetry(
+    traces: dict[str, Trace],
+    step: int = -1,
+    *,
+    layer: int = 1,
+    theme: str = "light",
+    stamp: str = "",
+) -> SymmetryDisplay:
+    """Do the units of a layer stay identical? Their incoming weights over training, run by run.
+
+    Parameters
+    ----------
+    traces : dict of str to Trace
+        Panel title -> a :func:`vizlab.train` trace with ``param/fc{layer}.weight``
+        (T, units, inputs); e.g. zero and random initialisation of one net.
+    step : int
+        Recorded row marked by the cursor (negative counts from the end).
+    layer : int
+        Whose incoming weights.
+    theme : {"light", "dark"}
+    stamp : str
+        Small text in the lower left corner (a lesson's ``lesson.stamp()``).
+
+    Returns
+    -------
+    SymmetryDisplay
+        ``artists["lines"][p][j][k]`` holds ``W[:, j, k]`` of panel p against
+        the steps; unit j has colour j, input k line style k. Identical units
+        draw on top of each other.
+    """
+    if not traces:
+        raise ValueError("draw_init_symmetry needs at least one trace")
+    key = f"param/fc{layer}.weight"
+    for name, t in traces.items():
+        if not isinstance(t, Trace) or key not in t:
+            raise ValueError(f"run {name!r} is not a trace with {key}")
+    fig, axes = subplots(1, len(traces), theme=theme, sharey=True, squeeze=False)
+    styles = ("-", "--", ":", "-.")
+    lines, cursors, notes, spreads = [], [], [], []
+    for ax, (name, t) in zip(axes[0], traces.items()):
+        w = np.asarray(t[key], dtype=float)
+        steps = np.maximum(np.asarray(t.steps, dtype=float), 1)
+        panel = []
+        for j in range(w.shape[1]):
+            panel.append(
+                [
+                    ax.plot(
+                        steps,
+                        w[:, j, k],
+                        color=_color(j),
+                        ls=styles[k % len(styles)],
+                        lw=2.5,
+                        label=f"unit {j + 1}" if k == 0 else None,
+                    )[0]
+                    for k in range(w.shape[2])
+                ]
+            )
+        lines.append(panel)
+        ax.set_xscale("log")
+        ax.set_title(name)
+        ax.set_xlabel("step (log)")
+        cursors.append(ax.axvline(1, color="#444444", lw=1.5, ls="--"))
+        notes.append(ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=13))
+        spreads.append(row_spread(t, layer))
+    axes[0][0].set_ylabel(f"weights into the units of layer {layer}")
+    axes[0][-1].legend(fontsize=11, loc="upper left")
+    if stamp:
+        fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
+    disp = SymmetryDisplay(
+        list(traces.values()), fig, {"lines": lines, "cursors": cursors, "notes": notes}, spreads
+    )
+    disp.update(step)
+    return disp
+
+
+__all__ = [
+    "DepthDisplay",
+    "SymmetryDisplay",
+    "draw_gradient_depth",
+    "draw_init_symmetry",
+    "layer_keys",
+    "row_spread",
+]
