@@ -273,7 +273,7 @@ local_minima_1d = register(
 XOR_SEEDS = tuple(range(10))
 XOR_NET = RunConfig(
     dataset="xor", noise=0.1, hidden=(2,), activation="sigmoid", lr=3.0, steps=1000,
-    frames=0, grid=10,
+    frames=20, grid=40,
 )  # fmt: skip
 
 
@@ -301,7 +301,7 @@ local_minima_net = register(
         ),
         runs={f"seed{s}": XOR_NET.replace(seed=s) for s in XOR_SEEDS},
         timeline=TimelineSpec(frames=90, spacing="log", hold_end=45),
-        quick={"steps": 400},
+        quick={"steps": 400, "grid": 24, "frames": 8},
         claims=(
             Claim(
                 "Different initial weights end at different losses: some seeds solve XOR, "

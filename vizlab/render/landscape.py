@@ -254,3 +254,65 @@ def draw_landscape_3d(
 def animate_landscape_3d(trace: Trace, *, timeline=None, **kwargs):
     """:func:`draw_landscape_3d` at row 0, moved along ``timeline``."""
     return draw_landscape_3d(trace, 0, **kwargs).animate(timeline)
+
+
+class SeedLossesDisplay(PartsDisplay):
+    """Loss curves of one network from several starts (see :func:`draw_loss_by_seed`)."""
+
+
+def draw_loss_by_seed(
+    traces: Sequence[Trace],
+    step: int = -1,
+    *,
+    solved: float = 0.99,
+    theme: str = "light",
+    title: str | None = None,
+    stamp: str = "",
+) -> SeedLossesDisplay:
+    """The training loss of one network trained from several initial weights, side by side.
+
+    Each run is labelled with its seed, its final loss and accuracy; a run
+    whose final training accuracy is below ``solved`` is drawn dashed: it
+    stalled (a local minimum, or a plateau it has not left).
+
+    Parameters
+    ----------
+    traces : list of Trace
+        Training runs of one config that differ in ``seed``.
+    step : int
+        Recorded row shown (of the longest run).
+
+    Returns
+    -------
+    SeedLossesDisplay
+        ``artists["loss"]``: one line per run holding its first row+1 losses.
+    """
+    items = as_traces(traces, ("scalar/loss_train", "scalar/acc_train"))
+    names = []
+    for t in items:
+        acc, loss = float(t["scalar/acc_train"][-1]), float(t["scalar/loss_train"][-1])
+        names.append(f"seed {t.config.get('seed')}: loss {loss:.3f}, {acc:.0%}")
+    views = [
+        Trace({"scalar/step": t.steps, "scalar/loss": t["scalar/loss_train"]}, {"config": t.config})
+        for t in items
+    ]
+    with style.theme(theme):
+        fig, ax = plt.subplots(figsize=(12.8, 7.2), layout="constrained")
+        losses = LossLines(ax, views, names)
+        for line, t, i in zip(losses.lines, items, range(len(items))):
+            line.set_color(style.series_color(i))
+            if float(t["scalar/acc_train"][-1]) < solved:
+                line.set_linestyle("--")
+        text = StepText(ax, views, names, where=(0.02, 0.03))
+        ax.set_ylabel("training loss (log scale)")
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 0.08), fontsize=10, ncols=2, framealpha=0.9)
+        stalled = sum(float(t["scalar/acc_train"][-1]) < solved for t in items)
+        fig.suptitle(
+            title
+            or f"One network, {len(items)} starts: {stalled} stall (dashed), "
+            f"{len(items) - stalled} solve it"
+        )
+        footer(fig, stamp)
+    disp = SeedLossesDisplay(views, fig, [losses, text], {"loss": losses.lines, "step": text.text})
+    disp.update(step)
+    return disp
