@@ -40,6 +40,11 @@ ORDER = [
     "plot_backprop.py",
     "plot_vanishing_gradients.py",
     "plot_zero_init.py",
+    # optimizers on a real network
+    "plot_race_real_net.py",
+    "plot_loss_landscape.py",
+    "plot_local_minima.py",
+    "plot_early_stopping_patience.py",
 ]
 
 
