@@ -530,6 +530,24 @@ CASES = [
         "descend start", cli("descend", "bowl", "--start", "1", "--out", "d.npz"), CLI, "start must"
     ),
     Case("scenes name", cli("scenes", "render", "nothing"), CLI, "unknown scene"),
+    Case(
+        "scenes onto a file",
+        cli("scenes", "render", "gradient_descent", "--out-dir", "{}", build=write("f", "x")),
+        CLI,
+        "is a file",
+    ),
+    Case(
+        "tensorboard onto a file",
+        cli("tensorboard", "t.npz", "--logdir", "{}", build=write("f", "x")),
+        CLI,
+        "--logdir",
+    ),
+    Case(
+        "tensorboard bad trace",
+        cli("tensorboard", "{}", "--logdir", "tb", build=nested(100_000)),
+        CLI,
+        "nests deeper",
+    ),
 ]
 
 

@@ -151,13 +151,13 @@ def _out_path(path: Path, suffixes: tuple[str, ...]) -> Path:
     return path
 
 
-def _out_dir(path: Path, *, empty: bool) -> Path:
+def _out_dir(path: Path, *, empty: bool, flag: str = "--out-dir") -> Path:
     """Check an output folder before any work: not a file; with ``empty``, new or empty."""
     if path.exists() and not path.is_dir():
-        raise UsageError(f"--out-dir {path} is a file, not a folder")
+        raise UsageError(f"{flag} {path} is a file, not a folder")
     if empty and path.is_dir() and any(path.iterdir()):
-        raise UsageError(f"--out-dir {path} is not empty; give a new or empty folder")
-    _writable_parent(path, "--out-dir")
+        raise UsageError(f"{flag} {path} is not empty; give a new or empty folder")
+    _writable_parent(path, flag)
     return path
 
 
@@ -378,6 +378,7 @@ def cmd_scenes(args) -> int:
 
 
 def cmd_tensorboard(args) -> int:
+    _out_dir(args.logdir, empty=False, flag="--logdir")
     from vizlab import tensorboard
 
     if args.histograms < 0:
