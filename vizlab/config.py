@@ -132,7 +132,8 @@ class RunConfig:
     patience, restore_best : int, bool
         Early stopping (Keras ``EarlyStopping``): the run ends ``patience``
         recorded evaluations after the best validation loss (0 = off); with
-        ``restore_best`` the final row holds the best step's weights.
+        ``restore_best`` a run that stops early ends on the best step's
+        weights (its final row holds them, as Keras restores them on stopping).
     batch_size : int
         0 = full batch, 1 = stochastic, otherwise minibatches (last partial
         batch of an epoch dropped so every step sees ``batch_size`` points).
