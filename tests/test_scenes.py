@@ -144,7 +144,7 @@ def test_missing_manim_says_what_to_install(tmp_path):
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
     )
     lines = out.stdout.strip().splitlines()
-    assert len(lines) == 2 and all("vizlab[video]" in line for line in lines)
+    assert len(lines) == 2 and all("vizlab-nn[video]" in line for line in lines)
 
 
 # ---------------------------------------------------------------- every scene renders

@@ -219,7 +219,7 @@ def test_widgets_say_what_to_install_without_ipywidgets(monkeypatch):
     from vizlab.widgets._view import require_ipywidgets
 
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    with pytest.raises(ImportError, match=r"pip install 'vizlab\[widgets\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'vizlab-nn\[widgets\]'"):
         require_ipywidgets()
 
 

@@ -240,7 +240,7 @@ def page(scenes: list[tuple[str, str]], quality: str, quick: bool) -> str:
         "the same lesson shows the same runs, with the same stamp.",
         "",
         "Render them yourself from a clone of the repository, with the extra",
-        '``pip install "vizlab[video]"``.',
+        '``pip install "vizlab-nn[video]"``.',
         "",
     ]
     if not scenes:

@@ -2,7 +2,7 @@
 
 Each widget edits a value (descend arguments or a :class:`~vizlab.RunConfig`),
 runs the core, and draws with the same ``draw_*`` functions the gallery uses.
-They need ipywidgets (``pip install 'vizlab[widgets]'``), imported only when a
+They need ipywidgets (``pip install 'vizlab-nn[widgets]'``), imported only when a
 widget is first used, so ``import vizlab.widgets`` itself stays light.
 """
 

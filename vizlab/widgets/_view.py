@@ -42,7 +42,7 @@ def require_ipywidgets():
         import ipywidgets
     except ImportError:
         raise ImportError(
-            "vizlab's notebook widgets need ipywidgets: pip install 'vizlab[widgets]'"
+            "vizlab's notebook widgets need ipywidgets: pip install 'vizlab-nn[widgets]'"
         ) from None
     return ipywidgets
 

@@ -10,7 +10,7 @@ training phase as one animation.
 
 manim is an optional extra: importing this package does not import it, and
 asking for any building block without manim installed raises ImportError
-saying ``pip install "vizlab[video]"``. Nothing here imports torch.
+saying ``pip install "vizlab-nn[video]"``. Nothing here imports torch.
 
 =====================  ====================================================
 name                   what it is
@@ -38,7 +38,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-INSTALL_HINT = 'install vizlab[video] for lecture videos: pip install "vizlab[video]"'
+INSTALL_HINT = 'lecture videos need the video extra: pip install "vizlab-nn[video]"'
 
 # public name -> submodule that defines it (each submodule imports manim).
 _NAMES = {
