@@ -41,8 +41,8 @@ print(lesson.stamp("overstep"))
 # %%
 # The whole run
 # -------------
-# The animation plays the recorded steps one per frame, holding the start and
-# the end, on the lesson's timeline.
+# The animation plays the recorded steps on the lesson's timeline (the one the
+# lecture video uses), holding the start and the end.
 video(
     draw_descent_1d(over, 0),
     "descent_1d_overshoot",
