@@ -62,6 +62,7 @@ class RegressionDisplay(Display):
     def __init__(self, trace, fig, ax, artists, curves):
         super().__init__(trace, fig, artists)
         self.ax, self.curves = ax, curves
+        self.points: dict = {}  # the static scatters: "train" and "val"
         self.one_d = trace["grid/y"].size == 1
 
     def animated_artists(self) -> list[Artist]:
@@ -97,18 +98,27 @@ class RegressionDisplay(Display):
         return changed
 
 
-def _panel_2d(trace: Trace, ax: Axes) -> dict:
+def _panel_2d(trace: Trace, ax: Axes) -> tuple[dict, dict]:
     xs, ys = trace["grid/x"], trace["grid/y"]
     dx, dy = (xs[-1] - xs[0]) / (len(xs) - 1), (ys[-1] - ys[0]) / (len(ys) - 1)
     extent = (xs[0] - dx / 2, xs[-1] + dx / 2, ys[0] - dy / 2, ys[-1] + dy / 2)
     y_all = np.concatenate([trace["data/y_train"], trace["data/y_val"]])
     lim = float(np.abs(y_all).max()) or 1.0
     scale = dict(cmap=style.FIELD_CMAP, vmin=-lim, vmax=lim)
-    a = {"image": ax.imshow(trace["field/output"][0], extent=extent, origin="lower", interpolation="bilinear", **scale)}
+    a = {
+        "image": ax.imshow(
+            trace["field/output"][0],
+            extent=extent,
+            origin="lower",
+            interpolation="bilinear",
+            **scale,
+        )
+    }
+    points = {}
     for split, marker, edge in (("train", "o", "white"), ("val", "^", "black")):
         X = trace[f"data/X_{split}"]
         if len(X):
-            ax.scatter(
+            points[split] = ax.scatter(
                 X[:, 0],
                 X[:, 1],
                 c=trace[f"data/y_{split}"],
@@ -126,15 +136,16 @@ def _panel_2d(trace: Trace, ax: Axes) -> dict:
     ax.set_aspect("equal")
     cb = ax.figure.colorbar(a["image"], ax=ax, fraction=0.046, pad=0.02)
     cb.set_label("predicted value (points: target)")
-    return a
+    return a, points
 
 
-def _panel_1d(trace: Trace, ax: Axes, pieces: bool) -> dict:
+def _panel_1d(trace: Trace, ax: Axes, pieces: bool) -> tuple[dict, dict]:
     xs = trace["grid/x"]
+    points = {}
     for split, marker, color in (("train", "o", "#777777"), ("val", "^", "#333333")):
         X = trace[f"data/X_{split}"]
         if len(X):
-            ax.scatter(
+            points[split] = ax.scatter(
                 X[:, 0],
                 trace[f"data/y_{split}"],
                 marker=marker,
@@ -179,7 +190,7 @@ def _panel_1d(trace: Trace, ax: Axes, pieces: bool) -> dict:
     ax.set_xlabel("input $x_1$ (standardised)")
     ax.set_ylabel("output")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=11, frameon=False, ncol=2)
-    return a
+    return a, points
 
 
 def draw_regression(
@@ -228,7 +239,7 @@ def draw_regression(
         else:
             fig, ax = figure(ax, theme=theme)
         one_d = trace["grid/y"].size == 1
-        a = _panel_1d(trace, ax, pieces) if one_d else _panel_2d(trace, ax)
+        a, points = _panel_1d(trace, ax, pieces) if one_d else _panel_2d(trace, ax)
         if title is None:
             hidden = trace.config.get("hidden", [])
             net = (
@@ -255,5 +266,6 @@ def draw_regression(
         if curves_ax is not None:
             panel = draw_curves(trace, step, ax=curves_ax, theme=theme, show_step=False)
         disp = RegressionDisplay(trace, fig, ax, a, panel)
+        disp.points = points
         disp.update(step)
     return disp

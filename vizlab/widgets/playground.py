@@ -1,13 +1,20 @@
 """The playground: TensorFlow Playground's idea inside Jupyter, with a real torch model.
 
-Pick a dataset, the hidden layers, the activation, the optimizer and its
+Pick the problem type (classification, with two or more classes, or
+regression), a dataset, the input features (``x1, x2, x1^2, x2^2, x1x2,
+sin x1, sin x2``), the share of training data, the hidden layers (typed, or
+grown and shrunk with + and - buttons), the activation, the optimizer and its
 learning rate, the batch size, an L1 or L2 penalty, dropout; press play. A
 background thread trains the network a few steps at a time
 (:class:`vizlab.LiveRun`), so the notebook stays free; after each
 chunk the run so far becomes a :class:`~vizlab.Trace` and the gallery's
 renderers draw it: :func:`~vizlab.render.boundary.draw_boundary` (the
 decision field, the points, train and validation loss) and
-:func:`~vizlab.render.activations.draw_hidden_units` (one map per neuron).
+:func:`~vizlab.render.activations.draw_hidden_units` (one map per neuron),
+:func:`~vizlab.render.regression.draw_regression` for regression, and the
+network graph of :mod:`vizlab.render.netgraph` (a thumbnail in every neuron,
+links coloured and sized by weight, values on hover). "Show test data" and
+"discretize output" change only the view.
 
 A setting changed mid-run starts the run again from step 0 with the new
 setting (and keeps playing): the picture then always belongs to one
@@ -20,12 +27,17 @@ import math
 import time
 from typing import Any
 
+import numpy as np
+
 from vizlab.config import ConfigError, RunConfig
 from vizlab.render import style
 from vizlab.render.activations import draw_hidden_units, unit_layers
 from vizlab.render.base import Display
 from vizlab.render.boundary import draw_boundary
 from vizlab.render.curves import draw_curves
+from vizlab.render.multiclass import class_probs, field_rgb
+from vizlab.render.netgraph import graph_svg
+from vizlab.render.regression import draw_regression
 from vizlab.trace import Trace
 from vizlab.widgets._view import (
     MPL_LOCK,
@@ -41,6 +53,7 @@ from vizlab.widgets.settings import (
     DEFAULT_CONFIG,
     LAYOUT_FIELDS,
     config_from_controls,
+    datasets_for,
     make_controls,
 )
 from vizlab.widgets.trainer import BackgroundTrainer
@@ -61,8 +74,10 @@ class _FieldParts:
 
     def animated_artists(self) -> list:
         a = self.field.artists
-        moving = [a[k] for k in ("image", "boundary", "text", "diverged") if k in a]
-        return [*moving, self.field.curves.ax]
+        keys = ("image", "boundary", "text", "diverged", "fit", "pieces", "bias")
+        moving = [a[k] for k in keys if k in a]
+        flat = [m for x in moving for m in (x if isinstance(x, list) else [x])]
+        return [*flat, self.field.curves.ax]
 
 
 class Playground(WidgetBase):
@@ -84,15 +99,20 @@ class Playground(WidgetBase):
     Attributes
     ----------
     controls : dict of str to ipywidgets.Widget
-        ``dataset``, ``noise``, ``hidden``, ``activation``, ``optimizer``,
-        ``lr``, ``batch_size``, ``regularization``, ``strength``, ``dropout``,
+        ``task``, ``dataset``, ``n_classes``, ``features``, ``ratio``,
+        ``noise``, ``hidden``, ``activation``, ``optimizer``, ``lr``,
+        ``batch_size``, ``regularization``, ``strength``, ``dropout``,
         ``steps``, ``seed``.
+    view : dict of str to ipywidgets.Checkbox
+        ``show_test`` (validation points) and ``discretize`` (hard regions).
     config : RunConfig
         The run being trained.
     trace : Trace
         The run so far, as last drawn.
     image, units : ipywidgets.Image
         Decision field with losses; per-neuron maps.
+    graph : ipywidgets.HTML
+        The network graph (SVG): neuron thumbnails, weight-coloured links.
     """
 
     def __init__(
@@ -122,13 +142,23 @@ class Playground(WidgetBase):
         self.image = w.Image(format="png", layout={"max_width": "100%", "height": "auto"})
         self.units = w.Image(format="png", layout={"max_width": "100%", "height": "auto"})
         self._units_note = w.HTML()
+        self.view = {
+            "show_test": w.Checkbox(value=True, description="show test data", indent=False),
+            "discretize": w.Checkbox(value=False, description="discretize output", indent=False),
+        }
+        self.graph = w.HTML(layout={"overflow_x": "auto"})
+        self._layer_row = w.HBox()
+        self._sync_layer_buttons()
         self.widget = w.HBox(
             [
                 w.VBox(list(c.values()), layout={"min_width": "330px"}),
                 w.VBox(
                     [
                         w.HBox([self._play, self._step_button, self._reset_button]),
+                        w.HBox(list(self.view.values())),
                         self._status,
+                        self._layer_row,
+                        self.graph,
                         self.image,
                         self.units,
                         self._units_note,
@@ -150,6 +180,8 @@ class Playground(WidgetBase):
         self._redraw(self._trainer.run.trace(frames=1))
         for control in c.values():
             control.observe(self._changed, names="value")
+        for box in self.view.values():
+            box.observe(self._view_changed, names="value")
         self._play.observe(self._play_toggled, names="value")
         self._step_button.on_click(lambda _b: self.step())
         self._reset_button.on_click(lambda _b: self.reset())
@@ -161,6 +193,7 @@ class Playground(WidgetBase):
     def _changed(self, _change=None) -> None:
         if self._quiet:
             return
+        self._offer_datasets()
         try:
             config = self._config_from_controls()
         except (ValueError, ConfigError) as exc:
@@ -168,7 +201,77 @@ class Playground(WidgetBase):
             return
         if config != self.config:
             self.config = config
+            self._sync_layer_buttons()
             self._trainer.restart(config)
+
+    def _offer_datasets(self) -> None:
+        """The dataset list follows the problem type (keeping the choice when it can)."""
+        task, data = self.controls["task"].value, self.controls["dataset"]
+        allowed = datasets_for(task)
+        if tuple(data.options) != allowed:
+            self._quiet = True
+            try:
+                keep = data.value if data.value in allowed else allowed[0]
+                data.options = allowed
+                data.value = keep
+            finally:
+                self._quiet = False
+
+    # ------------------------------------------------------------ layers
+    def _sync_layer_buttons(self) -> None:
+        """One -/+ pair per hidden layer, and - layer / + layer (Playground's controls)."""
+        w = require_ipywidgets()
+        hidden = list(self.config.hidden)
+
+        def button(text, tip, fn):
+            b = w.Button(description=text, tooltip=tip, layout={"width": "auto"})
+            b.on_click(lambda _b: fn())
+            return b
+
+        row = [
+            button("+ layer", "add a hidden layer", lambda: self._edit_layers(len(hidden), 4)),
+            button("- layer", "remove the last hidden layer", lambda: self._edit_layers(-1, 0)),
+        ]
+        for i, n in enumerate(hidden):
+            row.append(w.HTML(f"&nbsp;layer {i + 1}: {n}"))
+            row.append(
+                button(
+                    "-", f"one neuron less in layer {i + 1}", lambda i=i: self.add_neurons(i, -1)
+                )
+            )
+            row.append(
+                button("+", f"one neuron more in layer {i + 1}", lambda i=i: self.add_neurons(i, 1))
+            )
+        self._layer_row.children = row
+
+    def _edit_layers(self, where: int, width: int) -> None:
+        hidden = list(self.config.hidden)
+        if width:
+            hidden.insert(where, width)
+        elif hidden:
+            hidden.pop(where)
+        self.set(hidden=", ".join(map(str, hidden)))
+
+    def add_layer(self, width: int = 4) -> None:
+        """Add a hidden layer of ``width`` units after the last (the run restarts)."""
+        self._edit_layers(len(self.config.hidden), width)
+
+    def remove_layer(self) -> None:
+        """Remove the last hidden layer (the run restarts)."""
+        self._edit_layers(-1, 0)
+
+    def add_neurons(self, layer: int, n: int = 1) -> None:
+        """Grow (n > 0) or shrink hidden layer ``layer`` (0-based) by ``n`` units, at least 1."""
+        hidden = list(self.config.hidden)
+        if not 0 <= layer < len(hidden):
+            raise ValueError(f"layer must be 0 to {len(hidden) - 1}; got {layer!r}")
+        hidden[layer] = max(1, hidden[layer] + int(n))
+        self.set(hidden=", ".join(map(str, hidden)))
+
+    def _view_changed(self, _change=None) -> None:
+        if self.trace is not None:
+            self._layout_key = None  # points shown or hidden: build the figures again
+            self._redraws.submit(self.trace)
 
     def set(self, **changes: Any) -> None:
         """Move controls by name (``pg.set(lr=0.1, hidden="8, 8")``); the run restarts."""
@@ -245,8 +348,10 @@ class Playground(WidgetBase):
                 self._move(trace)
             field = self._views["field"].render()
             units = self._views["units"].render() if self._views["units"] else None
+            graph = graph_svg(trace, discretize=self.view["discretize"].value)
         self.trace = trace
         self.image.value = field
+        self.graph.value = graph
         if units is not None:
             self.units.value = units
         self.units.layout.display = None if units is not None else "none"
@@ -258,20 +363,26 @@ class Playground(WidgetBase):
             if view is not None:
                 view.close()
             self._views[name] = None
-        field = draw_boundary(trace)
+        regression = trace.config.get("task") == "regression"
+        field = draw_regression(trace) if regression else draw_boundary(trace)
+        field._playground = self
+        if "val" in field.points:
+            field.points["val"].set_visible(self.view["show_test"].value)
         self._whole_run_axis(field, trace)
         self._views["field"] = FigureView(_FieldParts(field), dpi=self.dpi)
-        if unit_layers(trace):
+        two_class_maps = "field/output" in trace and trace.config.get("task") != "regression"
+        if unit_layers(trace) and two_class_maps:
             # Only the maps' data, their colour limits and the title change, so
             # blitting is exact here (checked against full draws in the tests).
             self._views["units"] = FigureView(draw_hidden_units(trace), dpi=self.dpi, blit=True)
             self._units_note.value = ""
         else:
-            why = (
-                "a linear model has none"
-                if not trace.config.get("hidden")
-                else "layers over 16 units are not drawn"
-            )
+            if not trace.config.get("hidden"):
+                why = "a linear model has none"
+            elif not two_class_maps:
+                why = "the network graph above shows each neuron's map"
+            else:
+                why = "layers over 16 units are not drawn"
             self._units_note.value = status_html(f"no per-neuron maps: {why}")
 
     def _move(self, trace: Trace) -> None:
@@ -293,10 +404,33 @@ class Playground(WidgetBase):
         """The loss axis spans the whole planned run, so the curves grow left to right."""
         field.curves.ax.set_xlim(0, max(int(trace.config["steps"]), 1) * 1.02)
         field.update(-1)  # labels placed by the new limits
+        if "image" in field.artists and field.trace is trace:
+            Playground._discretize(field, trace)
+
+    def _discretize_on(self) -> bool:
+        return bool(self.view["discretize"].value)
+
+    @staticmethod
+    def _discretize(field: Display, trace: Trace) -> None:
+        """Hard regions in place of the graded field, when the view asks for them."""
+        pg = getattr(field, "_playground", None)
+        if pg is None or not pg._discretize_on():
+            return
+        fr = trace.field_row(-1)
+        if trace.config.get("task") == "regression":
+            field.artists["image"].set_data(np.sign(trace["field/output"][fr]))
+            return
+        probs = class_probs(trace, fr)
+        if "field/output" in trace:
+            field.artists["image"].set_data((probs[1] >= 0.5).astype(float))
+        else:
+            hard = (probs == probs.max(0, keepdims=True)).astype(float)
+            field.artists["image"].set_data(field_rgb(hard))
 
     def _status_text(self, trace: Trace) -> str:
         last = trace.at(-1)
-        parts = [f"step {last.step} of {self.config.total_steps}"]
+        epoch = last.step * self.config.effective_batch / self.config.n_train
+        parts = [f"epoch {epoch:.1f}", f"step {last.step} of {self.config.total_steps}"]
         parts.append(f"train loss {float(last['scalar/loss_train']):.3f}")
         val = float(last["scalar/loss_val"])
         if math.isfinite(val):
@@ -311,14 +445,18 @@ class Playground(WidgetBase):
     def code(self) -> str:
         """Python that reruns this run to where the playground is and draws it."""
         done = int(self.trace.steps[-1]) if self.trace is not None else 0
+        regression = self.config.task == "regression"
+        mod, draw = (
+            ("regression", "draw_regression") if regression else ("boundary", "draw_boundary")
+        )
         return (
             "import vizlab\n"
             "from vizlab import LiveRun\n"
-            "from vizlab.render.boundary import draw_boundary\n\n"
+            f"from vizlab.render.{mod} import {draw}\n\n"
             f"config = {self.config.to_code()}\n"
             "run = LiveRun(config)\n"
             f"run.step({done})  # where the playground is now\n"
-            'draw_boundary(run.trace()).save("playground.png")\n'
+            f'{draw}(run.trace()).save("playground.png")\n'
             "# the whole run at once: trace = vizlab.train(config)\n"
         )
 
@@ -329,4 +467,6 @@ class Playground(WidgetBase):
         # export never reads the training thread's tensors mid-step.
         run = LiveRun(self.config)
         run.step(int(self.trace.steps[-1]))
+        if self.config.task == "regression":
+            return draw_regression(run.trace(), 0)
         return draw_boundary(run.trace(), 0)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import math
 
-from vizlab.config import ACTIVATIONS, DATASETS, OPTIMIZERS, RunConfig
+from vizlab.config import (
+    ACTIVATIONS,
+    DATASETS,
+    MULTICLASS_DATASETS,
+    OPTIMIZERS,
+    REGRESSION_DATASETS,
+    RunConfig,
+)
+from vizlab.features import FEATURES
 from vizlab.widgets._view import require_ipywidgets
 
 #: The playground's starting point: TensorFlow Playground's defaults (4-2
@@ -31,6 +39,9 @@ HORIZONS = (200, 500, 1000, 2000, 5000)
 # when one of them changes the figures are built again.
 LAYOUT_FIELDS = (
     "dataset",
+    "task",
+    "n_classes",
+    "features",
     "n_points",
     "noise",
     "val_fraction",
@@ -54,6 +65,12 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return widths
 
 
+def datasets_for(task: str) -> tuple[str, ...]:
+    """The datasets a problem type offers (Playground's "problem type" switch)."""
+    regression = task == "regression"
+    return tuple(d for d in DATASETS if (d in REGRESSION_DATASETS) == regression)
+
+
 def make_controls(config: RunConfig) -> dict:
     """One ipywidgets control per setting, showing ``config``."""
     w = require_ipywidgets()
@@ -67,7 +84,25 @@ def make_controls(config: RunConfig) -> dict:
     strength = config.l1 or config.l2 or 0.01
     batches = [(label, b) for label, b in BATCH_SIZES if b <= config.n_train]
     c = {
-        "dataset": w.Dropdown(options=DATASETS, value=config.dataset, **kw("dataset")),
+        "task": w.ToggleButtons(
+            options=["classification", "regression"], value=config.task, **kw("problem type")
+        ),
+        "dataset": w.Dropdown(
+            options=datasets_for(config.task), value=config.dataset, **kw("dataset")
+        ),
+        "n_classes": w.BoundedIntText(
+            value=config.n_classes, min=2, max=6, **kw("classes (spiral, blobs)")
+        ),
+        "features": w.SelectMultiple(
+            options=FEATURES, value=config.features, rows=len(FEATURES), **kw("input features")
+        ),
+        "ratio": w.IntSlider(
+            value=round(100 * (1 - config.val_fraction)),
+            min=10,
+            max=90,
+            step=10,
+            **kw("training data %"),
+        ),
         "noise": w.FloatSlider(value=config.noise, min=0, max=1, step=0.05, **kw("noise")),
         "hidden": w.Text(
             value=", ".join(map(str, config.hidden)),
@@ -103,6 +138,7 @@ def make_controls(config: RunConfig) -> dict:
         "seed": w.BoundedIntText(value=config.seed, min=0, max=2**31 - 1, **kw("seed")),
     }
     c["regularization"].style.button_width = "60px"
+    c["task"].style.button_width = "105px"
     return c
 
 
@@ -111,8 +147,24 @@ def config_from_controls(base: RunConfig, controls: dict) -> RunConfig:
     c = controls
     hidden = parse_hidden(c["hidden"].value)
     p, reg, lam = c["dropout"].value, c["regularization"].value, float(c["strength"].value)
+    task, dataset = c["task"].value, c["dataset"].value
+    k = int(c["n_classes"].value) if dataset in MULTICLASS_DATASETS else 2
+    if task == "regression":
+        loss = "mse"
+    elif k > 2:
+        loss = "cross_entropy"
+    else:
+        loss = base.loss if base.loss != "mse" or base.task == "classification" else "bce"
+    features = tuple(c["features"].value)
+    if dataset == "sine":  # one input: keep what it can give
+        features = tuple(f for f in features if "x2" not in f) or ("x1",)
     return base.replace(
-        dataset=c["dataset"].value,
+        task=task,
+        dataset=dataset,
+        n_classes=k,
+        loss=loss,
+        features=features,
+        val_fraction=round(1 - int(c["ratio"].value) / 100, 4),
         noise=round(float(c["noise"].value), 4),
         hidden=hidden,
         activation=c["activation"].value,
