@@ -357,9 +357,6 @@ class BoundaryGridDisplay(Display):
         self.artists["step"].set_text(f"{self.suptitle}  ({counter})" if self.suptitle else counter)
         return changed + [self.artists["step"]]
 
-    def animated_artists(self) -> list[Artist]:
-        return [a for p in self.panels for a in p.animated_artists()] + [self.artists["step"]]
-
     timeline = BoundaryDisplay.timeline
 
 
