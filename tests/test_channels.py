@@ -258,3 +258,28 @@ def test_built_site_contains_no_path_of_the_build_machine(gallery_site):
         text = path.read_text(encoding="utf-8", errors="replace")
         found += [f"{path.relative_to(gallery_site)}: {n}" for n in needles if n in text]
     assert found == []
+
+
+# ------------------------------------------------------------------ widget presets
+def test_widget_presets_open_on_the_lessons_run(tmp_path, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    import numpy as np
+
+    from vizlab.widgets import presets
+
+    monkeypatch.setenv("VIZLAB_CACHE_DIR", str(tmp_path))
+    ex = presets.explorer("lr_regimes", "too small")
+    config = lessons.get("lr_regimes").config("too small")
+    state = ex.state()
+    assert (state["landscape"], state["optimizer"], state["lr"], state["steps"]) == (
+        config.landscape,
+        config.optimizer,
+        config.lr,
+        config.steps,
+    )
+    run = lessons.run_lesson("lr_regimes")["too small"]
+    np.testing.assert_allclose(ex.trace["point/xy"], run["point/xy"])
+    with pytest.raises(ValueError, match="needs a RunConfig"):
+        presets.playground("lr_regimes", "too small")
+    with pytest.raises(KeyError, match="has no run 'nope'"):
+        presets.explorer("lr_regimes", "nope")
