@@ -171,8 +171,8 @@ def test_saved_trace_drives_the_scene_and_sets_its_length(tmp_path, cache_dir):
     )
     assert done.scene.trace.config == cfg.to_dict()
     np.testing.assert_array_equal(done.scene.trace["field/output"], trace["field/output"])
-    # One clock phase over the saved trace (5 log-spaced frames + 2 held) at 10 fps, then 0.2 s.
-    timeline = vizlab.Timeline.for_trace(trace, 5, spacing="log", fps=10, hold_end=2)
+    # One clock phase over the saved trace on the lesson's (quick) timeline, then 0.2 s.
+    timeline = vizlab.lessons.get("moons_boundary", quick=True).timeline_for(trace)
     *_, duration = video_meta(done.path)
     assert duration == pytest.approx(timeline.duration + 0.2, abs=0.1)
 
@@ -427,3 +427,14 @@ def test_plain_text_scene_renders_without_latex(tmp_path, cache_dir, monkeypatch
     family = done.scene.get_mobject_family_members()
     assert any(isinstance(m, manim.Text) and "·" in m.original_text for m in family)  # update rule
     assert not any(isinstance(m, manim.MathTex) for m in family)
+
+
+def test_backprop_scene_renders_at_tiny_size(tmp_path, cache_dir):
+    """The backprop lecture segment (lessons backprop_xor and vanishing_gradients)."""
+    done = render("backprop", "tiny", tmp_path, progress=False, cache_dir=cache_dir)
+    assert done.path == tmp_path / "backprop.mp4"
+    width, height, fps, frames, duration = video_meta(done.path)
+    assert (width, height, fps) == (160, 90, 10.0)
+    assert frames >= 5
+    assert frames / fps == pytest.approx(done.seconds, abs=0.1)
+    assert "backprop" in dict(list_scenes())
