@@ -172,7 +172,9 @@ def test_saved_trace_drives_the_scene_and_sets_its_length(tmp_path, cache_dir):
     assert done.scene.trace.config == cfg.to_dict()
     np.testing.assert_array_equal(done.scene.trace["field/output"], trace["field/output"])
     # One clock phase over the saved trace on the lesson's (quick) timeline, then 0.2 s.
-    timeline = vizlab.lessons.get("moons_boundary", quick=True).timeline_for(trace)
+    from vizlab import lessons
+
+    timeline = lessons.get("moons_boundary", quick=True).timeline_for(trace)
     *_, duration = video_meta(done.path)
     assert duration == pytest.approx(timeline.duration + 0.2, abs=0.1)
 
