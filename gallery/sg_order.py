@@ -7,6 +7,8 @@ alphabetically; an example missing from ``ORDER`` goes last, by file name.
 from pathlib import Path
 
 ORDER = [
+    # how to read the pictures
+    "plot_colour_grammar.py",
     # gradient descent
     "plot_descent_1d.py",
     "plot_lr_regimes.py",
