@@ -38,7 +38,9 @@ class OptimizerRace(LectureScene):
         traces = list(runs.values())
         racers = [(t.config["optimizer"], t.config["lr"]) for t in traces]
         colors = style.SERIES[: len(traces)]
-        head = title("The optimizer race", "same start on Beale's function: only the update rule differs")
+        head = title(
+            "The optimizer race", "same start on Beale's function: only the update rule differs"
+        )
         race = ContourRace(traces, colors, side=6.6).to_edge(LEFT, buff=0.5).shift(DOWN * 0.45)
         legend = VGroup()
         for (opt, lr), trace, color in zip(racers, traces, colors):

@@ -45,7 +45,9 @@ class SurfaceDescentScene(ThreeDScene):
             Readout("loss", trace["scalar/loss"], fmt="{:.3f}", width=7),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         counter.to_corner(UR, buff=0.5).shift(DOWN * 1.1)
-        note = caption(f"r = {trace.config['lr']}: steep across the valley, so the ball zig-zags", font_size=26)
+        note = caption(
+            f"r = {trace.config['lr']}: steep across the valley, so the ball zig-zags", font_size=26
+        )
         stamp = lesson_stamp(self, lesson, timeline=timeline)
         self.add_fixed_in_frame_mobjects(head, rule, counter, note, stamp)
         self.set_camera_orientation(phi=58 * DEGREES, theta=-50 * DEGREES, zoom=0.85)
