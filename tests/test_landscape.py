@@ -211,3 +211,10 @@ def test_start_directions_put_the_start_at_one_zero(run):
     assert np.linalg.norm(d[1]) == pytest.approx(np.linalg.norm(d[0]))
     assert np.allclose(L["path/xy"][0], [1.0, 0.0], atol=1e-9)
     assert rel(L["surface/loss"][i, -1], run["scalar/loss_train"][0]) < 1e-6
+
+
+def test_through_best_is_the_lowest_validation_loss(run):
+    L = vizlab.landscape(run, through="best", resolution=5)
+    best = int(np.nanargmin(run["scalar/loss_val"]))
+    assert L.header["landscape"]["through_row"] == best
+    assert np.allclose(L["grid/origin"], flat_path(run)[best])

@@ -17,7 +17,12 @@ import pytest
 import vizlab
 from vizlab.core import batched_optim
 from vizlab.render import steps as steps_mod
-from vizlab.render.landscape import descent_view, draw_landscape, draw_landscape_3d
+from vizlab.render.landscape import (
+    descent_view,
+    draw_landscape,
+    draw_landscape_3d,
+    draw_loss_by_seed,
+)
 from vizlab.render.steps import draw_step_histograms, effective_steps, step_histogram
 from vizlab.trace import Trace
 
@@ -146,3 +151,15 @@ def test_renderers_do_not_import_torch():
         "assert 'torch' not in sys.modules, 'torch imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_loss_by_seed_holds_each_runs_losses():
+    runs = vizlab.sweep(NET.replace(optimizer="sgd", steps=12), seed=[0, 1, 2])
+    disp = draw_loss_by_seed(runs, 5, solved=1.01)  # nothing reaches 101 %: every line dashed
+    for line, t in zip(disp.artists["loss"], runs):
+        x, y = line.get_data()
+        assert np.array_equal(x, t.steps[:6]) and np.array_equal(y, t["scalar/loss_train"][:6])
+        assert line.get_linestyle() == "--"
+    disp = draw_loss_by_seed(runs, solved=0.0)
+    assert all(line.get_linestyle() == "-" for line in disp.artists["loss"])
+    assert "3 solve it" in disp.fig._suptitle.get_text()

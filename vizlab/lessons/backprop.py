@@ -152,7 +152,6 @@ backprop_xor = register(
             "gallery:06_backprop/plot_backprop",
             "scene:backprop",
             "notebook:07_backprop",
-            "widget:backprop_xor",
         ),
         summary="Every number of a backward pass of the XOR net, recomputed from the trace.",
     )

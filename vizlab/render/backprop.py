@@ -31,7 +31,7 @@ from vizlab.trace import Trace
 #: gradients keep the diverging sign map, so the two scales never look alike.
 VALUE_CMAP = ListedColormap(colormaps["Purples"](np.linspace(0.05, 0.55, 256)), "vizlab_value")
 GRAD_CMAP = style.FIELD_CMAP
-EDGE_BASE = "#c8c8c8"
+EDGE_BASE = style.FAINT
 PHASES = ("forward", "backward", "update")
 
 
@@ -236,6 +236,24 @@ class BackpropDisplay(Display):
             s.set_visible(show)
             v.set_visible(show)
 
+    def choose(self, example: int | None = None, weight: tuple[str, Sequence[int]] | None = None):
+        """Explain another example (None: the batch) and/or write another weight's chain rule.
+
+        Takes effect at the next :meth:`update`; the chosen weight's edge is highlighted.
+        """
+        self.example = example
+        if weight is not None:
+            param, index = weight[0], tuple(int(i) for i in weight[1])
+            layer = int(param.split(".")[0][2:])
+            if param.endswith(".weight"):
+                j, k = index
+                pts = np.stack([self.positions[layer - 1][k], self.positions[layer][j]])
+            else:
+                pts = np.stack([self.positions[layer][index[0]]] * 2)
+            self.artists["highlight"].set_data(pts[:, 0], pts[:, 1])
+            self.weight = (param, index)
+        return self
+
     def show_phase(self, phase: str, upto: int = 0) -> list[Artist]:
         """Show the ``forward`` sweep up to layer ``upto``, the ``backward`` sweep down to it, or the ``update``."""
         if phase not in (*PHASES, "all"):
@@ -359,20 +377,16 @@ def draw_backprop(
                 )
             )
         edge_text.append(texts)
-    wl = int(weight[0].split(".")[0][2:])
-    if weight[0].endswith(".weight"):
-        j, k = weight[1]
-        s, d = positions[wl - 1][k], positions[wl][j]
-        ax.plot(
-            *np.stack([s, d]).T, color="black", lw=9, alpha=0.25, zorder=0, solid_capstyle="round"
-        )
+    (highlight,) = ax.plot(
+        [], [], color=style.INK, lw=9, alpha=0.25, zorder=0, solid_capstyle="round"
+    )
     allpos = np.concatenate(positions)
     units = ax.scatter(
         *allpos.T,
         s=marker,
         c=np.zeros(len(allpos)),
         cmap=VALUE_CMAP,
-        edgecolors="#444444",
+        edgecolors=style.MUTED,
         linewidths=1.5,
         zorder=3,
     )
@@ -456,7 +470,7 @@ def draw_backprop(
     title = fig.suptitle("", fontsize=16, weight="bold")
     stage = ax.text(0.5, 0.02, "", transform=ax.transAxes, ha="center", fontsize=16, weight="bold")
     if stamp:
-        fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
+        fig.text(0.005, 0.005, stamp, fontsize=9, color=style.MUTED)
     artists = {
         "units": units,
         "value_text": value_text,
@@ -467,6 +481,7 @@ def draw_backprop(
         "chain_head": chain_head,
         "chain_rows": chain_rows,
         "title": title,
+        "highlight": highlight,
         "stage": stage,
         "value_bar": value_bar,
         "grad_bar": grad_bar,
@@ -489,6 +504,7 @@ def draw_backprop(
         sizes=sizes,
         names=names,
     )
+    disp.choose(example, disp.weight)
     disp.update(step)
     return disp
 

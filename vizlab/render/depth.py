@@ -27,7 +27,8 @@ def layer_keys(trace: Trace) -> list[str]:
 
 
 def _color(i: int) -> str:
-    return style.SERIES[i % len(style.SERIES)]
+    """Layer (or unit) i, 0-based, in the categorical palette."""
+    return style.layer_color(i + 1)
 
 
 class DepthDisplay(Display):
@@ -126,7 +127,7 @@ def draw_gradient_depth(
     lax.set_xlabel("step (log; step 0 drawn at 1)")
     lax.set_ylabel("gradient norm (log)")
     lax.legend(ncol=2, fontsize=11, loc="upper right", framealpha=0.9)
-    cursor = lax.axvline(1, color="#444444", lw=1.5, ls="--")
+    cursor = lax.axvline(1, color=style.GUIDE, lw=1.5, ls="--")
     cfg = trace.config
     if title is None:
         hidden = cfg.get("hidden", [])
@@ -137,7 +138,7 @@ def draw_gradient_depth(
     fig.suptitle(title, fontsize=16, weight="bold")
     sub = bax.set_title("", fontsize=14)
     if stamp:
-        fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
+        fig.text(0.005, 0.005, stamp, fontsize=9, color=style.MUTED)
     disp = DepthDisplay(
         trace, fig, {"bars": list(bars), "lines": lines, "cursor": cursor, "title": sub}, keys
     )
@@ -243,13 +244,13 @@ def draw_init_symmetry(
         ax.set_xscale("log")
         ax.set_title(name)
         ax.set_xlabel("step (log)")
-        cursors.append(ax.axvline(1, color="#444444", lw=1.5, ls="--"))
+        cursors.append(ax.axvline(1, color=style.GUIDE, lw=1.5, ls="--"))
         notes.append(ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=13))
         spreads.append(row_spread(t, layer))
     axes[0][0].set_ylabel(f"weights into the units of layer {layer}")
     axes[0][-1].legend(fontsize=11, loc="upper left")
     if stamp:
-        fig.text(0.005, 0.005, stamp, fontsize=9, color="#666666")
+        fig.text(0.005, 0.005, stamp, fontsize=9, color=style.MUTED)
     disp = SymmetryDisplay(
         list(traces.values()), fig, {"lines": lines, "cursors": cursors, "notes": notes}, spreads
     )

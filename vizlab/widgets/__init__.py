@@ -12,14 +12,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _LAZY = {
+    "BackpropStepper": "vizlab.widgets.backprop",
     "LearningRateExplorer": "vizlab.widgets.explorer",
     "Playground": "vizlab.widgets.playground",
     "Scrubber": "vizlab.widgets.scrubber",
 }
 
-__all__ = ["LearningRateExplorer", "Playground", "Scrubber"]
+__all__ = ["BackpropStepper", "LearningRateExplorer", "Playground", "Scrubber"]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from vizlab.widgets.backprop import BackpropStepper
     from vizlab.widgets.explorer import LearningRateExplorer
     from vizlab.widgets.playground import Playground
     from vizlab.widgets.scrubber import Scrubber

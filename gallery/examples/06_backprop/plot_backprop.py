@@ -44,6 +44,7 @@ draw_backprop(unit, 1, stamp=unit_lesson.stamp("unit"))
 lesson = lessons.get("backprop_xor")
 mlp = lessons.run_lesson("backprop_xor", quick=quick())["mlp"]
 draw_backprop(mlp, 0, example=0, weight=("fc1.weight", (0, 0)), stamp=lesson.stamp("mlp"))
+print(lesson.stamp("mlp"))
 
 # %%
 # The whole batch: the loss is the mean over the 240 examples, so each

@@ -32,6 +32,7 @@ for run, trace in traces.items():
     d = draw_gradient_depth(trace, 0, title=titles[run], ylim=ylim, stamp=lesson.stamp(run))
     first, last = d.norms(0)[0], d.norms(0)[-1]
     print(f"{run}: first layer / last layer at step 0 = {first / last:.1e}")
+print(lesson.stamp())
 
 # %%
 # The sigmoid network over training: the last layers learn to predict the
