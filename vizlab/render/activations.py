@@ -87,10 +87,15 @@ PANEL = {
     "sigmoid": ((-0.15, 1.15), "saturated"),
     "tanh": ((-1.2, 1.2), "saturated"),
     "relu": ((-1.3, 2.6), "g' = 0: dead"),
-    "leaky_relu": ((-1.3, 2.6), "g' = 0.01"),
+    "leaky_relu": ((-1.3, 2.6), "g' = 0.01: small, never 0"),
     "elu": ((-1.3, 2.6), "g' -> 0 slowly"),
     "linear": ((-2.6, 2.6), ""),
 }
+
+
+#: Functions whose slope is small somewhere but never zero (not shaded as flat).
+NEVER_FLAT = frozenset({"leaky_relu"})
+DASHES = ("-", "--", "-.", ":", (0, (6, 2, 1, 2)), (0, (1, 1)))
 
 
 class StaticDisplay(Display):
@@ -173,7 +178,8 @@ def draw_activations(
                 (lo, hi), note = PANEL[name]
                 a.set_title(title)
                 a.set_ylim(lo, hi)
-                is_flat = np.abs(dg(z)) < flat
+                # Leaky ReLU's 0.01 is small but never 0: not shaded like a dead zone.
+                is_flat = np.abs(dg(z)) < flat if name not in NEVER_FLAT else np.zeros_like(z, bool)
                 art["flat"][name] = a.fill_between(
                     z,
                     lo,
@@ -182,9 +188,9 @@ def draw_activations(
                     color=FLAT_COLOR,
                     alpha=0.25,
                     lw=0,
-                    label=f"|g'| < {flat:g}",
+                    label=None if name in NEVER_FLAT else f"|g'| < {flat:g}",
                 )
-                if note and is_flat[0]:
+                if note and (is_flat[0] or name in NEVER_FLAT):
                     a.text(-zmax + 0.2, lo + 0.25 * (hi - lo), note, fontsize=13, color=style.MUTED)
                 a.legend(loc="upper left", fontsize=11, framealpha=0.9)
             a.axhline(0, color=style.GUIDE, lw=0.8, zorder=0)
@@ -196,7 +202,16 @@ def draw_activations(
         elif derivatives and len(which) > 1:
             a = axes[len(which)]
             for i, name in enumerate(which):
-                a.plot(z, FUNCTIONS[name][2](z), color=style.series_color(i), label=name)
+                # Thick-under-thin and a dash per function: ReLU, leaky ReLU and ELU
+                # share g' = 1 for z > 0 and would otherwise hide each other.
+                a.plot(
+                    z,
+                    FUNCTIONS[name][2](z),
+                    color=style.series_color(i),
+                    lw=max(1.5, 6.0 - 1.1 * i),
+                    ls=DASHES[i % len(DASHES)],
+                    label=name.replace("_", " "),
+                )
             a.axhline(0.25, color=style.GUIDE, ls=":", lw=1.5)
             a.text(zmax, 0.28, "sigmoid' ≤ 0.25", fontsize=12, color=style.MUTED, ha="right")
             a.set_title("all derivatives g'(z)")
