@@ -654,13 +654,17 @@ def test_budget_parts_are_the_real_buffers():
     """The estimate's trace parts are twice (buffer + copy) what a real run records."""
     from vizlab.budget import estimate
 
-    c = RunConfig(hidden=(4, 20), dropout=(0.5,), batch_size=16, steps=30, grid=10, frames=5)
+    c = RunConfig(
+        hidden=(4, 20), dropout=(0.5,), optimizer="adam", batch_size=16, steps=30, grid=10, frames=5
+    )
     tr = vizlab.train(c)
     parts = {p.name: p.bytes for p in estimate(c).parts}
-    nbytes = {kind: sum(tr[k].nbytes for k in tr.keys(kind)) for kind in ("param", "grad", "mask")}
+    kinds = ("param", "grad", "mask", "opt")
+    nbytes = {kind: sum(tr[k].nbytes for k in tr.keys(kind)) for kind in kinds}
     assert parts["param+grad"] == 2 * (nbytes["param"] + nbytes["grad"])
     assert parts["batch/indices"] == 2 * tr["batch/indices"].nbytes
     assert parts["mask/*"] == 2 * nbytes["mask"]
+    assert parts["opt/*"] == 2 * nbytes["opt"] > 0  # Adam's two moments
     pictures = sum(tr[k].nbytes for kind in ("field", "act", "embed") for k in tr.keys(kind))
     assert parts["field/act/embed"] >= 2 * pictures  # field rows may collapse, never grow
     assert estimate(c).rows == len(tr)

@@ -150,6 +150,15 @@ def estimate(
         Part("batch/indices", 2 * rows * batch * 8 * M, f"{T} rows x batch {batch}"),
         Part("data", 3 * n_points * 8 * M, f"n_points={n_points}"),
     ]
+    slots = _OPTIMIZER_SLOTS.get(config.optimizer, 2)
+    if slots:  # the optimizer's state after each recorded update (opt/*)
+        parts.append(
+            Part(
+                "opt/*",
+                2 * slots * rows * n_params * item * M,
+                f"{T}, optimizer={config.optimizer}",
+            )
+        )
     drop = config.dropout_per_layer
     dropped = [w for w, p in zip(config.hidden, drop) if p > 0]
     if dropped:
@@ -185,7 +194,6 @@ def estimate(
                 drivers + f", widest layer {widest}",
             )
         )
-    slots = _OPTIMIZER_SLOTS.get(config.optimizer, 2)
     parts.append(
         Part("optimizer", (slots + 2) * n_params * item * M, f"optimizer={config.optimizer}")
     )
