@@ -91,3 +91,31 @@ def test_squares_let_a_model_without_hidden_layer_separate_circles():
     squares = vizlab.train(RunConfig(features=("x1^2", "x2^2"), **common))
     assert squares["scalar/acc_val"][-1] >= 0.95
     assert raw["scalar/acc_val"][-1] <= 0.8
+
+
+def test_network_graph_links_are_the_recorded_weights():
+    import re
+
+    from vizlab.render.netgraph import graph_svg, node_pictures
+
+    fs = ("x1", "x2", "x1^2")
+    tr = vizlab.train(RunConfig(dataset="circles", hidden=(3, 2), features=fs, **SMALL))
+    svg = graph_svg(tr, 5)
+    links = re.findall(r'<line class="link" data-w="([^"]+)"[^>]*><title>fc(\d)\[(\d), (\d)\]', svg)
+    assert len(links) == 3 * 3 + 2 * 3 + 1 * 2  # every weight, once
+    for value, layer, out, inp in links:
+        w = tr[f"param/fc{layer}.weight"][5][int(out), int(inp)]
+        assert float(value) == pytest.approx(float(w), rel=1e-5, abs=1e-12)
+    # positive weights blue, negative orange
+    from vizlab.render import style
+
+    for m in re.finditer(r'data-w="([^"]+)"[^>]*stroke="([^"]+)"', svg):
+        assert m.group(2) == (style.BLUE if float(m.group(1)) >= 0 else style.ORANGE)
+    pics = node_pictures(tr, 5)
+    assert [len(layer) for layer in pics] == [3, 3, 2, 1]
+    assert svg.count('class="node"') == 9
+    # the x1^2 thumbnail: white (x1^2 = 0) in the middle column, bluer (less red) at the edges
+    red = pics[0][2][..., 0].astype(int)
+    middle = np.argmin(np.abs(tr["grid/x"]))
+    assert red[:, middle].min() > 240
+    assert red[:, 0].max() < red[:, middle].min() and red[:, -1].max() < red[:, middle].min()

@@ -104,3 +104,37 @@ def test_sweep_equals_train_for_three_classes():
         assert t.keys() == one.keys()
         for k in one.keys():
             np.testing.assert_allclose(t[k], one[k], rtol=1e-9, atol=1e-9, err_msg=k)
+
+
+def test_field_rgb_colours_the_winner_lighter_when_unsure():
+    from matplotlib.colors import to_rgb
+
+    from vizlab.render import style
+    from vizlab.render.multiclass import field_rgb, region_margins
+
+    probs = np.array([[[1.0, 1 / 3, 0.6]], [[0.0, 1 / 3, 0.3]], [[0.0, 1 / 3, 0.1]]])  # K=3, 1x3
+    rgb = field_rgb(probs)
+    np.testing.assert_allclose(rgb[0, 0], to_rgb(style.ORANGE))  # certain: the class colour
+    np.testing.assert_allclose(rgb[0, 1], 1.0)  # all equal: white
+    c = (0.6 - 1 / 3) / (1 - 1 / 3)
+    np.testing.assert_allclose(rgb[0, 2], 1 + c * (np.array(to_rgb(style.ORANGE)) - 1))
+    np.testing.assert_allclose(region_margins(probs)[:, 0, 2], [0.3, -0.3, -0.5])
+    assert style.class_color(2) not in (style.ORANGE, style.BLUE)
+
+
+def test_draw_boundary_shows_k_regions_of_the_recorded_fields():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from vizlab.render.boundary import draw_boundary
+    from vizlab.render.multiclass import class_probs, field_rgb
+
+    tr = vizlab.train(RunConfig(**K3, hidden=(8,), optimizer="adam", lr=0.05, **SMALL))
+    disp = draw_boundary(tr, -1)
+    shown = disp.artists["image"].get_array()
+    np.testing.assert_allclose(shown, field_rgb(class_probs(tr, tr.field_row(len(tr) - 1))))
+    assert len(disp.artists["boundary"].get_segments()) > 0
+    disp.update(0)
+    np.testing.assert_allclose(
+        disp.artists["image"].get_array(), field_rgb(class_probs(tr, tr.field_row(0)))
+    )

@@ -93,3 +93,37 @@ def test_sweep_equals_train_for_regression():
         one = vizlab.train(c)
         for k in one.keys():
             np.testing.assert_allclose(t[k], one[k], rtol=1e-9, atol=1e-9, err_msg=k)
+
+
+def test_draw_regression_1d_fit_is_the_sum_of_its_pieces():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from vizlab.render.regression import draw_regression
+
+    tr = vizlab.train(RunConfig(dataset="sine", hidden=(5,), lr=0.05, **REG, **SMALL))
+    disp = draw_regression(tr, -1)
+    row = tr["grid/steps"][-1]
+    x = tr["grid/x"][:, None]
+    h = np.tanh(x @ tr["param/fc1.weight"][row].T + tr["param/fc1.bias"][row])  # (W, 5)
+    w2, b2 = tr["param/fc2.weight"][row][0], tr["param/fc2.bias"][row][0]
+    np.testing.assert_allclose(disp.artists["fit"].get_ydata(), h @ w2 + b2, rtol=1e-5, atol=1e-6)
+    for j, line in enumerate(disp.artists["pieces"]):
+        np.testing.assert_allclose(line.get_ydata(), w2[j] * h[:, j], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(disp.artists["bias"].get_ydata(), [b2, b2], rtol=1e-6)
+
+
+def test_draw_regression_2d_is_the_value_map():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from vizlab.render.boundary import draw_boundary
+    from vizlab.render.regression import draw_regression
+
+    tr = vizlab.train(RunConfig(dataset="multi_gaussian", hidden=(4,), **REG, **SMALL))
+    disp = draw_regression(tr, -1)
+    np.testing.assert_array_equal(disp.artists["image"].get_array(), tr["field/output"][-1])
+    lo, hi = disp.artists["image"].get_clim()
+    assert lo == -hi  # zero is white
+    with pytest.raises(ValueError, match="regression trace has no classes"):
+        draw_boundary(tr)

@@ -146,7 +146,7 @@ class Playground(WidgetBase):
             "show_test": w.Checkbox(value=True, description="show test data", indent=False),
             "discretize": w.Checkbox(value=False, description="discretize output", indent=False),
         }
-        self.graph = w.HTML(layout={"overflow_x": "auto"})
+        self.graph = w.HTML(layout={"overflow": "auto"})
         self._layer_row = w.HBox()
         self._sync_layer_buttons()
         self.widget = w.HBox(
