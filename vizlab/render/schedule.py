@@ -10,7 +10,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from vizlab.render import style
-from vizlab.render.base import Display, figure
+from vizlab.render.base import Display, figure, subplots
 from vizlab.render.paths import (
     as_traces,
     box,
@@ -34,9 +34,10 @@ class LRScheduleDisplay(Display):
         a["lr"].set_data(s, t["scalar/lr"][: r + 1])
         for name, key in self._loss_keys.items():
             a[name].set_data(s, t[key][: r + 1])
-        a["cursor"].set_xdata([t.steps[r], t.steps[r]])
+        for cursor in a["cursor"]:
+            cursor.set_xdata([t.steps[r], t.steps[r]])
         a["step"].set_text(f"step {int(t.steps[r])}:  r = {t['scalar/lr'][r]:.3g}")
-        return [a["lr"], a["cursor"], a["step"], *(a[n] for n in self._loss_keys)]
+        return [a["lr"], *a["cursor"], a["step"], *(a[n] for n in self._loss_keys)]
 
 
 _SCHEDULE_TITLES = {
@@ -55,7 +56,11 @@ def draw_lr_schedule(
     theme: str = "light",
     title: str | None = None,
 ) -> LRScheduleDisplay:
-    """The learning rate over steps, with the loss on a second axis.
+    """The learning rate over steps above the loss over the same steps.
+
+    Two panels on one step axis (not two y axes on one panel), so neither
+    curve needs a colour to say which scale it is read on. Given ``ax``, the
+    loss goes on a second y axis of that one panel.
 
     Parameters
     ----------
@@ -71,7 +76,7 @@ def draw_lr_schedule(
     -------
     LRScheduleDisplay
         ``artists["lr"]``, ``artists["loss"]`` (and ``artists["loss_val"]``),
-        ``artists["cursor"]``, ``artists["step"]``.
+        ``artists["cursor"]`` (one line per panel), ``artists["step"]``.
     """
     (trace,) = as_traces(trace, ("scalar/lr",))
     if "scalar/loss" in trace:
@@ -84,24 +89,30 @@ def draw_lr_schedule(
         raise ValueError("draw_lr_schedule needs scalar/loss or scalar/loss_train in the trace")
     steps, lr = trace.steps, trace["scalar/lr"]
     with style.theme(theme):
-        fig, ax = figure(ax, theme=theme)
-        c_lr = style.run_color("learning rate")
+        stacked = ax is None
+        if stacked:
+            fig, (ax, ax2) = subplots(
+                2, 1, theme=theme, sharex=True, gridspec_kw={"height_ratios": [1, 1.4]}
+            )
+        else:
+            fig, ax = figure(ax, theme=theme)
+            ax2 = ax.twinx()
+            ax2.spines["right"].set_visible(True)
+        c_lr = style.series_color(0)
         ax.plot(steps, lr, color=c_lr, lw=6, alpha=0.2)
         (lr_line,) = ax.plot([], [], color=c_lr, lw=3, label="learning rate r")
         ax.set_xlim(steps[0], max(int(steps[-1]), 1))
         ax.set_ylim(0, 1.3 * float(np.nanmax(lr)))
-        ax.set_xlabel("step")
-        ax.set_ylabel("learning rate r", color=c_lr)
-        ax2 = ax.twinx()
-        ax2.spines["right"].set_visible(True)
+        ax2.set_xlabel("step")
+        ax.set_ylabel("learning rate r")
         lines = {}
         names = {
             "loss": "training loss" if len(keys) > 1 else "loss",
             "loss_val": "validation loss",
         }
-        colors = {"loss": style.TRAIN_COLOR, "loss_val": style.VAL_COLOR}
         for name in keys:
-            (lines[name],) = ax2.plot([], [], color=colors[name], lw=2.5, label=names[name])
+            split = style.split_style("val" if name == "loss_val" else "train")
+            (lines[name],) = ax2.plot([], [], **split, lw=2.5, label=names[name])
         vals = np.concatenate([np.asarray(trace[k], float) for k in keys.values()])
         vals = vals[np.isfinite(vals) & (vals > 0)]
         if vals.size and vals.max() / vals.min() > 30:
@@ -109,12 +120,16 @@ def draw_lr_schedule(
             ax2.set_ylim(vals.min() / 2, vals.max() * 8)
         elif vals.size:
             ax2.set_ylim(0, vals.max() * 1.3)
-        ax2.set_ylabel("loss", color=style.TRAIN_COLOR)
-        cursor = ax.axvline(steps[0], color=style.GUIDE, lw=1.2, ls="--")
+        ax2.set_ylabel("loss")
+        cursor = [a.axvline(steps[0], color=style.GUIDE, lw=1.2, ls=":") for a in (ax, ax2)]
         step_text = ax.text(
             0.5, 0.96, "", transform=ax.transAxes, ha="center", va="top", fontsize=15, bbox=box()
         )
-        ax.legend(handles=[lr_line, *lines.values()], loc="upper right", framealpha=0.9)
+        if stacked:
+            ax.legend(handles=[lr_line], loc="upper right", framealpha=0.9)
+            ax2.legend(loc="upper right", framealpha=0.9)
+        else:
+            ax.legend(handles=[lr_line, *lines.values()], loc="upper right", framealpha=0.9)
         schedule = trace.config.get("schedule", "constant")
         ax.set_title(title or _SCHEDULE_TITLES.get(schedule, "Learning rate over training"))
     disp = LRScheduleDisplay(
