@@ -97,6 +97,8 @@ UNIT_CMAP = FIELD_CMAP
 #: Pale fill under the contour lines of a loss landscape, so coloured paths stand out.
 LOSS_CMAP = LinearSegmentedColormap.from_list("vizlab_loss", ["#ffffff", "#dbe4ee", "#a9bcd0"])
 LOSS_LINE_COLOR = "#7f93a8"
+#: A loss surface in 3-D: a sequential map whose light end is the high loss.
+SURFACE_CMAP = "viridis"
 
 THEMES = {
     "light": {

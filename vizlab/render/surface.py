@@ -98,7 +98,7 @@ def draw_surface_3d(
             X,
             Y,
             Zs,
-            cmap="viridis",
+            cmap=style.SURFACE_CMAP,
             alpha=0.75,
             linewidth=0,
             antialiased=True,
@@ -113,23 +113,28 @@ def draw_surface_3d(
             levels=log_levels(Z, 14),
             zdir="z",
             offset=floor,
-            cmap="viridis",
+            cmap=style.SURFACE_CMAP,
             linewidths=1,
             alpha=0.6,
             zorder=0,
         )
         (shadow,) = ax.plot([], [], [], "-", color=style.PATH_COLOR, lw=1.5, alpha=0.6, zorder=2)
         (path,) = ax.plot([], [], [], "-o", color=style.PATH_COLOR, lw=2.5, ms=4, zorder=5)
-        (ball,) = ax.plot([], [], [], "o", color=style.PATH_COLOR, ms=14, mec=style.INK, zorder=6)
+        (ball,) = ax.plot([], [], [], "o", color=style.PATH_COLOR, ms=14, mec=style.INK, zorder=8)
         if "data/minima" in trace and len(trace["data/minima"]):
-            # the stars sit on the floor map, under the surface
+            # A star on the surface, where the ball arrives, and its shadow on the floor map.
             m = trace["data/minima"]
+            ix = np.abs(gx[None, :] - m[:, :1]).argmin(1)
+            iy = np.abs(gy[None, :] - m[:, 1:2]).argmin(1)
+            ax.plot(
+                m[:, 0], m[:, 1], Z[iy, ix], "*", ms=24, color=MIN_COLOR, mec=style.INK, zorder=7
+            )
             ax.plot(
                 m[:, 0],
                 m[:, 1],
                 np.full(len(m), floor),
                 "*",
-                ms=18,
+                ms=12,
                 color=MIN_COLOR,
                 mec=style.INK,
                 zorder=0.5,
