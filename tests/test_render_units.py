@@ -266,9 +266,17 @@ def test_worked_table_highlights_the_minimisers():
         ]
         labels = [d.rows[i - 1].label for i in lit]
         assert f"{key.upper()} minimiser" in labels
-        assert all(
-            round(getattr(d.rows[i - 1], key), 2) == (3.33 if key == "l1" else 7.14) for i in lit
-        )
+        exact = 3.33 if key == "l1" else 7.14
+        for i in lit:
+            r = d.rows[i - 1]
+            v = round(getattr(r, key), 2)
+            # The minimiser itself, or a descent run under this penalty that reached it.
+            assert v == exact or (
+                r.label.startswith(f"descent, {key.upper()}")
+                and abs(v - exact) <= 0.02 * exact + 0.01
+            ), (r.label, v)
+    descent = [i for i, r in enumerate(d.rows, start=1) if r.label.startswith("descent, L1")]
+    assert all(np.allclose(table[i, cols["l1"]].get_facecolor(), best) for i in descent)
     assert table[7, 2].get_text().get_text() == "0.00"  # the learned L1 row: w2 = 0
 
 
