@@ -84,3 +84,16 @@ def test_float32_sweep_matches_float32_train():
     for c, tr in zip(configs, vizlab.sweep(configs)):
         assert tr["param/fc1.weight"].dtype == np.float32
         assert_same_trace(tr, vizlab.train(c), rtol=1e-4, atol=1e-5)
+
+
+def test_grid_over_optimizers_keeps_the_callers_order():
+    base = RunConfig(dataset="moons", hidden=(3,), steps=8, frames=0, dtype="float64")
+    traces = vizlab.sweep(base, optimizer=["sgd", "adam", "momentum"], lr=[0.01, 0.1])
+    got = [(t.config["optimizer"], t.config["lr"]) for t in traces]
+    assert got == [(o, lr) for o in ("sgd", "adam", "momentum") for lr in (0.01, 0.1)]
+    assert [t.header["sweep"]["index"] for t in traces] == list(range(6))
+    assert not [k for k in traces[0].keys() if k.startswith("opt/")]
+    assert "opt/fc1.weight.exp_avg_sq" in traces[2].keys()
+    assert "opt/fc2.bias.momentum_buffer" in traces[5].keys()
+    for tr in traces:
+        assert_same_trace(tr, vizlab.train(RunConfig.from_dict(tr.config)))

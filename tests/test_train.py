@@ -222,3 +222,47 @@ def test_recorded_metrics_equal_an_independent_numpy_evaluation(batch_size):
             bce = np.mean(np.logaddexp(0, z) - y * z)
             assert tr[f"scalar/loss_{split}"][k] == pytest.approx(bce, rel=1e-12)
             assert tr[f"scalar/acc_{split}"][k] == pytest.approx(np.mean((z > 0) == y))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_train_equals_a_plain_torch_loop_with_torch_optim(optimizer):
+    """Autograd and torch.optim from the recorded initial weights and minibatches."""
+    c = fast(
+        dataset="moons",
+        hidden=(5,),
+        batch_size=20,
+        l2=0.01,
+        steps=15,
+        optimizer=optimizer,
+        lr=0.05 if optimizer in ("sgd", "momentum", "nesterov") else 0.01,
+        schedule="exponential",
+        gamma=0.9,
+        dtype="float64",
+    )
+    tr = vizlab.train(c)
+    names = ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+    p = {n: torch.tensor(tr[f"param/{n}"][0], requires_grad=True) for n in names}
+    opt = {
+        "sgd": lambda ps: torch.optim.SGD(ps, lr=c.lr),
+        "momentum": lambda ps: torch.optim.SGD(ps, lr=c.lr, momentum=c.momentum),
+        "nesterov": lambda ps: torch.optim.SGD(ps, lr=c.lr, momentum=c.momentum, nesterov=True),
+        "adagrad": lambda ps: torch.optim.Adagrad(ps, lr=c.lr),
+        "rmsprop": lambda ps: torch.optim.RMSprop(ps, lr=c.lr),
+        "adam": lambda ps: torch.optim.Adam(ps, lr=c.lr),
+    }[optimizer](list(p.values()))
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)
+    X, y = torch.tensor(tr["data/X_train"]), torch.tensor(tr["data/y_train"], dtype=torch.float64)
+    for k in range(c.steps):
+        idx = torch.tensor(tr["batch/indices"][k])
+        h = torch.tanh(X[idx] @ p["fc1.weight"].T + p["fc1.bias"])
+        z = (h @ p["fc2.weight"].T + p["fc2.bias"]).squeeze(-1)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y[idx])
+        loss = loss + c.l2 * sum((p[n] ** 2).sum() for n in names if n.endswith("weight"))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        for n in names:
+            np.testing.assert_allclose(
+                tr[f"param/{n}"][k + 1], p[n].detach().numpy(), rtol=1e-9, atol=1e-11
+            )
