@@ -47,12 +47,18 @@ def train(
     Returns
     -------
     Trace
-        Rows for the recorded steps (see :func:`recorded_steps`): ``scalar/*``
+        Rows for the recorded steps (see :func:`vizlab.core.engine.recorded_steps`): ``scalar/*``
         (losses, accuracies, lr), ``param/*`` and ``grad/*`` for every
-        tensor, ``norm/grad.fc{i}`` per layer, ``batch/indices`` (T, B),
+        tensor, ``opt/<param>.<buffer>`` for the optimizer's state after the
+        row's update (torch's names: ``momentum_buffer``, ``sum``,
+        ``square_avg``, ``exp_avg``, ``exp_avg_sq``; NaN on the final row),
+        ``norm/grad.fc{i}`` per layer, ``batch/indices`` (T, B),
         ``mask/drop{i}`` (T, B, width); the dataset as ``data/*``; decision
         fields on a grid for ``config.frames`` rows. A diverging run stops
-        at the first non-finite or exploded step and says so in its events.
+        at the first non-finite or exploded step and says so in its events;
+        a run with ``patience`` that stops early ends on the row of its last
+        evaluation, with an ``{"type": "early_stop", "step", "best_step",
+        "restored"}`` event.
     """
     budget.check_budget(config or RunConfig(), X_shape=np.shape(X), max_bytes=max_bytes)
     run = LiveRun(config, X=X, y=y, record_on=record_on, max_bytes=max_bytes)
