@@ -239,10 +239,10 @@ def draw_step_histograms(
             ax.set_xlabel("step")
         bar = fig.colorbar(images[0], ax=axes, shrink=0.8, pad=0.01)
         bar.set_label("share of the weights")
-        source = "; ".join(sorted({s for _, _, s in results}))
+        source = " and from ".join(sorted({s for _, _, s in results}))
         fig.suptitle(title or "How far each weight moves per step (white: the median weight)")
         step_text = fig.text(0.01, 0.99, "", va="top", fontsize=14)
-        footer(fig, stamp, f"steps from {source}")
+        footer(fig, stamp, f"Steps computed from {source}")
     disp = StepHistogramsDisplay(
         items,
         fig,

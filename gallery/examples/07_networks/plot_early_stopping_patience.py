@@ -43,6 +43,7 @@ draw_boundary_grid(
         f"trained to step {int(full.steps[-1])}",
     ],
     curves=True,
+    suptitle="The weights early stopping kept, and where training on leads",
 )
 print(lesson.stamp())
 
