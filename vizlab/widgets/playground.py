@@ -30,11 +30,9 @@ from typing import Any
 import numpy as np
 
 from vizlab.config import ConfigError, RunConfig
-from vizlab.render import style
 from vizlab.render.activations import draw_hidden_units, unit_layers
 from vizlab.render.base import Display
 from vizlab.render.boundary import draw_boundary
-from vizlab.render.curves import draw_curves
 from vizlab.render.multiclass import class_probs, field_rgb
 from vizlab.render.netgraph import graph_svg
 from vizlab.render.regression import draw_regression
@@ -62,22 +60,50 @@ from vizlab.widgets.trainer import BackgroundTrainer
 class _FieldParts:
     """What moves in the decision-field figure, for blitting.
 
-    The boundary panel's image, line and text are repainted over a cached
-    background; the loss axes are rebuilt for every picture (their limits
-    grow with the run) and so are repainted whole.
+    The field panel's image, lines and text, and the loss curves, are
+    repainted over a cached background: the loss axes keep the limits they
+    were built with (the whole planned run across, the first losses up), so
+    a picture changes no ticks. A loss above the top rebuilds the figure.
     """
 
     blit_safe = True
 
-    def __init__(self, field: Display):
-        self.field, self.fig, self.trace = field, field.fig, field.trace
+    def __init__(self, field: Display, loss: _LossLines):
+        self.field, self.fig, self.trace, self.loss = field, field.fig, field.trace, loss
 
     def animated_artists(self) -> list:
         a = self.field.artists
         keys = ("image", "boundary", "text", "diverged", "fit", "pieces", "bias")
         moving = [a[k] for k in keys if k in a]
         flat = [m for x in moving for m in (x if isinstance(x, list) else [x])]
-        return [*flat, self.field.curves.ax]
+        return [*flat, *self.loss.lines]
+
+
+class _LossLines:
+    """The train and validation loss lines of a curves panel, moved without redrawing the axes."""
+
+    def __init__(self, curves: Display, trace: Trace):
+        a = curves.artists
+        self.ax = curves.ax
+        self.lines = [a[k] for k in ("train", "val", "now") if k in a]
+        for key in ("es_line", "es_dot", "es_text"):
+            if key in a:
+                a[key].set_visible(False)  # the live view marks no early-stopping step
+        self.ax.set_xlim(0, max(int(trace.config["steps"]), 1) * 1.02)
+        top = np.nanmax([trace["scalar/loss_train"][:1], trace["scalar/loss_val"][:1]])
+        self.top = 1.15 * float(top) if np.isfinite(top) and top > 0 else 1.0
+        self.ax.set_ylim(0, self.top)
+        self.a = a
+
+    def show(self, trace: Trace) -> bool:
+        """Put ``trace``'s losses in the lines; False when they leave the axes' top."""
+        x, tr, va = trace.steps, trace["scalar/loss_train"], trace["scalar/loss_val"]
+        self.a["train"].set_data(x, tr)
+        if "val" in self.a:
+            self.a["val"].set_data(x, va)
+        self.a["now"].set_data([x[-1]] * 2, [tr[-1], va[-1]])
+        high = np.nanmax(np.concatenate([tr, va]))
+        return not (np.isfinite(high) and high > self.top)
 
 
 class Playground(WidgetBase):
@@ -368,8 +394,15 @@ class Playground(WidgetBase):
         field._playground = self
         if "val" in field.points:
             field.points["val"].set_visible(self.view["show_test"].value)
-        self._whole_run_axis(field, trace)
-        self._views["field"] = FigureView(_FieldParts(field), dpi=self.dpi)
+        curves, field.curves = field.curves, None  # the loss lines are moved here
+        loss = _LossLines(curves, trace)
+        if not loss.show(trace):  # rebuilt because a loss outgrew the axes: room above it
+            both = np.concatenate([trace["scalar/loss_train"], trace["scalar/loss_val"]])
+            finite = both[np.isfinite(both)]
+            loss.top = 1.3 * float(finite.max()) if finite.size else 1.0
+            loss.ax.set_ylim(0, loss.top)
+        self._show_field(field, trace)
+        self._views["field"] = FigureView(_FieldParts(field, loss), dpi=self.dpi)
         two_class_maps = "field/output" in trace and trace.config.get("task") != "regression"
         if unit_layers(trace) and two_class_maps:
             # Only the maps' data, their colour limits and the title change, so
@@ -387,24 +420,23 @@ class Playground(WidgetBase):
 
     def _move(self, trace: Trace) -> None:
         """Show ``trace`` in the figures already built: same points, same layers."""
-        field = self._views["field"].display.field
+        parts = self._views["field"].display
+        field = parts.field
         field.trace = trace
-        ax = field.curves.ax
-        with style.theme("light"):
-            ax.clear()  # the loss axes grow with the run: draw them anew
-            field.curves = draw_curves(trace, ax=ax, show_step=False)
-        self._whole_run_axis(field, trace)
+        if not parts.loss.show(trace):
+            self._rebuild(trace)  # a loss above the axes: new limits, new figure
+            return
+        self._show_field(field, trace)
         if self._views["units"] is not None:
             units = self._views["units"].display
             units.trace = trace
             units.update(-1)
 
     @staticmethod
-    def _whole_run_axis(field: Display, trace: Trace) -> None:
-        """The loss axis spans the whole planned run, so the curves grow left to right."""
-        field.curves.ax.set_xlim(0, max(int(trace.config["steps"]), 1) * 1.02)
-        field.update(-1)  # labels placed by the new limits
-        if "image" in field.artists and field.trace is trace:
+    def _show_field(field: Display, trace: Trace) -> None:
+        """The field panel at the trace's last row (hard regions if asked for)."""
+        field.update(-1)
+        if "image" in field.artists:
             Playground._discretize(field, trace)
 
     def _discretize_on(self) -> bool:
