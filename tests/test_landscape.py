@@ -218,3 +218,20 @@ def test_through_best_is_the_lowest_validation_loss(run):
     best = int(np.nanargmin(run["scalar/loss_val"]))
     assert L.header["landscape"]["through_row"] == best
     assert np.allclose(L["grid/origin"], flat_path(run)[best])
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"features": ("x1", "x2", "x1x2", "sin_x1")},
+        {"dataset": "plane", "task": "regression", "loss": "mse"},
+        {"dataset": "spiral", "n_classes": 3, "loss": "cross_entropy"},
+    ],
+    ids=["features", "regression", "three_classes"],
+)
+def test_origin_is_the_recorded_loss_for_other_tasks(changes):
+    cfg = NET.replace(steps=10, dtype="float64", **changes)
+    run = vizlab.train(cfg)
+    L = vizlab.landscape(run, directions="random", resolution=5)
+    i, j = middle(L)
+    assert rel(L["surface/loss"][i, j], run["scalar/loss_train"][-1]) < 1e-12

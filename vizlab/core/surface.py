@@ -38,6 +38,7 @@ import torch
 
 from vizlab.config import ConfigError
 from vizlab.core import model
+from vizlab.features import expand, is_identity
 from vizlab.trace import Trace, TraceError
 
 MAX_RESOLUTION = 401
@@ -61,6 +62,15 @@ def flat_path(trace: Trace) -> np.ndarray:
         [np.asarray(trace[f"param/{n}"], np.float64).reshape(T, -1) for n in flat_names(trace)],
         axis=1,
     )
+
+
+def network_inputs(trace: Trace) -> torch.Tensor:
+    """What the first layer saw: the training inputs expanded to the config's features, float64."""
+    X = np.asarray(trace["data/X_train"], np.float64)
+    features = tuple(trace.config.get("features", ("x1", "x2")))
+    if not is_identity(features, X.shape[1]):
+        X = expand(X, features)
+    return torch.tensor(X, dtype=torch.float64)
 
 
 def _check_trace(trace: Any) -> Trace:
@@ -227,9 +237,11 @@ def plane_loss(
     names = flat_names(trace)
     shapes = [trace[f"param/{n}"].shape[1:] for n in names]
     sizes = [int(np.prod(s)) for s in shapes]
-    X = torch.tensor(np.asarray(trace["data/X_train"]), dtype=torch.float64)
-    y = torch.tensor(np.asarray(trace["data/y_train"]), dtype=torch.long)
-    act, loss_kind = trace.config["activation"], trace.config["loss"]
+    X = network_inputs(trace)
+    y_np = np.asarray(trace["data/y_train"])
+    y = torch.tensor(y_np, dtype=torch.float64 if y_np.dtype.kind == "f" else torch.long)
+    act = trace.config["activation"]
+    loss_kind = model.loss_kind(trace.config["loss"], trace.config.get("task", "classification"))
     widest = max(max(s[0] for s in shapes), 1)
     chunk = max(1, CHUNK_ELEMENTS // max(1, len(X) * widest))
     o = torch.tensor(np.array(origin), dtype=torch.float64)
