@@ -518,6 +518,15 @@ CASES = [
     ),
     Case("render suffix", cli("render", "t.npz", "--out", "x.doc"), CLI, "must end in"),
     Case(
+        "render 1e8 frames",
+        cli("render", "t.npz", "--frames", "100000000", "--out", "x.gif"),
+        CLI,
+        "up to 10000",
+    ),
+    Case(
+        "render fps", cli("render", "t.npz", "--fps", "1000000", "--out", "x.gif"), CLI, "up to 120"
+    ),
+    Case(
         "descend steps",
         cli("descend", "quadratic", "--steps", "-5", "--out", "d.npz"),
         CLI,

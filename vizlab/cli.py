@@ -48,6 +48,9 @@ class UsageError(Exception):
 
 
 MAX_CONFIG_BYTES = 1 << 20
+# An animation of more frames than this (about 5 minutes at 30 fps) is a typo, not a lecture.
+MAX_FRAMES = 10_000
+MAX_FPS = 120
 
 
 class _Parser(argparse.ArgumentParser):
@@ -161,14 +164,20 @@ def _out_dir(path: Path, *, empty: bool, flag: str = "--out-dir") -> Path:
     return path
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
-    return value
+def _positive(hi: int):
+    """An argparse type: a whole number from 1 to ``hi``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not 1 <= value <= hi:
+            raise argparse.ArgumentTypeError(f"expected a positive number up to {hi}, got {value}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
 
 
 def _floats(text: str) -> tuple[float, ...]:
@@ -222,8 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("trace", type=Path)
     r.add_argument("--what", choices=sorted(RENDERERS), default="boundary")
     r.add_argument("--out", type=Path, required=True)
-    r.add_argument("--frames", type=_positive, default=90, help="moving frames of an animation")
-    r.add_argument("--fps", type=_positive, default=30)
+    r.add_argument(
+        "--frames", type=_positive(MAX_FRAMES), default=90, help="moving frames of an animation"
+    )
+    r.add_argument("--fps", type=_positive(MAX_FPS), default=30)
     r.add_argument("--theme", choices=("light", "dark"), default="light")
 
     sc = sub.add_parser("scenes", help="manim lecture videos")
