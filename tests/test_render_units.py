@@ -171,6 +171,23 @@ def test_representation_vertices_are_the_recorded_activations(xor2):
     np.testing.assert_allclose(h @ w + b, 0, atol=1e-5)  # float32 weights
 
 
+def test_representation_note_and_separation_agree_with_the_recorded_accuracy(xor2):
+    """The output line's side in hidden space is the network's prediction: the share of
+    points on their class's side is the engine's recorded training accuracy."""
+    acc = np.asarray(xor2["scalar/acc_train"], dtype=float)
+    d = A.draw_representation(xor2, step=0)
+    for fr in (0, len(xor2.field_steps) // 2, len(xor2.field_steps) - 1):
+        row = int(xor2.field_steps[fr])
+        d.update(row)
+        assert d.artists["note"].get_text().startswith(f"{acc[row]:.0%} of training points")
+        flat = np.abs(xor2["embed/fc1"][fr].astype(np.float64)) > np.sqrt(0.95)
+        assert f"{flat.mean():.0%} of unit outputs saturated" in d.artists["note"].get_text()
+    row, share = A.separation_row(xor2)
+    field_acc = acc[xor2.field_steps]
+    assert share == pytest.approx(field_acc.max(), abs=1e-6)
+    assert row == int(xor2.field_steps[np.argmax(field_acc >= field_acc.max() - 1e-9)])
+
+
 def test_representation_needs_two_or_three_units(dropped):
     with pytest.raises(ValueError, match="2 or 3"):
         A.draw_representation(dropped)

@@ -27,7 +27,12 @@ from vizlab.render.base import Display, figure, subplots
 
 # The unit pictures live in their own modules; their names stay importable here.
 from vizlab.render.hidden_units import HiddenUnitsDisplay, draw_hidden_units
-from vizlab.render.representation import RepresentationDisplay, draw_representation, output_plane
+from vizlab.render.representation import (
+    RepresentationDisplay,
+    draw_representation,
+    output_plane,
+    separation_row,
+)
 from vizlab.render.saturation import SaturationDisplay, draw_saturation, saturation_curves
 from vizlab.render.unit_data import (
     DERIV_COLOR,
@@ -57,6 +62,7 @@ __all__ = [
     "grid_extent",
     "output_plane",
     "saturation_curves",
+    "separation_row",
     "slope_from_output",
     "unit_layers",
 ]

@@ -15,9 +15,8 @@ from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
 
 from vizlab.render import style
 from vizlab.render.base import Display, figure
-from vizlab.render.unit_data import (
-    check_trace,
-)
+from vizlab.render.boundary import boundary_lines
+from vizlab.render.unit_data import FLAT, check_trace, slope_from_output
 from vizlab.trace import Trace
 
 PLANE_COLOR = style.PLANE_RGBA
@@ -38,6 +37,39 @@ def output_plane(trace: Trace, row: int, layer: int) -> tuple[np.ndarray, float]
     if w.shape[0] == 2:
         return w[1] - w[0], float(b[1] - b[0])
     return w[0], float(b[0])
+
+
+def separation_row(trace: Trace, layer: int = 1) -> tuple[int, float]:
+    """The first recorded row at which the output's line separates the classes in hidden space.
+
+    At each row with fields, the training points' images ``embed/fc{layer}``
+    (F, N, units) are classified by the side of the output layer's
+    ``w . h + b = 0`` they fall on; the row returned is the first whose
+    accuracy equals the best accuracy any row reaches. Later rows often push
+    the points further into the flat ends of tanh/sigmoid (every point on
+    ``h = +-1``): this is the moment the picture still teaches, with the grid
+    still bent and not yet folded flat.
+
+    Returns
+    -------
+    row : int
+        Recorded row (index into ``trace.steps``).
+    accuracy : float
+        Share of training points on their class's side at that row.
+    """
+    check_trace(trace, f"embed/fc{layer}", "data/y_train")
+    y = np.asarray(trace["data/y_train"]).astype(int)
+    accs = []
+    for fr, step_row in enumerate(trace.field_steps):
+        plane = output_plane(trace, int(step_row), layer)
+        if plane is None:
+            raise ValueError(f"hidden layer {layer} is not the last hidden layer: no output line")
+        w, b = plane
+        pred = (trace[f"embed/fc{layer}"][fr] @ w + b > 0).astype(int)
+        accs.append(float((pred == y).mean()))
+    accs = np.asarray(accs)
+    fr = int(np.argmax(accs >= accs.max() - 1e-12))
+    return int(trace.field_steps[fr]), float(accs[fr])
 
 
 def _line_in_box(w: np.ndarray, b: float, lims: np.ndarray) -> np.ndarray:
@@ -107,8 +139,26 @@ class RepresentationDisplay(Display):
             else:
                 a["boundary"].set_verts(_plane_in_box(*plane, self.lims))
                 a["boundary"].set_facecolor(PLANE_COLOR)
+        if "input_boundary" in a:
+            field = tr["field/output"][fr]
+            a["input_boundary"].set_segments(boundary_lines(tr["grid/x"], tr["grid/y"], field))
         a["title"].set_text(f"hidden space h = {self.formula}: step {tr.steps[row]}")
+        a["note"].set_text(self._note(emb, plane))
         return [v for v in a.values() if isinstance(v, Artist)]
+
+    def _note(self, emb: np.ndarray, plane) -> str:
+        """What this frame shows, in numbers: separation and saturation at this row."""
+        flat = slope_from_output(emb.astype(np.float64), self.activation) < FLAT
+        parts = []
+        if plane is not None:
+            w, b = plane
+            y = np.asarray(self.trace["data/y_train"]).astype(int)
+            acc = float(((emb @ w + b > 0).astype(int) == y).mean())
+            parts.append(f"{acc:.0%} of training points on their class's side")
+        if self.activation in ("tanh", "sigmoid", "relu"):
+            word = "dead" if self.activation == "relu" else "saturated"
+            parts.append(f"{flat.mean():.0%} of unit outputs {word} (slope < {FLAT:g})")
+        return " · ".join(parts)
 
 
 def draw_representation(
@@ -189,9 +239,17 @@ def draw_representation(
         ax_in.set_ylim(ys[0], ys[-1])
         ax_in.set_aspect("equal")
         ax_in.set_title("input space x")
+        if "field/output" in trace and output_plane(trace, 0, layer) is not None:
+            # The output's boundary pulled back into the input plane: where p = 0.5.
+            a_in = LineCollection([], colors=style.BOUNDARY_COLOR, linewidths=3, zorder=5)
+            ax_in.add_collection(a_in, autolim=False)
+        else:
+            a_in = None
         ax_in.set_xlabel("$x_1$")
         ax_in.set_ylabel("$x_2$")
         a: dict = {}
+        if a_in is not None:
+            a["input_boundary"] = a_in
         Coll = Line3DCollection if dim == 3 else LineCollection
         a["rows"] = Coll([], colors=ROW_COLOR, **line_kw)
         a["cols"] = Coll([], colors=COL_COLOR, **line_kw)
@@ -245,9 +303,12 @@ def draw_representation(
         ax_h.set_xlabel("$h_1$")
         ax_h.set_ylabel("$h_2$")
         a["title"] = ax_h.set_title("")
+        # Under both panels, with room kept by the layout: this frame's numbers.
+        a["note"] = fig.supxlabel(" ", fontsize=14)
         fig.suptitle(f"A hidden layer of {dim} {activation} units maps the data to a new space")
         disp = RepresentationDisplay(trace, fig, a)
         disp.layer, disp.dim, disp.lims = layer, dim, lims
+        disp.activation = activation
         disp.formula = f"{activation}(W x + b)" if layer == 1 else f"layer {layer}"
         disp.hx, disp.hy = np.linspace(*lims[0], 200), np.linspace(*lims[1], 200)
         disp.line_rows, disp.line_cols = line_rows, line_cols
