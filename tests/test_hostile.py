@@ -657,6 +657,11 @@ def test_numpy_values_make_the_same_config():
     assert type(from_numpy.seed) is int and type(from_numpy.lr) is float
     assert from_numpy.hidden == (8, 8) and all(type(w) is int for w in from_numpy.hidden)
     assert RunConfig.from_json(from_numpy.to_json()) == plain
+    from vizlab.config import DescendConfig
+
+    d = DescendConfig("quadratic", lr=np.float32(0.25), steps=np.int64(30), start=np.array([1.0]))
+    assert d == DescendConfig("quadratic", lr=0.25, steps=30, start=[1.0])
+    assert d.digest() == DescendConfig("quadratic", lr=0.25, steps=30, start=[1.0]).digest()
 
 
 def test_budget_parts_are_the_real_buffers():

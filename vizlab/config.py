@@ -431,6 +431,8 @@ class DescendConfig:
     device: str = "cpu"
 
     def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):  # numpy values stored as plain Python ones
+            object.__setattr__(self, f.name, _plain(getattr(self, f.name)))
         start = self.start
         if start is not None:
             if isinstance(start, (int, float)) and not isinstance(start, bool):
