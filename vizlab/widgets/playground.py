@@ -194,6 +194,16 @@ class Playground(WidgetBase):
                 ),
             ]
         )
+        # Names a page (and the browser test) can find the parts by.
+        for part, name in (
+            (self.image, "vizlab-picture"),
+            (self.graph, "vizlab-graph"),
+            (self._status, "vizlab-status"),
+            (self._play, "vizlab-play"),
+            (self._code, "vizlab-code"),
+            (c["features"], "vizlab-features"),
+        ):
+            part.add_class(name)
         self._redraws = LatestOnly(self._redraw, self._show_error)
         self._trainer = BackgroundTrainer(
             self.config,
