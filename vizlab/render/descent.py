@@ -405,6 +405,10 @@ def draw_lr_regimes(
             ax.set_title(f"r = {lr:g}: {regime}" if lr is not None else regime)
         for ax in axes.flat[len(items) :]:
             ax.set_visible(False)
+        for ax in axes[-1, :]:
+            ax.set_xlabel("x")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("loss y")
         fig.suptitle(title or "The learning rate decides: creep, slide, bounce or blow up")
     artists = {
         "balls": [p.ball for p in panels],

@@ -147,7 +147,7 @@ def draw_saturation(
         x_end = int(trace.steps[-1])
         art: dict = {"bars": list(bars), "sat": {}, "dead": {}}
         for k, i in enumerate(curves):
-            color = style.layer_color(k)
+            color = style.layer_color(i)
             (art["sat"][i],) = ax_c.plot([], [], color=color, label=f"layer {i}: flat pairs")
             (art["dead"][i],) = ax_c.plot(
                 [], [], color=color, ls="--", label=f"layer {i}: dead units"

@@ -62,7 +62,7 @@ CATEGORICAL = (
     "#999933",  # olive
     "#332288",  # indigo
     "#cc6677",  # rose
-    "#ddcc77",  # sand
+    "#8c510a",  # brown
 )
 #: Kept for code that indexes a series palette: the categorical palette.
 SERIES = CATEGORICAL
