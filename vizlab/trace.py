@@ -15,6 +15,12 @@ A trace is a set of named numpy arrays plus a JSON header.
 * **Static arrays** (kinds ``data``, ``grid``, ``curve``) have no step axis:
   the dataset, the grid extent, the loss surface of an analytic landscape.
 
+The constructor checks the contract: key kinds, dtypes, the rank of each
+kind (``KIND_RANKS``), pictures matching the grid, and the header field by
+field (:func:`check_header`). :meth:`Trace.load` never trusts a file: it
+reads each member's shape and dtype before inflating it, against a memory
+limit (see :mod:`vizlab.tracefile`).
+
 Nothing in this module imports torch: every renderer can depend on it.
 """
 
