@@ -47,6 +47,11 @@ ORDER = [
     "plot_loss_landscape.py",
     "plot_local_minima.py",
     "plot_early_stopping_patience.py",
+    # beyond two classes and two inputs
+    "plot_multiclass_spiral.py",
+    "plot_losses_compared.py",
+    "plot_features_vs_hidden.py",
+    "plot_sine_regression.py",
 ]
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from vizlab.features import expand
+
 ACTIVATIONS_NP = {
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "tanh": np.tanh,
@@ -29,9 +31,11 @@ def pct(x: float) -> str:
 def hidden_activations(trace, row: int = -1, split: str = "train") -> list[np.ndarray]:
     """Post-activation hidden layers (N, width) for the data split at recorded ``row``.
 
-    A numpy forward pass with the recorded parameters (no dropout: evaluation).
+    A numpy forward pass with the recorded parameters (no dropout: evaluation),
+    on the run's input features (:func:`vizlab.features.expand`).
     """
     X = np.asarray(trace[f"data/X_{split}"], dtype=np.float64)
+    X = expand(X, tuple(trace.config.get("features", ("x1", "x2")[: X.shape[1]])))
     act = ACTIVATIONS_NP[trace.config["activation"]]
     n_layers = len([k for k in trace.keys("param") if k.endswith(".weight")])
     h, out = X, []
