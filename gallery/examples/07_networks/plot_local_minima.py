@@ -29,7 +29,7 @@ def lr_panels(step):
     """The two runs side by side, each panel titled with what happens to it."""
     disp = draw_lr_regimes(list(curves.values()), step, layout=(1, 2), title=TITLE)
     for ax, text in zip(disp.fig.axes, PANELS):
-        ax.set_title(text, fontsize=14)
+        ax.set_title(text, fontsize=14, fontweight="bold")
     return disp
 
 
