@@ -285,3 +285,10 @@ def test_format_list_shows_slides_channels_and_runs():
     assert text.splitlines()[0] == "xor_boundary: XOR: no line separates it, two hidden units do"
     assert "    slide    003: The XOR problem (noisy XOR, no line separates it)" in text
     assert "    runs     linear, mlp, no_activation" in text
+
+
+def test_lesson_sweep_groups_vary_only_what_a_sweep_may_vary():
+    from vizlab.core.sweep import VARIABLE_FIELDS
+    from vizlab.lessons.run import SWEEP_VARIABLE
+
+    assert set(SWEEP_VARIABLE) == set(VARIABLE_FIELDS)

@@ -56,7 +56,7 @@ def run_lesson(lesson: str | Lesson, quick: bool = False) -> dict[str, Any]:
 
 # Fields a batched sweep may vary between its models; runs differing in anything
 # else go to separate sweeps.
-SWEEP_VARIABLE = ("lr", "seed", "l1", "l2", "noise", "momentum")
+SWEEP_VARIABLE = ("lr", "seed", "l1", "l2", "noise", "momentum", "optimizer")
 
 
 def _sweep_groups(runs: Mapping[str, Any]) -> dict[str, list[str]]:
