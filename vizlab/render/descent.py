@@ -84,7 +84,9 @@ REGIME_LRS = {"too small": 0.01, "just right": 0.3, "oscillating": 0.95, "diverg
 #: The optimizer race where the differences show best (see the gallery):
 #: Beale's function from (1, 1.4), 300 steps, zoomed on the valley.
 RACE_LANDSCAPE = "beale"
-RACE_LRS = {"sgd": 1e-3, "momentum": 1e-3, "rmsprop": 1e-2, "adam": 5e-2}
+#: The lesson optimizer_race's rates: each optimizer's best of one sweep (see
+#: vizlab.lessons.optimizers.RACE_SWEEP).
+RACE_LRS = {"sgd": 3e-2, "momentum": 1e-2, "rmsprop": 3e-2, "adam": 1e-1}
 RACE_EXTENT = ((-0.5, 4.0), (-1.5, 2.0))
 
 #: A title per regime that states what the picture shows.

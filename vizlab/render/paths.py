@@ -221,7 +221,7 @@ def draw_optimizer_race(
         land = items[0].header.get("landscape", {})
         ax_map.set_title(land.get("title", "Loss landscape"), fontsize=14)
         ax_loss.set_title("Loss on the same timeline", fontsize=14)
-        fig.suptitle(title or "Same start, same steps: momentum and adaptive steps get there first")
+        fig.suptitle(title or "Same start, same number of steps, each optimizer at its own rate")
     artists = {
         "paths": paths.lines,
         "heads": paths.heads,
