@@ -69,8 +69,61 @@ def _integer(name: str, value: Any, lo: int, hi: int) -> None:
         raise ConfigError(f"{name} must be between {lo} and {hi}; got {value!r}")
 
 
+class _ConfigValue:
+    """Round trip shared by the config values: replace, dict, JSON, digest, code."""
+
+    _digest_prefix = ""
+    _always_in_code: tuple[str, ...] = ()
+
+    def replace(self, **changes: Any):
+        """A copy with some fields changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Field -> value, with tuples as lists (JSON's shape)."""
+        return {
+            f.name: list(v) if isinstance(v, tuple) else v
+            for f in dataclasses.fields(self)
+            for v in [getattr(self, f.name)]
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]):
+        if not isinstance(d, dict):
+            raise ConfigError(f"a config must be a mapping; got {type(d).__name__}")
+        unknown = sorted(set(d) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            raise ConfigError(f"unknown config field(s): {', '.join(unknown)}")
+        return cls(**d)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str):
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"config is not valid JSON: {exc}") from None
+        return cls.from_dict(d)
+
+    def digest(self) -> str:
+        """Short stable hash of the config (for caches and lesson stamps)."""
+        return hashlib.sha256((self._digest_prefix + self.to_json()).encode()).hexdigest()[:16]
+
+    def to_code(self) -> str:
+        """Python that rebuilds this config: what a widget's "copy config" shows."""
+        default = type(self)()
+        parts = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if f.name in self._always_in_code or getattr(self, f.name) != getattr(default, f.name)
+        ]
+        return f"vizlab.{type(self).__name__}(" + ", ".join(parts) + ")"
+
+
 @dataclass(frozen=True)
-class RunConfig:
+class RunConfig(_ConfigValue):
     """Everything that defines one training run; the same config gives the same trace.
 
     Attributes
@@ -282,7 +335,9 @@ class RunConfig:
                 f"got {self.dataset!r}"
             )
         if self.task == "classification" and regression:
-            raise ConfigError(f"dataset {self.dataset!r} has numeric targets: set task='regression'")
+            raise ConfigError(
+                f"dataset {self.dataset!r} has numeric targets: set task='regression'"
+            )
         if self.task == "regression":
             if self.loss != "mse":
                 raise ConfigError(
@@ -343,60 +398,13 @@ class RunConfig:
         """Output units: ``n_classes`` softmax logits for cross-entropy, else one."""
         return self.n_classes if self.loss == "cross_entropy" else 1
 
-    # ------------------------------------------------------------ round trip
-    def replace(self, **changes: Any) -> RunConfig:
-        """A copy with some fields changed (validated again)."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        d["hidden"] = list(self.hidden)
-        d["dropout"] = list(self.dropout)
-        d["features"] = list(self.features)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> RunConfig:
-        if not isinstance(d, dict):
-            raise ConfigError(f"a config must be a mapping; got {type(d).__name__}")
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ConfigError(f"unknown config field(s): {', '.join(unknown)}")
-        return cls(**d)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> RunConfig:
-        try:
-            d = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"config is not valid JSON: {exc}") from None
-        return cls.from_dict(d)
-
-    def digest(self) -> str:
-        """Short stable hash of the config (for caches)."""
-        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
-
-    def to_code(self) -> str:
-        """Python that rebuilds this config: what a widget's "copy config" shows."""
-        default = RunConfig()
-        parts = [
-            f"{f.name}={getattr(self, f.name)!r}"
-            for f in dataclasses.fields(self)
-            if getattr(self, f.name) != getattr(default, f.name)
-        ]
-        return "vizlab.RunConfig(" + ", ".join(parts) + ")"
-
 
 LANDSCAPE_NAMES = ("quadratic", "wavy", "bowl", "rosenbrock", "beale", "himmelblau", "saddle")
 """The built-in analytic landscapes of :func:`vizlab.descend` (checked against the core in tests)."""
 
 
 @dataclass(frozen=True)
-class DescendConfig:
+class DescendConfig(_ConfigValue):
     """One run of :func:`vizlab.descend` as a frozen, validated value (like :class:`RunConfig`).
 
     Attributes
@@ -430,6 +438,9 @@ class DescendConfig:
     dtype: str = "float64"
     device: str = "cpu"
 
+    _digest_prefix = "descend:"
+    _always_in_code = ("landscape",)
+
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):  # numpy values stored as plain Python ones
             object.__setattr__(self, f.name, _plain(getattr(self, f.name)))
@@ -449,49 +460,6 @@ class DescendConfig:
         _number("momentum", self.momentum, 0.0, 0.999)
         _choice("dtype", self.dtype, DTYPES)
         _choice("device", self.device, DEVICES)
-
-    def replace(self, **changes: Any) -> DescendConfig:
-        """A copy with some fields changed (validated again)."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        d["start"] = None if self.start is None else list(self.start)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> DescendConfig:
-        if not isinstance(d, dict):
-            raise ConfigError(f"a config must be a mapping; got {type(d).__name__}")
-        unknown = sorted(set(d) - {f.name for f in dataclasses.fields(cls)})
-        if unknown:
-            raise ConfigError(f"unknown config field(s): {', '.join(unknown)}")
-        return cls(**d)
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> DescendConfig:
-        try:
-            d = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"config is not valid JSON: {exc}") from None
-        return cls.from_dict(d)
-
-    def digest(self) -> str:
-        """Short stable hash of the config (for caches and lesson stamps)."""
-        return hashlib.sha256(("descend:" + self.to_json()).encode()).hexdigest()[:16]
-
-    def to_code(self) -> str:
-        """Python that rebuilds this config."""
-        default = DescendConfig()
-        parts = [
-            f"{f.name}={getattr(self, f.name)!r}"
-            for f in dataclasses.fields(self)
-            if f.name == "landscape" or getattr(self, f.name) != getattr(default, f.name)
-        ]
-        return "vizlab.DescendConfig(" + ", ".join(parts) + ")"
 
     def descend_kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`vizlab.descend` (start as a list or None)."""
