@@ -115,9 +115,10 @@ def forward(
     hidden = []
     for i in range(1, n_layers + 1):
         w, b = params[f"fc{i}.weight"], params[f"fc{i}.bias"]
-        if h.dim() == 3 and w.dim() == 3 and h.shape[0] == w.shape[0]:
-            # stacked models, each on its own inputs: one fused kernel per layer
-            z = torch.baddbmm(b.unsqueeze(-2), h, w.transpose(-1, -2))
+        if w.dim() == 3 and (h.dim() == 2 or (h.dim() == 3 and h.shape[0] in (1, w.shape[0]))):
+            # stacked models (on shared or their own inputs): one fused kernel per layer
+            h3 = h.expand(w.shape[0], *h.shape[-2:])
+            z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
