@@ -86,7 +86,7 @@ def test_update_moves_every_number_and_final_row_shows_last_step(xor):
     d = draw_backprop(xor, 0)
     d.update(len(xor) - 1)  # the final state takes no step
     assert d.explanation.step == int(xor.steps[-2])
-    assert "no update" in d.artists["title"].get_text()
+    assert "takes no step" in d.artists["title"].get_text()
     g = xor["grad/fc2.weight"][-2]
     assert [drawn(t) for t in d.artists["edge_text"][1]] == pytest.approx(g.T.ravel(), rel=5e-3)
     plt.close(d.fig)

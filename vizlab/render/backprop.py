@@ -31,6 +31,7 @@ from vizlab.trace import Trace
 #: gradients keep the diverging sign map, so the two scales never look alike.
 VALUE_CMAP = ListedColormap(colormaps["Purples"](np.linspace(0.05, 0.55, 256)), "vizlab_value")
 GRAD_CMAP = style.FIELD_CMAP
+# Every edge sits on a grey wire, so one with a vanishing gradient (white) still shows.
 EDGE_BASE = style.FAINT
 PHASES = ("forward", "backward", "update")
 
@@ -163,10 +164,10 @@ class BackpropDisplay(Display):
                 else "its one example"
             )
         )
-        head = f"Backpropagation at step {e.step}, {who}"
+        head = f"Backpropagation at step {e.step}, {who}\nloss J = {fmt(e.loss)}"
         if e.row != self.row:
-            head += f"  (row {self.row} has no update; last step shown)"
-        return head + f"\nloss J = {fmt(e.loss)}"
+            head += "   (the final state takes no step: its last update is shown)"
+        return head
 
     def _chain_text(self) -> None:
         c, e, a = self.chain, self.explanation, self.artists
@@ -355,7 +356,7 @@ def draw_backprop(
     for layer in range(1, L + 1):
         src, dst = positions[layer - 1], positions[layer]
         segs = [(tuple(s), tuple(d)) for s in src for d in dst]
-        ax.add_collection(LineCollection(segs, colors=EDGE_BASE, linewidths=1.0, zorder=1))
+        ax.add_collection(LineCollection(segs, colors=EDGE_BASE, linewidths=3.0, zorder=1))
         coll = LineCollection(segs, zorder=2, capstyle="round")
         ax.add_collection(coll)
         edges.append(coll)
