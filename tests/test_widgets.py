@@ -278,7 +278,9 @@ def test_playground_steps_in_the_background_and_draws_the_run(playground):
     view = pg._views["field"]
     field = view.display.field
     assert np.array_equal(field.artists["image"].get_array(), pg.trace["field/output"][-1])
-    assert field.curves.train.shape == (21,)  # the loss curves hold the 21 rows so far
+    train_line = view.display.loss.a["train"]  # the loss curves hold the 21 rows so far
+    assert np.array_equal(train_line.get_ydata(), pg.trace["scalar/loss_train"])
+    assert len(train_line.get_xdata()) == 21
     assert pg.image.value != first
     # both pictures are blitted: the same pixels as full draws
     from vizlab.render.activations import draw_hidden_units
