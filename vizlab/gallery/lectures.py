@@ -171,42 +171,43 @@ def title_of(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def scene_lesson(path: Path) -> tuple[str, tuple[str, ...]] | None:
-    """``(lesson, shown runs)`` of a scene file, read with :mod:`ast` (manim is not imported).
+def scene_lessons(path: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """``[(lesson, shown runs), ...]`` of a scene file, read with :mod:`ast` (no manim import).
 
-    The lesson is the first ``run_lesson("<name>", ...)`` call's name; the runs
-    shown are the module constant ``SHOWN`` (every run of the lesson, an empty
-    tuple here, when absent). None when the scene runs no lesson.
+    The lessons are the names of its ``run_lesson("<name>", ...)`` calls, in
+    source order. The runs shown come from the module constant ``SHOWN``: a
+    tuple of run names (for a scene of one lesson) or a dict lesson -> tuple;
+    a lesson without an entry shows every run (an empty tuple here).
     """
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    shown: tuple[str, ...] = ()
+    shown: dict | tuple = ()
     for node in tree.body:
         if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [
             "SHOWN"
         ]:
-            shown = tuple(ast.literal_eval(node.value))
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "run_lesson"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            return node.args[0].value, shown
-    return None
+            shown = ast.literal_eval(node.value)
+    calls = sorted(
+        (node.lineno, node.args[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", getattr(node.func, "id", "")) == "run_lesson"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )
+    names = list(dict.fromkeys(name for _, name in calls))
+    if isinstance(shown, dict):
+        return [(n, tuple(shown.get(n, ()))) for n in names]
+    return [(n, tuple(shown) if len(names) == 1 else ()) for n in names]
 
 
 def stamp_of(name: str, quick: bool) -> str:
-    """The lesson stamp a scene's video shows (``""`` for a scene of no lesson)."""
+    """The lesson stamps a scene's video shows (``""`` for a scene of no lesson)."""
     from vizlab import lessons
     from vizlab.render.scenes import find_scene
 
-    declared = scene_lesson(find_scene(name).path)
-    if declared is None:
-        return ""
-    lesson, shown = declared
-    return lessons.get(lesson, quick=quick).stamp(*shown)
+    declared = scene_lessons(find_scene(name).path)
+    return "  ".join(lessons.get(n, quick=quick).stamp(*shown) for n, shown in declared)
 
 
 def relative_command(name: str, quality: str) -> str:
