@@ -138,3 +138,18 @@ def test_draw_boundary_shows_k_regions_of_the_recorded_fields():
     np.testing.assert_allclose(
         disp.artists["image"].get_array(), field_rgb(class_probs(tr, tr.field_row(0)))
     )
+
+
+def test_hidden_unit_maps_show_the_k_class_output():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from vizlab.render.activations import draw_hidden_units
+    from vizlab.render.multiclass import class_probs, field_rgb
+
+    tr = vizlab.train(RunConfig(**K3, hidden=(4,), **SMALL))
+    disp = draw_hidden_units(tr, -1)
+    np.testing.assert_allclose(
+        disp.artists["output"].get_array(), field_rgb(class_probs(tr, tr.field_row(len(tr) - 1)))
+    )
+    np.testing.assert_array_equal(disp.artists["units"][1][0].get_array(), tr["act/fc1"][-1][0])

@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 
 from vizlab.render import style
 from vizlab.render.base import Display, figure
+from vizlab.render.boundary import field_picture
 from vizlab.render.unit_data import (
     check_trace,
     grid_extent,
@@ -68,8 +69,7 @@ class HiddenUnitsDisplay(Display):
                 im.set_data(act[u])
                 im.set_clim(lo, hi)
             changed += images
-        field = tr["field/output"][fr]
-        a["output"].set_data(field)
+        a["output"].set_data(field_picture(tr, fr)[0])  # P(class 1), or k-class regions
         a["title"].set_text(f"What each hidden unit computes: step {tr.steps[row]}")
         return changed + [a["output"], a["title"]]
 
@@ -103,7 +103,7 @@ def draw_hidden_units(
         colour scale is [-1, 1] for tanh, [0, 1] for sigmoid, else symmetric
         around 0 up to the largest ``|output|`` of that layer at that row.
     """
-    check_trace(trace, "field/output")
+    check_trace(trace, "field/output" if "field/class0" not in trace else "field/class0")
     have = unit_layers(trace)
     layers = have if layers is None else [int(i) for i in layers]
     if not layers or any(i not in have for i in layers):
@@ -140,13 +140,16 @@ def draw_hidden_units(
                 ax.set_title(f"unit {u + 1}", fontsize=11, fontweight="normal", pad=2)
             sub.suptitle(f"layer {i}: {n} {activation}", fontsize=14)
         ax = right.subplots()
-        out = ax.imshow(trace["field/output"][0], vmin=0, vmax=1, **im_kw)
+        out = ax.imshow(field_picture(trace, 0)[0], vmin=0, vmax=1, **im_kw)
         if points:
             _scatter_points(ax, trace, 30, 1.0)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title("output P(class 1)")
-        right.colorbar(out, ax=ax, shrink=0.7, ticks=[0, 0.5, 1])
+        if "field/output" in trace:
+            ax.set_title("output P(class 1)")
+            right.colorbar(out, ax=ax, shrink=0.7, ticks=[0, 0.5, 1])
+        else:
+            ax.set_title("output: most probable class")
         title = fig.suptitle("", fontsize=18, fontweight="bold")
         disp = HiddenUnitsDisplay(trace, fig, {"units": units, "output": out, "title": title})
         disp.activation = activation

@@ -413,7 +413,7 @@ class Playground(WidgetBase):
             loss.ax.set_ylim(0, loss.top)
         self._show_field(field, trace)
         self._views["field"] = FigureView(_FieldParts(field, loss), dpi=self.dpi)
-        two_class_maps = "field/output" in trace and trace.config.get("task") != "regression"
+        two_class_maps = trace.config.get("task") != "regression"
         if unit_layers(trace) and two_class_maps:
             # Only the maps' data, their colour limits and the title change, so
             # blitting is exact here (checked against full draws in the tests).
