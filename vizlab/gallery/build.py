@@ -5,13 +5,18 @@
 1. mirror ``gallery/`` into a work folder (``gallery/_build/work-full`` or
    ``work-quick``), so generated files never land in the sources and a quick
    build never reuses a full build's outputs;
-2. if any vizlab source changed since the last build, mark every example
-   stale (sphinx-gallery itself only notices edits to the example file);
+2. mark stale the examples whose vizlab code changed since the last build:
+   each example's digest covers only the modules it imports, directly or
+   through other modules (:mod:`vizlab.gallery.deps`), so a change to one
+   render module re-runs only the examples that use it (sphinx-gallery
+   itself only notices edits to the example file);
 3. start rendering the lecture videos that are not cached, in background
    processes;
-4. run sphinx (sphinx-gallery executes the examples; a failing example
-   fails the build) into a new folder seeded with the previous site, so
-   only what changed is rewritten;
+4. run sphinx into a new folder seeded with the previous site, so only what
+   changed is rewritten: the API reference is checked first (every public
+   object on a page, with a numpydoc docstring), then sphinx-gallery
+   executes the stale examples, :data:`WORKERS` at a time (a failing
+   example fails the build), and autodoc writes the reference pages;
 5. copy the lecture videos in, check that every local link and picture
    resolves, and only then point ``gallery/_build/html`` (a symbolic link)
    at the new folder with one atomic rename. An interrupted or failed build
@@ -40,12 +45,11 @@ from vizlab.gallery.media import MEDIA_ENV, MEDIA_URL_ENV
 from vizlab.gallery.site import (
     ROOT,
     broken_refs,
-    code_digest,
     forget_removed_examples,
-    mark_stale_if_code_changed,
     mirror,
     publish,
     remove_abandoned,
+    stale_examples,
 )
 
 SOURCE = ROOT / "gallery"
@@ -53,6 +57,10 @@ BUILD = SOURCE / "_build"
 SITE = BUILD / "html"
 MEDIA = Path("_static") / "videos"
 EXAMPLE_MEDIA_URL = "../../_static/videos/"  # from auto_examples/<topic>/<page>.html
+WORKERS_ENV = "VIZLAB_GALLERY_WORKERS"
+#: Examples executed at once (sphinx-gallery's ``parallel``, in joblib processes):
+#: one per core, at most four; ``$VIZLAB_GALLERY_WORKERS`` overrides it.
+WORKERS = max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4))
 
 
 class BuildError(RuntimeError):
@@ -153,13 +161,15 @@ def build(
         "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
         cache.CACHE_ENV: str(cache.cache_dir().resolve()),
+        WORKERS_ENV: os.environ.get(WORKERS_ENV, str(WORKERS)),
     }
     with _environ(env):
         mirror(source, src)
         (src / MEDIA).mkdir(parents=True, exist_ok=True)
         forget_removed_examples(work)
-        if mark_stale_if_code_changed(work):
-            log("vizlab's code changed since the last build: every example runs again")
+        stale = stale_examples(work)
+        if stale:
+            log(f"{len(stale)} example(s) to run (new, edited, or their vizlab code changed)")
 
         from vizlab.render.scenes import list_scenes
 
@@ -205,7 +215,6 @@ def build(
             renders.stop()
             shutil.rmtree(site, ignore_errors=True)
             raise
-        (work / "vizlab-code.digest").write_text(code_digest())
     seconds = time.perf_counter() - t0
     return BuildResult(link, link / "index.html", seconds, quick, len(renders.missing))
 

@@ -6,12 +6,11 @@ Helpers of :mod:`vizlab.gallery.build`; none of them runs sphinx.
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import re
 import shutil
 from pathlib import Path
-
-from vizlab import cache
 
 ROOT = Path(__file__).resolve().parents[2]
 # Made by the build inside the work folder: never copied from or deleted by the mirror.
@@ -23,7 +22,11 @@ GENERATED = {
     "lectures.rst",
     "claims.rst",
     "sg_execution_times.rst",
+    "generated",  # api/generated/: autosummary's pages
+    "gen_modules",  # sphinx-gallery's backreferences
 }
+# In the work folder: the dependency digest of every example at the last good build.
+EXAMPLE_DIGESTS = "example-digests.json"
 
 
 def mirror(src: Path, dst: Path) -> int:
@@ -51,22 +54,6 @@ def mirror(src: Path, dst: Path) -> int:
     return changed
 
 
-# Build machinery: editing it changes no example's output.
-_NOT_OUTPUT = {"build.py", "site.py", "serve.py", "lectures.py", "claims.py", "__main__.py"}
-
-
-def code_digest() -> str:
-    """Digest of the vizlab code an example's output depends on."""
-    pkg = ROOT / "vizlab"
-    files = [
-        f
-        for f in pkg.rglob("*.py")
-        if not (f.parent.name == "gallery" and f.name in _NOT_OUTPUT)
-        and "__pycache__" not in f.parts
-    ]
-    return cache.digest_files(files)
-
-
 def forget_removed_examples(work: Path) -> bool:
     """Wipe the generated pages when examples were added, renamed or removed; True if so.
 
@@ -84,15 +71,52 @@ def forget_removed_examples(work: Path) -> bool:
     return True
 
 
-def mark_stale_if_code_changed(work: Path) -> bool:
-    """Delete sphinx-gallery's md5 stamps when vizlab's code changed; True if it did."""
-    stamp = work / "vizlab-code.digest"
-    digest = code_digest()
-    if stamp.is_file() and stamp.read_text() == digest:
-        return False
-    for md5 in (work / "src" / "auto_examples").rglob("*.py.md5"):
-        md5.unlink()
-    return True
+def stale_examples(work: Path, package: Path | None = None) -> list[str]:
+    """Mark the examples whose vizlab code changed since they last ran as stale.
+
+    Each example's digest covers only the vizlab modules it uses (see
+    :mod:`vizlab.gallery.deps`); an example whose digest differs from the
+    recorded one loses sphinx-gallery's md5 stamp, so it runs again, and the
+    new digest is recorded at once. Examples that do not use the changed code
+    keep their stamps. An interrupted build loses nothing: sphinx-gallery
+    writes an example's stamp only after it ran, so a stale example without
+    one runs in the next build whatever the record says.
+
+    Parameters
+    ----------
+    work : Path
+        The build's work folder (sources mirrored into ``work/src``).
+    package : Path, optional
+        The vizlab package folder; default the one running.
+
+    Returns
+    -------
+    list of str
+        Paths (relative to ``examples/``) of the examples that will run again.
+    """
+    from vizlab.gallery import deps
+
+    deps.clear()
+    examples = work / "src" / "examples"
+    stamp = work / EXAMPLE_DIGESTS
+    try:
+        recorded = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        recorded = {}
+    digests, stale = {}, []
+    for example in sorted(examples.rglob("*.py")):
+        rel = str(example.relative_to(examples))
+        digests[rel] = deps.digest(example, package)
+        if recorded.get(rel) != digests[rel]:
+            md5 = work / "src" / "auto_examples" / f"{rel}.md5"
+            if md5.is_file():
+                md5.unlink()
+            stale.append(rel)
+    if digests != recorded:
+        tmp = stamp.with_suffix(".tmp")
+        tmp.write_text(json.dumps(digests, indent=1, sort_keys=True))
+        os.replace(tmp, stamp)
+    return stale
 
 
 _LOCAL_REF = re.compile(r'(?:src|href|poster)="([^"#?:]+?)(?:[#?][^"]*)?"')
