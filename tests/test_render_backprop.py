@@ -77,8 +77,10 @@ def test_chain_rule_rows_and_finite_difference(xor):
     fd = e.numeric_grad("fc1.weight", (0, 1))
     assert close(float(table["finite difference (eps 1e-6)"]), fd)
     assert d.numeric == fd
-    old, new = table["update: w - 3.00 · ∂J/∂w"].split(" → ")
-    assert close(float(new), e.params["fc1.weight"][0, 1] - 3.0 * c.total)
+    old, new = table["update (batch gradient): w - lr · ∂J/∂w, lr 3.00"].split(" → ")
+    # the step's real update: the batch gradient, i.e. the next recorded weight
+    assert close(float(new), xor["param/fc1.weight"][3][0, 1])
+    assert close(float(old), xor["param/fc1.weight"][2][0, 1])
     plt.close(d.fig)
 
 

@@ -15,53 +15,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.animation import FuncAnimation
 from matplotlib.artist import Artist
 from matplotlib.cm import ScalarMappable
-from matplotlib.collections import LineCollection
-from matplotlib.colors import CenteredNorm, ListedColormap, Normalize
+from matplotlib.colors import CenteredNorm, Normalize
 
 import vizlab
 from vizlab.render import style
+from vizlab.render.backprop_layout import (
+    GRAD_CMAP,
+    VALUE_CMAP,
+    fmt,
+    grad_rows,
+    graph_artists,
+    unit_names,
+)
 from vizlab.render.base import Display, subplots
 from vizlab.trace import Trace
 
-#: Forward values: a light sequential scale (black numbers stay readable on every fill);
-#: gradients keep the diverging sign map, so the two scales never look alike.
-VALUE_CMAP = ListedColormap(colormaps["Purples"](np.linspace(0.05, 0.55, 256)), "vizlab_value")
-GRAD_CMAP = style.FIELD_CMAP
-# Every edge sits on a grey wire, so one with a vanishing gradient (white) still shows.
-EDGE_BASE = style.FAINT
 PHASES = ("forward", "backward", "update")
-
-
-def fmt(v: float) -> str:
-    """A number as the picture writes it: 3 significant digits (``-0.998``, ``0.00247``)."""
-    v = float(v)
-    if abs(v) < 1e-10:  # rounding noise (a standardised input's batch mean): nothing to read
-        return "0"
-    if 1e-4 <= abs(v) < 1e5:
-        text = f"{v:#.3g}"
-        return text[:-1] if text.endswith(".") else text
-    return f"{v:.2e}"
-
-
-def _grad_rows(trace: Trace) -> np.ndarray:
-    key = next((k for k in trace.keys() if k.startswith("grad/")), None)
-    if key is None:
-        raise ValueError("this trace holds no gradients (grad/*) to draw")
-    g = np.asarray(trace[key]).reshape(len(trace), -1)
-    return np.flatnonzero(np.isfinite(g).all(-1))
-
-
-def _unit_names(sizes: Sequence[int], loss: str) -> list[list[str]]:
-    names = [[f"x{k + 1}" for k in range(sizes[0])]]
-    for i, n in enumerate(sizes[1:-1], start=1):
-        names.append([f"h{i}_{j + 1}" for j in range(n)])
-    out = "p" if loss == "cross_entropy" else "ŷ"
-    names.append([f"{out}{j + 1}" if sizes[-1] > 1 else out for j in range(sizes[-1])])
-    return names
 
 
 class BackpropDisplay(Display):
@@ -90,7 +62,7 @@ class BackpropDisplay(Display):
     # ------------------------------------------------------------ numbers
     def explain_row(self, row: int):
         """The explanation shown at recorded row ``row``: its own, or the last step before it."""
-        rows = _grad_rows(self.trace)
+        rows = grad_rows(self.trace)
         row = self._row(row)
         use = rows[rows <= row]
         use = int(use[-1]) if use.size else int(rows[0])
@@ -191,10 +163,13 @@ class BackpropDisplay(Display):
             lines.append(("+ penalty  l1 sign(w) + 2 l2 w", fmt(c.penalty)))
         lines.append(("∂J/∂w by the chain rule", fmt(c.total)))
         lines.append(("finite difference (eps 1e-6)", fmt(self.numeric)))
-        new = e.params[param][c.index] - e.lr * c.total
-        lines.append(
-            (f"update: w - {fmt(e.lr)} · ∂J/∂w", f"{fmt(e.params[param][c.index])} → {fmt(new)}")
-        )
+        # The step's update uses the whole batch's gradient (the recorded one),
+        # whichever example is explained.
+        g_batch = float(self.trace[f"grad/{param}"][e.row][c.index])
+        new = e.params[param][c.index] - e.lr * g_batch
+        one_of_many = self.example is not None and len(self.trace["batch/indices"][e.row]) > 1
+        sym = ("update (batch gradient)" if one_of_many else "update") + ": w - lr · ∂J/∂w"
+        lines.append((f"{sym}, lr {fmt(e.lr)}", f"{fmt(e.params[param][c.index])} → {fmt(new)}"))
         layer = int(param.split(".")[0][2:])
         to = self.names[layer][c.index[0]]
         what = (
@@ -312,7 +287,7 @@ def draw_backprop(
     """
     if not isinstance(trace, Trace):
         raise ValueError(f"expected a vizlab Trace; got {type(trace).__name__}")
-    _grad_rows(trace)
+    grad_rows(trace)
     names_p = sorted(
         (
             k.split("/", 1)[1]
@@ -329,115 +304,17 @@ def draw_backprop(
         )
     weight = weight or ("fc1.weight", (0, 0))
     loss = trace.config.get("loss", "bce")
-    names = _unit_names(sizes, loss)
+    names = unit_names(sizes, loss)
     fig, grid = subplots(
         2, 2, theme=theme, gridspec_kw={"width_ratios": [1.3, 1], "height_ratios": [14, 1]}
     )
     (ax, cax), (vbar_ax, gbar_ax) = grid
     ax.set_axis_off()
     cax.set_axis_off()
-    L = len(sizes) - 1
-    # Up to 4 units a layer every number is written; wider layers keep the
-    # numbers of the units and of the chosen weight, on smaller circles.
-    dense = max(sizes) > 4
-    marker, font = (1300, 10) if dense else ((3800, 13) if max(sizes) <= 3 else (2200, 11))
-    # Labels sit a fixed distance in points above and below a unit's circle.
-    gap = np.sqrt(marker) / 2 + 3
-    positions = []
-    for layer, n in enumerate(sizes):
-        # every layer spans the same height: a narrow layer's edges fan out evenly
-        ys = (np.arange(n)[::-1] - (n - 1) / 2) * 1.6 * max(max(sizes) - 1, 1) / max(n - 1, 1)
-        ys = ys if n > 1 else np.zeros(1)
-        positions.append(np.stack([np.full(n, layer * 2.4), ys], 1))
-    ymax = max(p[:, 1].max() for p in positions) + 1.1
-    ax.set_xlim(-0.9, L * 2.4 + 0.9)
-    ax.set_ylim(-ymax - 0.6, ymax + 0.2)
-    edges, edge_text = [], []
-    for layer in range(1, L + 1):
-        src, dst = positions[layer - 1], positions[layer]
-        segs = [(tuple(s), tuple(d)) for s in src for d in dst]
-        ax.add_collection(LineCollection(segs, colors=EDGE_BASE, linewidths=3.0, zorder=1))
-        coll = LineCollection(segs, zorder=2, capstyle="round")
-        ax.add_collection(coll)
-        edges.append(coll)
-        texts = []
-        for s, d in segs:
-            # Labels 40 % of the way from the source: edges into one unit stay apart.
-            n_src, n_dst = sizes[layer - 1], sizes[layer]
-            frac = 0.3 if n_dst > n_src else (0.35 if n_dst < n_src else 0.4)
-            pos = np.array(s) + frac * (np.array(d) - np.array(s))
-            texts.append(
-                ax.text(
-                    *pos,
-                    "",
-                    ha="center",
-                    va="center",
-                    fontsize=font,
-                    zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
-                )
-            )
-        edge_text.append(texts)
-    (highlight,) = ax.plot(
-        [], [], color=style.INK, lw=9, alpha=0.25, zorder=0, solid_capstyle="round"
-    )
-    allpos = np.concatenate(positions)
-    units = ax.scatter(
-        *allpos.T,
-        s=marker,
-        c=np.zeros(len(allpos)),
-        cmap=VALUE_CMAP,
-        edgecolors=style.MUTED,
-        linewidths=1.5,
-        zorder=3,
-    )
-    value_text = [
-        ax.text(x, y, "", ha="center", va="center", fontsize=font, weight="bold", zorder=5)
-        for x, y in allpos
-    ]
-    for (x, y), name in zip(positions[0], names[0]):
-        ax.annotate(
-            name,
-            (x, y),
-            xytext=(0, gap),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=14,
-            zorder=5,
-        )
-    z_text = [
-        [
-            ax.annotate(
-                "",
-                (x, y),
-                xytext=(0, gap),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=font,
-                zorder=5,
-            )
-            for x, y in positions[layer]
-        ]
-        for layer in range(1, L + 1)
-    ]
-    grad_text = [
-        [
-            ax.annotate(
-                "",
-                (x, y),
-                xytext=(0, -gap),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=font - 1,
-                zorder=5,
-            )
-            for x, y in positions[layer]
-        ]
-        for layer in range(1, L + 1)
-    ]
+    positions, parts, dense = graph_artists(ax, sizes, names)
+    units, edges, edge_text = parts["units"], parts["edges"], parts["edge_text"]
+    value_text, z_text, grad_text = parts["value_text"], parts["z_text"], parts["grad_text"]
+    highlight = parts["highlight"]
     value_bar = ScalarMappable(Normalize(0, 1), VALUE_CMAP)
     units.set_cmap(VALUE_CMAP)
     grad_bar = ScalarMappable(CenteredNorm(0, 1), GRAD_CMAP)
