@@ -163,7 +163,7 @@ def graph_svg(trace: Trace, row: int = -1, *, discretize: bool = False) -> str:
                 f'<image x="{x:.1f}" y="{y:.1f}" width="{NODE}" height="{NODE}" '
                 f'preserveAspectRatio="none" href="{_png_uri(pic)}"/>'
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE}" height="{NODE}" fill="none" '
-                f'stroke="#333" stroke-width="1"/></g>'
+                f'stroke="{style.INK}" stroke-width="1"/></g>'
             )
             if li == 0:
                 parts.append(

@@ -22,7 +22,7 @@ from vizlab.render.base import Display, figure
 from vizlab.render.curves import draw_curves
 from vizlab.trace import Trace
 
-FIT_COLOR = "#222222"
+FIT_COLOR = style.INK
 PIECE_ALPHA = 0.55
 
 
@@ -115,7 +115,7 @@ def _panel_2d(trace: Trace, ax: Axes) -> tuple[dict, dict]:
         )
     }
     points = {}
-    for split, marker, edge in (("train", "o", "white"), ("val", "^", "black")):
+    for split, marker, edge in (("train", "o", style.PAPER), ("val", "^", style.INK)):
         X = trace[f"data/X_{split}"]
         if len(X):
             points[split] = ax.scatter(
@@ -142,7 +142,7 @@ def _panel_2d(trace: Trace, ax: Axes) -> tuple[dict, dict]:
 def _panel_1d(trace: Trace, ax: Axes, pieces: bool) -> tuple[dict, dict]:
     xs = trace["grid/x"]
     points = {}
-    for split, marker, color in (("train", "o", "#777777"), ("val", "^", "#333333")):
+    for split, marker, color in (("train", "o", style.MUTED), ("val", "^", style.INK)):
         X = trace[f"data/X_{split}"]
         if len(X):
             points[split] = ax.scatter(
@@ -172,7 +172,7 @@ def _panel_1d(trace: Trace, ax: Axes, pieces: bool) -> tuple[dict, dict]:
             for j, p in enumerate(parts[0])
         ]
         a["bias"] = ax.plot(
-            xs[[0, -1]], [parts[2]] * 2, ls="--", lw=1.2, color="#999999", label="output bias $b$"
+            xs[[0, -1]], [parts[2]] * 2, ls="--", lw=1.2, color=style.GUIDE, label="output bias $b$"
         )[0]
     a["fit"] = ax.plot(
         xs,
@@ -186,7 +186,7 @@ def _panel_1d(trace: Trace, ax: Axes, pieces: bool) -> tuple[dict, dict]:
     lim = 1.5 * float(np.abs(y_all).max())
     ax.set_ylim(-lim, lim)
     ax.set_xlim(xs[0], xs[-1])
-    ax.axhline(0, color="#cccccc", lw=0.8, zorder=0)
+    ax.axhline(0, color=style.FAINT, lw=0.8, zorder=0)
     ax.set_xlabel("input $x_1$ (standardised)")
     ax.set_ylabel("output")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=11, frameon=False, ncol=2)
@@ -260,7 +260,7 @@ def draw_regression(
             va=where[2],
             fontsize=13,
             zorder=6,
-            bbox=dict(boxstyle="round", fc="white", ec="none", alpha=0.8) if one_d else None,
+            bbox=dict(boxstyle="round", fc=style.PAPER, ec="none", alpha=0.8) if one_d else None,
         )
         panel = None
         if curves_ax is not None:

@@ -146,7 +146,7 @@ def draw_saturation(
         ax_h.legend(loc="upper center", fontsize=12)
         x_end = int(trace.steps[-1])
         art: dict = {"bars": list(bars), "sat": {}, "dead": {}}
-        for k, i in enumerate(curves):
+        for i in curves:
             color = style.layer_color(i)
             (art["sat"][i],) = ax_c.plot([], [], color=color, label=f"layer {i}: flat pairs")
             (art["dead"][i],) = ax_c.plot(

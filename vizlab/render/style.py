@@ -31,7 +31,7 @@ import zlib
 from collections.abc import Iterator
 
 import matplotlib as mpl
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, to_hex
 
 # -- class and sign --------------------------------------------------------
 ORANGE = "#e8890c"
@@ -99,6 +99,8 @@ LOSS_CMAP = LinearSegmentedColormap.from_list("vizlab_loss", ["#ffffff", "#dbe4e
 LOSS_LINE_COLOR = "#7f93a8"
 #: A loss surface in 3-D: a sequential map whose light end is the high loss.
 SURFACE_CMAP = "viridis"
+#: The same map as five colours, low to high (for manim's surfaces).
+SURFACE_COLORS = tuple(to_hex(mpl.colormaps[SURFACE_CMAP](i / 4)) for i in range(5))
 
 THEMES = {
     "light": {

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, UP, DashedLine, Polygon, Text, VGroup
 
+from vizlab.render import style
 from vizlab.render.mobjects.descent import nice_step
 from vizlab.render.mobjects.readout import Readout
 from vizlab.render.mobjects.theme import INK, SMALL_SIZE, lecture_axes
@@ -51,7 +52,7 @@ class WeightBars(VGroup):
         labels: Sequence[str] | None = None,
         *,
         y_range: tuple[float, float] | None = None,
-        color: str = "#1f6fb4",
+        color: str = style.series_color(0),
         targets: np.ndarray | None = None,
         x_length: float = 4.0,
         y_length: float = 3.5,
@@ -164,7 +165,7 @@ class WeightHistogram(VGroup):
         values: np.ndarray,
         bins: int | np.ndarray = 21,
         *,
-        color: str = "#1f6fb4",
+        color: str = style.series_color(0),
         x_length: float = 4.5,
         y_length: float = 3.0,
         x_label: str = "weight",
@@ -194,7 +195,7 @@ class WeightHistogram(VGroup):
         self.bars = VGroup(
             *(
                 Polygon(
-                    *_box(self.axes, a, b, 0, 0), stroke_color="#ffffff", stroke_width=1
+                    *_box(self.axes, a, b, 0, 0), stroke_color=style.PAPER, stroke_width=1
                 ).set_fill(color, opacity=0.9)
                 for a, b in zip(self.edges[:-1], self.edges[1:])
             )

@@ -199,7 +199,7 @@ class DataPoints(VGroup):
             )
         self._disc = _disc_template(radius)
         self._halo = _disc_template(radius + outline) if outline > 0 else None
-        self.halo = VMobject(fill_color="#ffffff", fill_opacity=1.0, stroke_width=0)
+        self.halo = VMobject(fill_color=style.PAPER, fill_opacity=1.0, stroke_width=0)
         self.classes = VGroup(
             *(
                 VMobject(fill_color=style.class_color(c), fill_opacity=1.0, stroke_width=0)

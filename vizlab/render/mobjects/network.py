@@ -22,8 +22,8 @@ from vizlab.render.mobjects.colors import colormap_lut
 from vizlab.render.mobjects.theme import FAINT, INK, MUTED, SMALL_SIZE
 from vizlab.trace import Trace
 
-DROPPED_FILL = "#d9d9d9"
-IDLE_FILL = "#ffffff"
+DROPPED_FILL = style.DROPPED_FILL
+IDLE_FILL = style.PAPER
 MAX_UNITS = 16
 
 

@@ -15,7 +15,6 @@ import contourpy
 import numpy as np
 from manim import Dot, Group, ImageMobject, Polygon, Star, VGroup, VMobject
 from manim.constants import RESAMPLING_ALGORITHMS
-from matplotlib.colors import LinearSegmentedColormap
 
 from vizlab.render import style
 from vizlab.render.mobjects.colors import field_rgba
@@ -24,10 +23,9 @@ from vizlab.render.mobjects.field import to_scene
 from vizlab.render.mobjects.theme import INK, lecture_axes
 from vizlab.trace import Trace
 
-LANDSCAPE_CMAP = LinearSegmentedColormap.from_list(
-    "vizlab_landscape", ["#ffffff", "#e8eef5", "#c3d3e6", "#9fb6d3"]
-)
-CONTOUR_COLOR = "#8a9bb0"
+# The grammar's loss landscape: the pale map and contour colour of the figures.
+LANDSCAPE_CMAP = style.LOSS_CMAP
+CONTOUR_COLOR = style.LOSS_LINE_COLOR
 
 
 def landscape_image(trace: Trace, axes, levels: int = 12) -> tuple[ImageMobject, VMobject]:

@@ -16,7 +16,8 @@ from vizlab.render import style
 from vizlab.render.mobjects.theme import INK
 from vizlab.trace import Trace
 
-SURFACE_COLORS = ["#1f4e79", "#3f7fbf", "#8fbfe0", "#f2b36b", "#e8890c"]
+# Low to high loss in the grammar's surface map (orange and blue mean class and sign only).
+SURFACE_COLORS = list(style.SURFACE_COLORS)
 
 
 def bilinear(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x: float, y: float) -> float:
