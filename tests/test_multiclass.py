@@ -153,3 +153,16 @@ def test_hidden_unit_maps_show_the_k_class_output():
         disp.artists["output"].get_array(), field_rgb(class_probs(tr, tr.field_row(len(tr) - 1)))
     )
     np.testing.assert_array_equal(disp.artists["units"][1][0].get_array(), tr["act/fc1"][-1][0])
+
+
+def test_loss_gradients_equal_the_closed_forms():
+    g = vizlab.loss_gradients(-6.0, 6.0, 25, label=1)
+    z, s = g["curve/z"], 1 / (1 + np.exp(-g["curve/z"]))
+    np.testing.assert_allclose(g["curve/p"], s)
+    np.testing.assert_allclose(g["curve/grad_bce"], s - 1, atol=1e-12)
+    np.testing.assert_allclose(g["curve/grad_mse"], 2 * (s - 1) * s * (1 - s), atol=1e-12)
+    np.testing.assert_allclose(g["curve/loss_bce"], np.log1p(np.exp(-z)), atol=1e-12)
+    g0 = vizlab.loss_gradients(-6.0, 6.0, 25, label=0)
+    np.testing.assert_allclose(g0["curve/grad_bce"], s, atol=1e-12)
+    with pytest.raises(ValueError, match="label must be 0 or 1"):
+        vizlab.loss_gradients(label=2)

@@ -33,6 +33,7 @@ _LAZY = {
     "sweep_grid": "vizlab.core.sweep:grid",
     "landscape": "vizlab.core.surface",
     "landscape_of": "vizlab.core.surface",
+    "loss_gradients": "vizlab.core.losses",
 }
 """Public names loaded on first use: ``"module"`` or ``"module:attribute"``.
 
@@ -42,7 +43,9 @@ _LAZY = {
 example's closed forms are torch-free in :mod:`vizlab.worked`. ``landscape(trace)``
 is the training loss on a plane through a run's recorded weights, with the path
 projected onto it (:mod:`vizlab.core.surface`); ``landscape_of(configs)`` the same
-for runs given as config dicts (what a lesson names).
+for runs given as config dicts (what a lesson names). ``loss_gradients()``
+measures dL/dz of cross-entropy and of squared error through a sigmoid for one
+prediction, right or confidently wrong (:mod:`vizlab.core.losses`).
 """
 
 __all__ = [
@@ -64,6 +67,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vizlab.core.landscapes import LANDSCAPES, Landscape
     from vizlab.core.linreg import minibatch_descent
     from vizlab.core.live import LiveRun
+    from vizlab.core.losses import loss_gradients
     from vizlab.core.sweep import grid as sweep_grid
     from vizlab.core.sweep import sweep
     from vizlab.core.train import train

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from vizlab import __version__
 from vizlab.core import model
+from vizlab.core.provenance import trace_header
 from vizlab.trace import Trace
 
 #: The two losses compared: cross-entropy of a sigmoid output, squared error of it.
@@ -66,11 +66,5 @@ def loss_gradients(
         values.sum().backward()
         arrays[f"curve/loss_{loss}"] = values.detach().numpy()
         arrays[f"curve/grad_{loss}"] = logits.grad.view(n).numpy()
-    header = {
-        "kind": "loss_gradients",
-        "config": {"z_min": z_min, "z_max": z_max, "n": n, "label": label},
-        "versions": {"torch": torch.__version__, "numpy": np.__version__, "vizlab": __version__},
-        "device": "cpu",
-        "events": [],
-    }
-    return Trace(arrays, header)
+    config = {"z_min": z_min, "z_max": z_max, "n": n, "label": label}
+    return Trace(arrays, trace_header("loss_gradients", config))

@@ -10,16 +10,16 @@ batched pass over the rows that will be rendered.
 from __future__ import annotations
 
 import contextlib
-import platform
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
 
-import vizlab
 from vizlab.config import RunConfig
 from vizlab.core import model
 from vizlab.core.data import Dataset
+from vizlab.core.provenance import resolve_device, trace_header, versions  # noqa: F401
+from vizlab.features import expand
 from vizlab.timeline import Timeline
 
 # A parameter this large means the run has left any sensible region.
@@ -94,11 +94,17 @@ def divergence_event(step: int, code: int) -> dict:
 
 
 def grid_axes(data: Dataset, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    """Square grid covering all points with a margin, in standardised units."""
+    """Square grid covering all points with a margin, in standardised units.
+
+    1-D data (one input) get a line: ``ys`` is the single value 0, so fields
+    are (..., 1, W).
+    """
     pts = np.concatenate([data.X_train, data.X_val])
     lo, hi = pts.min(0), pts.max(0)
     centre, half = (lo + hi) / 2, (hi - lo).max() / 2 * 1.15 + 0.1
     xs = np.linspace(centre[0] - half, centre[0] + half, resolution)
+    if pts.shape[1] == 1:
+        return xs, np.zeros(1)
     ys = np.linspace(centre[1] - half, centre[1] + half, resolution)
     return xs, ys
 
@@ -121,21 +127,35 @@ def compute_fields(
     activation: str,
     dtype: torch.dtype,
     device: torch.device,
+    features: tuple[str, ...] = ("x1", "x2"),
+    loss_kind: str = "bce",
 ) -> dict[str, np.ndarray]:
     """Decision and per-neuron fields at ``rows``, in one batched forward pass.
 
-    Returns ``field/output`` (F, H, W) P(class 1), ``act/fc{i}`` (F, units, H, W)
-    and ``embed/fc{i}`` (F, N_train, units) for hidden layers of at most
-    ``MAX_UNITS_WITH_MAPS`` units; float32 (these are pictures).
+    Returns ``field/output`` (F, H, W): P(class 1) for two classes, the
+    predicted value for regression (``loss_kind="squared_error"``);
+    ``field/class{c}`` (F, H, W) P(class c) for each of K > 2 classes (instead
+    of ``field/output``); ``act/fc{i}`` (F, units, H, W) and ``embed/fc{i}``
+    (F, N_train, units) for hidden layers of at most ``MAX_UNITS_WITH_MAPS``
+    units; float32 (these are pictures). Grid points and ``X_train`` (raw
+    standardised inputs) are expanded to ``features`` first.
     """
     stacked = {k: torch.as_tensor(v[rows], dtype=dtype, device=device) for k, v in params.items()}
     gx, gy = np.meshgrid(xs, ys)
-    grid = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], 1), dtype=dtype, device=device)
+    n_inputs = X_train.shape[1]
+    points = expand(np.stack([gx.ravel(), gy.ravel()], 1)[:, :n_inputs], features)
+    grid = torch.as_tensor(points, dtype=dtype, device=device)
     H, W = gy.shape
     logits, hidden = model.forward(stacked, grid, activation)
-    out = {"field/output": model.prob_class1(logits).reshape(len(rows), H, W)}
+    if loss_kind == "squared_error":
+        out = {"field/output": logits[..., 0].reshape(len(rows), H, W)}
+    elif logits.shape[-1] > 2:
+        probs = model.probabilities(logits)
+        out = {f"field/class{c}": probs[..., c].reshape(len(rows), H, W) for c in range(probs.shape[-1])}
+    else:
+        out = {"field/output": model.prob_class1(logits).reshape(len(rows), H, W)}
     _, hidden_data = model.forward(
-        stacked, torch.as_tensor(X_train, dtype=dtype, device=device), activation
+        stacked, torch.as_tensor(expand(X_train, features), dtype=dtype, device=device), activation
     )
     for i, (h, hd) in enumerate(zip(hidden, hidden_data), start=1):
         if h.shape[-1] <= MAX_UNITS_WITH_MAPS:
@@ -144,36 +164,18 @@ def compute_fields(
     return {k: v.float().cpu().numpy() for k, v in out.items()}
 
 
-def versions() -> dict[str, str]:
-    return {
-        "vizlab": vizlab.__version__,
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-    }
-
-
 def header(
     config: RunConfig, data: Dataset, device: torch.device, events: list, custom_data: bool
 ) -> dict:
-    return {
-        "kind": "train",
-        "config": config.to_dict(),
-        "seed": config.seed,
-        "dataset": "custom" if custom_data else data.name,
-        "layers": [f"fc{i}" for i in range(1, len(config.hidden) + 2)],
-        "versions": versions(),
-        "device": str(device),
-        "events": events,
-    }
-
-
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was asked for but torch sees no CUDA device")
-    return torch.device(name)
+    return trace_header(
+        "train",
+        config.to_dict(),
+        device=device,
+        events=events,
+        seed=config.seed,
+        dataset="custom" if custom_data else data.name,
+        layers=[f"fc{i}" for i in range(1, len(config.hidden) + 2)],
+    )
 
 
 def torch_dtype(name: str) -> torch.dtype:
@@ -243,6 +245,11 @@ class Recorder:
         evaluation, so :meth:`keep_step` takes the training metrics from it.
         """
         self.train_in_loop = train_in_loop
+        # Regression is scored by R^2 (scalar/r2_*), classification by accuracy.
+        self.score_name = "r2" if loss_kind == "squared_error" else "acc"
+        if self.score_name == "r2" and "acc_train" in self.scalar:
+            for split in ("train", "val"):
+                self.scalar[f"r2_{split}"] = self.scalar.pop(f"acc_{split}")
         self.data, self.loss_kind, self.activation, self.l1, self.l2 = (
             data,
             loss_kind,
@@ -274,8 +281,9 @@ class Recorder:
                 self.scalar[f"loss_{split}"][a : a + chunk] = model.data_loss(
                     logits, y, self.loss_kind
                 )
-                correct = (model.predict(logits) == y).to(logits.dtype)
-                self.scalar[f"acc_{split}"][a : a + chunk] = correct.mean(-1)
+                self.scalar[f"{self.score_name}_{split}"][a : a + chunk] = model.score(
+                    logits, y, self.loss_kind
+                )
             self.scalar["penalty"][a : a + chunk] = model.penalty(params, self.l1, self.l2)
 
     @torch.no_grad()
@@ -283,8 +291,8 @@ class Recorder:
         """The state of ``row`` and the update taken from it."""
         if self.train_in_loop:
             self.scalar["loss_train"][row] = loss_batch
-            correct = (model.predict(logits) == self.data[1]).to(logits.dtype)
-            self.scalar["acc_train"][row] = correct.mean(-1)
+            score = model.score(logits, self.data[1], self.loss_kind)
+            self.scalar[f"{self.score_name}_train"][row] = score
         self.param[row] = self.flat.data
         self.grad[row] = self.flat.grad
         self.scalar["loss_batch"][row] = loss_batch
@@ -330,8 +338,8 @@ class Recorder:
         if self.train_in_loop:  # no training pass from here: measure it now
             logits, _ = model.forward(self.flat.params, self.data[0], self.activation)
             self.scalar["loss_train"][row] = model.data_loss(logits, self.data[1], self.loss_kind)
-            correct = (model.predict(logits) == self.data[1]).to(logits.dtype)
-            self.scalar["acc_train"][row] = correct.mean(-1)
+            score = model.score(logits, self.data[1], self.loss_kind)
+            self.scalar[f"{self.score_name}_train"][row] = score
         self.scalar["lr"][row] = lr
 
     @contextlib.contextmanager
@@ -415,7 +423,18 @@ def static_and_fields(
         out["grid/steps"] = rows
         params = {k.split("/", 1)[1]: v for k, v in arrays.items() if k.startswith("param/")}
         out.update(
-            compute_fields(params, rows, xs, ys, data.X_train, config.activation, dtype, device)
+            compute_fields(
+                params,
+                rows,
+                xs,
+                ys,
+                data.X_train,
+                config.activation,
+                dtype,
+                device,
+                features=config.features,
+                loss_kind=model.loss_kind(config.loss, config.task),
+            )
         )
     return out
 
