@@ -262,20 +262,32 @@ def test_early_stopping_marker_sits_at_the_argmin_seen_so_far():
     for k in range(1, len(val)):
         disp.update(k)
         b = int(np.argmin(val[: k + 1]))
-        # Marked only once the validation loss has risen past its lowest point.
-        assert disp.artists["es_line"].get_visible() == (b < k)
-        if b < k:
+        # Marked only once the validation loss has risen 5 % past its lowest point.
+        risen = b < k and val[k] > 1.05 * val[b]
+        assert disp.artists["es_line"].get_visible() == risen
+        if risen:
             assert disp.artists["es_line"].get_xdata()[0] == tr.steps[b]
     pat = draw_curves(tr, patience=2)
     assert pat.artists["es_line"].get_xdata()[0] == 20
     assert "patience ran out at step 40" in pat.artists["es_text"].get_text()
 
 
+def test_no_early_stopping_marker_on_a_plateau():
+    """A stuck run's validation loss wobbles at ln 2: no step to stop at is marked."""
+    val = [0.6935, 0.6931, 0.6933, 0.6932, 0.6934, 0.6931, 0.6936]
+    disp = draw_curves(synthetic(val), 0)
+    for k in range(len(val)):
+        disp.update(k)
+        assert not disp.artists["es_line"].get_visible()
+
+
 def test_early_stopping_marker_on_a_real_run(trace):
     disp = draw_curves(trace, metric="accuracy")
     best = int(np.argmin(np.asarray(trace["scalar/loss_val"])))
-    assert disp.artists["es_line"].get_visible() == (best < len(trace) - 1)
-    if best < len(trace) - 1:
+    val = np.asarray(trace["scalar/loss_val"])
+    risen = best < len(trace) - 1 and val[-1] > 1.05 * val[best]
+    assert disp.artists["es_line"].get_visible() == risen
+    if risen:
         assert disp.artists["es_line"].get_xdata()[0] == trace.steps[best]
 
 

@@ -30,6 +30,8 @@ LOSS_NAMES = {
     "mse": "squared-error loss",
 }
 DIVERGED_COLOR = style.DIVERGED_COLOR
+#: The early-stopping marker appears once validation loss is 5 % above its lowest value.
+RISE = 0.05
 
 
 def _running_best(val: np.ndarray, patience: int | None) -> tuple[np.ndarray, int | None]:
@@ -132,9 +134,10 @@ class CurvesDisplay(Display):
             a["val"].set_data(x[: row + 1], self.val[: row + 1])
         if "es_line" in a:
             b = int(self.best[row])
-            # Marked only once validation loss has risen past its lowest point:
-            # while it still falls, "stop here" would be the step shown itself.
-            show = 0 <= b < row
+            # Marked only once validation loss has clearly risen past its lowest
+            # point (by more than RISE of it): while it still falls, or only
+            # wobbles on a plateau, "stop here" would mark noise.
+            show = 0 <= b < row and self.loss_val[row] > (1 + RISE) * self.loss_val[b]
             for key in ("es_line", "es_dot", "es_text"):
                 a[key].set_visible(show)
             if show:
