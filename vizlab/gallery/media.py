@@ -170,8 +170,12 @@ def video(
     finally:
         plt.close(display.fig)
     frames_rgb = decode(mp4)
-    # The poster is the end state (what the run came to), never an empty first frame.
-    poster = _atomic_write(folder / f"{name}-poster.png", lambda f: frames_rgb[-1].save(f, "PNG"))
+    # The poster is the end state (what the run came to), never an empty first
+    # frame, unless the display names its key moment (``poster_row``).
+    shown = _poster_frame(timeline, getattr(display, "poster_row", None), len(frames_rgb))
+    poster = _atomic_write(
+        folder / f"{name}-poster.png", lambda f: frames_rgb[shown].save(f, "PNG")
+    )
     gif_path = (
         write_gif(frames_rgb, mp4.with_suffix(".gif"), gif_width, timeline.fps, timeline.rows)
         if gif
@@ -179,6 +183,14 @@ def video(
     )
     size = int(w) // 2 * 2, int(h) // 2 * 2
     return Video(mp4, gif_path, url, *size, caption, poster, timeline.digest())
+
+
+def _poster_frame(timeline: Timeline, row: int | None, n_frames: int) -> int:
+    """Index of the last frame showing ``row`` or an earlier row (the last frame if None)."""
+    if row is None:
+        return n_frames - 1
+    before = np.flatnonzero(timeline.rows[:n_frames] <= row)
+    return int(before[-1]) if before.size else n_frames - 1
 
 
 def _freeze_layout(display: Display, row: int, dpi: float) -> None:

@@ -63,6 +63,11 @@ class DropoutNetworkDisplay(Display):
 
     video_pacing = {"max_fps": 2, "slow_factor": 1, "n_frames": 22}
 
+    @property
+    def poster_row(self) -> int:
+        """The last training step (the final row is evaluation: no unit dropped)."""
+        return max(len(self.trace) - 2, 0)
+
     def dropped(self, row: int) -> dict[int, np.ndarray]:
         """Hidden layer i -> indices of the shown units dropped at ``row`` for the sample."""
         out = {}
