@@ -124,3 +124,33 @@ def test_worked_closed_forms_are_the_cores():
 
     assert core_worked.worked_table is worked.worked_table
     assert core_worked.penalised_optimum is worked.penalised_optimum
+
+
+def test_display_set_trace_draws_the_new_run_as_a_fresh_display_would():
+    import numpy as np
+
+    import vizlab
+    from vizlab.render.descent import draw_contour_paths, draw_descent_1d
+
+    for draw, land, (r1, r2) in (
+        (draw_descent_1d, "quadratic", (0.3, 0.95)),
+        (lambda t, row: draw_contour_paths([t], row), "bowl", (0.05, 0.15)),
+    ):
+        a = vizlab.descend(land, lr=r1, steps=10)
+        b = vizlab.descend(land, lr=r2, steps=10)
+        moved = draw(a, 0)
+        assert moved.set_trace(b) is moved and moved.trace is b
+        moved.update(3)
+        fresh = draw(b, 3)
+        compared = 0
+        for key, artist in moved.artists.items():
+            other = fresh.artists[key]
+            if hasattr(artist, "get_xydata"):
+                np.testing.assert_allclose(artist.get_xydata(), other.get_xydata())
+                compared += 1
+            elif hasattr(artist, "get_text"):
+                assert artist.get_text() == other.get_text()
+                compared += 1
+        assert compared >= 2
+    with pytest.raises(ValueError, match="needs a vizlab Trace"):
+        moved.set_trace("run.npz")
