@@ -130,7 +130,7 @@ def graph_svg(trace: Trace, row: int = -1, *, discretize: bool = False) -> str:
     ]
     half = NODE / 2
     for i, w in enumerate(weights):
-        # one output unit of a k-class softmax net is drawn as one picture: sum its links
+        # the k outputs of a softmax net are drawn as one picture: their links averaged
         w_draw = w if sizes[i + 1] == w.shape[0] else w.mean(0, keepdims=True)
         for o in range(w_draw.shape[0]):
             x1, y1 = pos[i + 1][o]
@@ -139,7 +139,10 @@ def graph_svg(trace: Trace, row: int = -1, *, discretize: bool = False) -> str:
                 v = float(w_draw[o, j])
                 color = _POS if v >= 0 else _NEG
                 lw = 0.5 + MAX_WIDTH * min(abs(v) / big, 1.0)
-                label = f"fc{i + 1}[{o}, {j}] = {v:+.3f}"
+                if w_draw is w:
+                    label = f"fc{i + 1}[{o}, {j}] = {v:+.3f}"
+                else:
+                    label = f"fc{i + 1}[:, {j}], mean over {w.shape[0]} classes = {v:+.3f}"
                 parts.append(
                     f'<line class="link" data-w="{v:.6g}" x1="{x0 + NODE:.1f}" y1="{y0 + half:.1f}" '
                     f'x2="{x1:.1f}" y2="{y1 + half:.1f}" stroke="{color}" '
