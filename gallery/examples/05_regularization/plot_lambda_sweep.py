@@ -11,7 +11,10 @@ The numbers are this site's runs, not the slide's. The larger
 penalty sums :math:`W^2` without the slide's :math:`1/2n` data scaling, so
 :math:`\\lambda = 0.01` is already a strong penalty here and does not
 overfit: the :doc:`slide claims </claims>` page lists that claim as "not
-reproduced", with the measured losses.
+reproduced", with the measured losses. Here the middle strength,
+:math:`\\lambda = 0.05`, already draws an almost straight boundary
+(underfit). For the trio the slide means, overfit / right / underfit, see
+:math:`\\lambda = 0, 0.003, 0.2` on the L2 slider.
 """
 
 # %%
