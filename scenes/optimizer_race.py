@@ -7,6 +7,7 @@ gallery page "SGD, momentum, RMSProp and Adam" shows the same four runs. The
 map is the loss grid recorded with the runs.
 """
 
+import numpy as np
 from manim import *
 
 from vizlab import lessons
@@ -37,11 +38,13 @@ class OptimizerRace(LectureScene):
         runs = lessons.run_lesson("optimizer_race", quick=short)
         traces = list(runs.values())
         racers = [(t.config["optimizer"], t.config["lr"]) for t in traces]
-        colors = style.SERIES[: len(traces)]
+        # Each optimizer in its own colour, the same on every page and video.
+        colors = [style.run_color(opt) for opt, _ in racers]
         head = title(
-            "The optimizer race", "same start on Beale's function: only the update rule differs"
+            "The optimizer race",
+            "Beale's function; each at its best rate of one sweep",
         )
-        race = ContourRace(traces, colors, side=6.6).to_edge(LEFT, buff=0.5).shift(DOWN * 0.45)
+        race = ContourRace(traces, colors, side=6.1).to_edge(LEFT, buff=0.5).shift(DOWN * 0.6)
         legend = VGroup()
         for (opt, lr), trace, color in zip(racers, traces, colors):
             dot = Dot(radius=0.1, color=color)
@@ -58,13 +61,16 @@ class OptimizerRace(LectureScene):
         for _, loss in legend:
             loss.shift(RIGHT * (right - loss.get_left()[0]))
         legend.next_to(race, RIGHT, buff=0.5).align_to(race, UP)
+        # How many times smaller the loss is than at the start, in powers of ten:
+        # on a linear axis every curve sits on 0 after a few steps.
         curve = LossCurve(
             [
-                (NAMES[o], t.steps, t["scalar/loss"], c)
+                (NAMES[o], t.steps, np.log10(t["scalar/loss"][0] / t["scalar/loss"]), c)
                 for (o, _), t, c in zip(racers, traces, colors)
             ],
             x_length=4.2,
             y_length=2.1,
+            y_label="loss fell 10^y times",
             legend=False,
         )
         curve.next_to(legend, DOWN, buff=0.6).align_to(legend, LEFT)
