@@ -40,6 +40,40 @@ CASES = {
     "mse_leaky_minibatch": dict(hidden=(4,), activation="leaky_relu", loss="mse", batch_size=8),
     "tanh_deep_xavier": dict(hidden=(3, 3, 3), activation="tanh", init="xavier", l2=1e-3),
     "linear_model": dict(hidden=(), batch_size=10),
+    "features_circles": dict(
+        dataset="circles", hidden=(3,), features=("x1^2", "x2^2", "x1x2", "sin_x1", "x2")
+    ),
+    "features_linear_model": dict(dataset="circles", hidden=(), features=("x1^2", "sin_x2")),
+    "regression_sine": dict(
+        dataset="sine", task="regression", loss="mse", hidden=(4, 3), batch_size=16, l2=1e-3
+    ),
+    "regression_plane_features_dropout": dict(
+        dataset="plane",
+        task="regression",
+        loss="mse",
+        hidden=(4,),
+        dropout=(0.25,),
+        features=("x1", "x2", "x1x2"),
+        activation="relu",
+        l1=1e-3,
+    ),
+    "regression_sine_linear_model": dict(
+        dataset="sine", task="regression", loss="mse", hidden=(), features=("x1", "sin_x1")
+    ),
+    "ce_spiral_3_classes": dict(
+        dataset="spiral", n_classes=3, loss="cross_entropy", hidden=(5, 4), batch_size=24
+    ),
+}
+
+#: The input features, written again in torch (independent of vizlab.features).
+FEAT = {
+    "x1": lambda x: x[:, 0],
+    "x2": lambda x: x[:, 1],
+    "x1^2": lambda x: x[:, 0] ** 2,
+    "x2^2": lambda x: x[:, 1] ** 2,
+    "x1x2": lambda x: x[:, 0] * x[:, 1],
+    "sin_x1": lambda x: torch.sin(x[:, 0]),
+    "sin_x2": lambda x: torch.sin(x[:, 1]),
 }
 
 
@@ -58,7 +92,8 @@ def torch_step(trace, row: int, example: int | None = None):
     params = {k: torch.tensor(trace[f"param/{k}"][row], requires_grad=True) for k in names}
     idx = trace["batch/indices"][row]
     pick = np.arange(len(idx)) if example is None else np.array([example])
-    h = torch.tensor(trace["data/X_train"][idx[pick]], dtype=torch.float64)
+    x = torch.tensor(trace["data/X_train"][idx[pick]], dtype=torch.float64)
+    h = torch.stack([FEAT[f](x) for f in cfg["features"]], 1)
     y = torch.tensor(trace["data/y_train"][idx[pick]])
     hidden = cfg["hidden"]
     drop = (
@@ -75,7 +110,10 @@ def torch_step(trace, row: int, example: int | None = None):
         if drop[i - 1] > 0:
             m = torch.tensor(trace[f"mask/drop{i}"][row][pick], dtype=torch.float64)
             h = h * m / (1 - drop[i - 1])
-    if cfg["loss"] == "cross_entropy":
+    if cfg["task"] == "regression":  # identity output, float targets
+        assert y.dtype == torch.float64
+        data = F.mse_loss(z[:, 0], y)
+    elif cfg["loss"] == "cross_entropy":
         data = F.cross_entropy(z, y)
     elif cfg["loss"] == "bce":
         data = F.binary_cross_entropy_with_logits(z[:, 0], y.double())
@@ -131,7 +169,8 @@ def test_finite_differences_agree(case):
     for k, g in e.grads.items():
         # central differences in float64: error ~ eps^2 + 1e-16 / eps
         assert np.abs(num[k] - g).max() <= 1e-6 * max(np.abs(g).max(), 1e-3), k
-    assert e.numeric_grad("fc1.weight", (0, 1)) == pytest.approx(num["fc1.weight"][0, 1], abs=1e-15)
+    k = e.params["fc1.weight"].shape[1] - 1  # the last input (x2, or x1 for 1-D data)
+    assert e.numeric_grad("fc1.weight", (0, k)) == pytest.approx(num["fc1.weight"][0, k], abs=1e-15)
 
 
 def test_sgd_update_gives_the_next_recorded_parameters(case):
@@ -239,3 +278,53 @@ def test_default_init_is_unchanged_and_named():
     assert np.abs(w).max() <= 1 / 2**0.5  # U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = 2
     with pytest.raises(vizlab.ConfigError, match="init must be one of"):
         vizlab.RunConfig(init="glorot")
+
+
+def test_regression_features_and_classes_in_the_graph():
+    reg = vizlab.train(
+        vizlab.RunConfig(
+            dataset="plane",
+            task="regression",
+            loss="mse",
+            hidden=(2,),
+            steps=2,
+            frames=0,
+            features=("x1x2", "x2"),
+            dtype="float64",
+        )
+    )
+    e = explain_step(reg, 0, example=1)
+    assert [(n.name, n.op) for n in e.nodes][-4:] == [
+        ("z2", "linear fc2"),
+        ("yhat", "identity"),
+        ("loss", "squared_error"),
+        ("J", "mean + penalty"),
+    ]
+    x = reg["data/X_train"][reg["batch/indices"][0][1]]
+    np.testing.assert_array_equal(e.node("x").value[0], [x[0] * x[1], x[1]])
+    t = reg["data/y_train"][reg["batch/indices"][0][1]]
+    assert t != round(t)  # a float target, not a label
+    yhat = e.node("yhat").value[0, 0]
+    assert yhat == e.node("z2").value[0, 0]
+    assert e.loss == pytest.approx((yhat - t) ** 2, rel=1e-14)
+    c = e.chain("fc2.weight", (0, 1))
+    assert [f.symbol for f in c.factors] == ["∂loss/∂ŷ = 2(ŷ - y)", "∂ŷ/∂z2 = 1", "∂z2_1/∂w = h1_2"]
+    assert c.factors[0].value[0] == pytest.approx(2 * (yhat - t), rel=1e-14)
+    assert e.chain("fc1.weight", (1, 0)).factors[-1].symbol == "∂z1_2/∂w = x1x2"
+
+    spiral = vizlab.train(
+        vizlab.RunConfig(
+            dataset="spiral",
+            n_classes=3,
+            loss="cross_entropy",
+            hidden=(4,),
+            steps=2,
+            frames=0,
+            dtype="float64",
+        )
+    )
+    e = explain_step(spiral, 1)
+    p = e.node("p").value
+    assert p.shape == (len(e.indices), 3) and set(spiral["data/y_train"][e.indices]) == {0, 1, 2}
+    np.testing.assert_allclose(p.sum(1), 1.0, rtol=1e-14)
+    assert e.grads["fc2.weight"].shape == (3, 4)

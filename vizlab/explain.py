@@ -11,6 +11,12 @@ one layer at a time (lecture 004's equations):
 * ``dJ/dh = dJ/dd * mask / (1 - p)`` through inverted dropout ``d = h * mask / (1 - p)``;
 * ``+ l1 sign(W) + 2 l2 W`` from the penalty (the L1 subgradient at 0 is 0).
 
+The input ``x`` is what the first layer saw: the config's ``features`` of the
+standardised inputs (:func:`vizlab.features.expand`, as in training). The output
+is a sigmoid ``yhat`` (``bce``, ``mse``), a softmax ``p`` over K classes, or for
+``task="regression"`` the raw output (``yhat``, op ``identity``) with the loss
+``(yhat - t)^2`` against a float target ``t``.
+
 Like micrograd's ``Value``, every :class:`Node` keeps its forward value and
 its gradient side by side. Nothing here imports torch: renderers use it.
 """
@@ -22,6 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from vizlab.features import expand
 
 __all__ = ["Chain", "Factor", "Node", "StepExplanation", "explain_step"]
 
@@ -56,11 +64,12 @@ class Node:
     ----------
     name : str
         ``x``, ``z1``, ``h1``, ``d1`` (after dropout), ..., ``z{L}`` (logits),
-        ``yhat`` or ``p`` (output probability), ``loss`` (per example), ``J``.
+        ``yhat`` (the sigmoid output, or for regression the raw output) or
+        ``p`` (softmax probabilities), ``loss`` (per example), ``J``.
     op : str
         How it was made: ``input``, ``linear fc{i}``, the activation's name,
-        ``dropout``, ``sigmoid``, ``softmax``, ``bce``, ``cross_entropy``,
-        ``mse``, ``mean + penalty``.
+        ``dropout``, ``sigmoid``, ``identity`` (regression output), ``softmax``,
+        ``bce``, ``cross_entropy``, ``mse``, ``squared_error``, ``mean + penalty``.
     value : ndarray (n, width), (n,) or ()
         Forward value for the ``n`` examples explained.
     grad : ndarray, same shape as ``value``
@@ -94,7 +103,8 @@ class Chain:
         The weight, e.g. ``("fc1.weight", (0, 1))``.
     factors : list of Factor
         From the loss back to the weight; each holds one value per example.
-        Symbols number units from 1, as the lectures do (``x1``, ``h1_2``).
+        Symbols number units from 1, as the lectures do (``h1_2``); inputs are
+        named by their feature (``x1``, ``x1^2``, ``sin_x2``).
     product : float
         Mean over the explained examples of the product of the factors (the data term).
     penalty : float
@@ -114,12 +124,13 @@ class Chain:
 @dataclass
 class _Setup:
     activation: str
-    loss: str
+    loss: str  # bce, mse (of the sigmoid), cross_entropy or squared_error (regression)
+    features: tuple[str, ...]
     l1: float
     l2: float
     drop_p: tuple[float, ...]
-    X: np.ndarray
-    y: np.ndarray
+    X: np.ndarray  # (n, len(features)): the expanded inputs
+    y: np.ndarray  # (n,) int labels, or float targets for squared_error
     masks: list[np.ndarray | None]
 
 
@@ -251,7 +262,7 @@ class StepExplanation:
         return f"d{layer}" if self._setup.drop_p[layer - 1] > 0 else f"h{layer}"
 
     def _h_sym(self, layer: int, k: int) -> str:
-        return f"x{k + 1}" if layer == 0 else f"{self._h_out(layer)}_{k + 1}"
+        return self._setup.features[k] if layer == 0 else f"{self._h_out(layer)}_{k + 1}"
 
     def _upstream(self, layer: int, j: int, n: int) -> list[Factor]:
         """Factors of dJ/dz_{layer, j} per example (without the 1/n of the batch mean)."""
@@ -262,6 +273,9 @@ class StepExplanation:
                 return [Factor(f"∂loss/∂z{L}_{j + 1} = p_{j + 1} - [y={j}]", p - (s.y == j))]
             yhat = self.node("yhat").value[:, 0]
             t = s.y.astype(float)
+            if s.loss == "squared_error":  # identity output: yhat = z
+                ones = Factor(f"∂ŷ/∂z{L} = 1", np.ones(n))
+                return [Factor("∂loss/∂ŷ = 2(ŷ - y)", 2 * (yhat - t)), ones]
             if s.loss == "bce":
                 dl = (yhat - t) / (yhat * (1 - yhat))
                 sym = "∂loss/∂ŷ = (ŷ - y) / (ŷ(1 - ŷ))"
@@ -319,6 +333,10 @@ def _forward_backward(
         loss = lse - z[np.arange(n), s.y]
         values.append(("p", "softmax", p, (f"z{L}",)))
         values.append(("loss", "cross_entropy", loss, ("p",)))
+    elif s.loss == "squared_error":  # regression: the raw output, no squashing
+        values.append(("yhat", "identity", z, (f"z{L}",)))
+        loss = (z[:, 0] - t) ** 2
+        values.append(("loss", "squared_error", loss, ("yhat",)))
     else:
         zz = z[:, 0]
         yhat = _sigmoid(z)
@@ -345,6 +363,9 @@ def _forward_backward(
         delta = p.copy()
         delta[np.arange(n), s.y] -= 1.0
         delta /= n  # dJ/dz = (softmax - onehot) / n
+    elif s.loss == "squared_error":
+        grads["yhat"] = (2 * (values[-3][2][:, 0] - t) / n)[:, None]
+        delta = grads["yhat"]  # identity output: dyhat/dz = 1
     else:
         yhat = values[-3][2][:, 0]
         if s.loss == "bce":
@@ -430,14 +451,13 @@ def explain_step(trace: Any, step: int, example: int | None = None) -> StepExpla
     drop_p = dropout * len(hidden) if len(dropout) == 1 else (dropout or (0.0,) * len(hidden))
     indices = np.asarray(trace["batch/indices"][row], dtype=np.int64)
     B = len(indices)
+    pick = np.arange(B)
     if example is not None:
         if isinstance(example, bool) or not isinstance(example, (int, np.integer)):
             raise ValueError(f"example must be an integer in 0..{B - 1}; got {example!r}")
         if not 0 <= int(example) < B:
             raise ValueError(f"example {example} is outside the batch of step {step}: 0..{B - 1}")
         pick = np.array([int(example)])
-    else:
-        pick = np.arange(B)
     masks: list[np.ndarray | None] = []
     for i, p in enumerate(drop_p, start=1):
         if p > 0:
@@ -447,14 +467,19 @@ def explain_step(trace: Any, step: int, example: int | None = None) -> StepExpla
             masks.append(np.asarray(trace[key][row], dtype=float)[pick])
         else:
             masks.append(None)
+    X_raw = np.asarray(trace["data/X_train"], dtype=np.float64)
+    features = tuple(cfg.get("features") or ("x1", "x2")[: X_raw.shape[1]])
+    regression = cfg.get("task", "classification") == "regression"
+    y_all = np.asarray(trace["data/y_train"])
     setup = _Setup(
         activation=cfg.get("activation", "sigmoid"),
-        loss=cfg.get("loss", "bce"),
+        loss="squared_error" if regression else cfg.get("loss", "bce"),
+        features=features,
         l1=float(cfg.get("l1", 0.0)),
         l2=float(cfg.get("l2", 0.0)),
         drop_p=tuple(float(p) for p in drop_p),
-        X=np.asarray(trace["data/X_train"], dtype=np.float64)[indices[pick]],
-        y=np.asarray(trace["data/y_train"]).astype(np.int64)[indices[pick]],
+        X=expand(X_raw[indices[pick]], features),
+        y=(y_all.astype(np.float64) if regression else y_all.astype(np.int64))[indices[pick]],
         masks=masks,
     )
     names = [k.split("/", 1)[1] for k in trace.keys() if k.startswith("param/")]
