@@ -257,3 +257,31 @@ def check_pages(api_dir: str | Path) -> tuple[list[str], list[str]]:
         problems = check_docstrings([name])
         (known if name in KNOWN_GAPS else failures).extend(problems)
     return failures, known
+
+
+def pages_digest(api_dir: str | Path) -> str:
+    """Digest of what :func:`check_pages` reads: the vizlab sources and the reference pages.
+
+    Parameters
+    ----------
+    api_dir : path
+        The folder of reference pages.
+
+    Returns
+    -------
+    str
+        16 hex digits; a build whose digest matches the last passing check
+        skips the check (it takes seconds: numpydoc parses every object's
+        source file).
+    """
+    import hashlib
+
+    import numpydoc
+
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"numpydoc {numpydoc.__version__}".encode())
+    files = sorted(package.rglob("*.py")) + sorted(Path(api_dir).glob("*.rst"))
+    for path in files:
+        if "__pycache__" not in path.parts:
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
