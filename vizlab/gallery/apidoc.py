@@ -44,7 +44,7 @@ KNOWN_GAPS = frozenset(
         "vizlab.lessons.names",
         "vizlab.lessons.get",
         "vizlab.render.backprop.animate_backprop",
-        "vizlab.render.boundary.draw_linear_vs_mlp",
+        "vizlab.render.boundary_grid.draw_linear_vs_mlp",
         "vizlab.render.dropout.draw_comparison",
         "vizlab.render.landscape.animate_landscape",
         "vizlab.render.landscape.animate_landscape_3d",
