@@ -15,6 +15,7 @@ same limit bounds what :meth:`vizlab.Trace.load` will read from a file.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from vizlab.config import ConfigError, RunConfig
@@ -24,7 +25,52 @@ ENV_VAR = "VIZLAB_MAX_BYTES"
 # Per-neuron maps are recorded for hidden layers at most this wide
 # (vizlab.core.record.MAX_UNITS_WITH_MAPS; repeated here so this module stays torch-free).
 MAX_UNITS_WITH_MAPS = 16
-_OPTIMIZER_SLOTS = {"sgd": 0, "momentum": 1, "nesterov": 1, "adagrad": 1, "rmsprop": 1, "adam": 2}
+#: The state buffers each optimizer keeps, one per parameter (torch's names;
+#: vizlab.core.batched_optim.OPTIMIZERS, restated here to stay torch-free).
+OPTIMIZER_BUFFERS = {
+    "sgd": (),
+    "momentum": ("momentum_buffer",),
+    "nesterov": ("momentum_buffer",),
+    "adagrad": ("sum",),
+    "rmsprop": ("square_avg",),
+    "adam": ("exp_avg", "exp_avg_sq"),
+}
+#: Working memory of the decision-field pass: it runs one field row at a
+#: time, over chunks of points that fit in this bound (bytes).
+FIELD_PASS_BYTES = 128 << 20
+#: The field pass takes points in multiples of this many (see vizlab.core.fields).
+FIELD_ALIGN = 64
+
+
+def field_pass_point_bytes(widths: Sequence[int], item: int) -> int:
+    """Working bytes the field pass spends per (field row, point).
+
+    Each layer's pre-activation and activation in the compute dtype (``item``
+    bytes each), one more output-sized tensor (the probabilities), and the
+    float32 copies of the maps kept (outputs and narrow layers' units).
+
+    Parameters
+    ----------
+    widths : sequence of int
+        Layer widths from input to output, ``[n_features, *hidden, n_outputs]``.
+    item : int
+        Bytes per number of the compute dtype (4 or 8).
+    """
+    narrow = sum(w for w in widths[1:-1] if w <= MAX_UNITS_WITH_MAPS)
+    return item * (2 * sum(widths[1:]) + widths[-1]) + 4 * (widths[-1] + narrow)
+
+
+def field_pass_points(per_point: int, n_points: int, max_bytes: int | None = None) -> int:
+    """Points per chunk of the field pass, which runs one field row at a time.
+
+    The most multiples of :data:`FIELD_ALIGN` whose working memory
+    (``per_point`` bytes each) fits ``max_bytes`` (default
+    :data:`FIELD_PASS_BYTES`), but at least ``FIELD_ALIGN`` and at most
+    ``n_points`` rounded up to a multiple of it (the whole row in one chunk).
+    """
+    bound = FIELD_PASS_BYTES if max_bytes is None else max_bytes
+    whole = -(-max(n_points, 1) // FIELD_ALIGN) * FIELD_ALIGN
+    return min(whole, max(FIELD_ALIGN, bound // per_point // FIELD_ALIGN * FIELD_ALIGN))
 
 
 def limit_bytes(value: int | None = None) -> int:
@@ -98,7 +144,10 @@ def recorded_rows(config: RunConfig) -> int:
 
 
 def estimate(
-    config: RunConfig, *, n_models: int = 1, X_shape: tuple[int, ...] | None = None
+    config: RunConfig | Sequence[RunConfig],
+    *,
+    n_models: int = 1,
+    X_shape: tuple[int, ...] | None = None,
 ) -> Estimate:
     """Bytes a run of ``config`` (or a sweep of ``n_models`` such runs) will hold at its peak.
 
@@ -106,13 +155,17 @@ def estimate(
     indices, dropout masks, decision and per-neuron fields, the dataset), the
     copy made when the trace is handed out, and the working buffers drawn
     before training (every step's minibatch and dropout masks) or built to
-    compute the fields (a batched forward pass over the grid).
+    compute the fields (a forward pass over the grid in chunks of at most
+    :data:`FIELD_PASS_BYTES`, one model at a time).
 
     Parameters
     ----------
-    config : RunConfig
+    config : RunConfig or sequence of RunConfig
+        One run, or a sweep's configs: each model is sized from its own
+        config (their optimizers may differ, and with them the state kept).
     n_models : int
-        Models trained side by side (``len(configs)`` of a sweep).
+        Models trained side by side with one ``config``; a sequence of
+        configs gives its own length instead.
     X_shape : tuple of int, optional
         Shape of custom data ``X`` (N, 2); its N replaces ``config.n_points``.
 
@@ -120,6 +173,10 @@ def estimate(
     -------
     Estimate
     """
+    configs = [config] * n_models if isinstance(config, RunConfig) else list(config)
+    if not configs:
+        raise ConfigError("a sweep needs at least one config")
+    config = configs[0]  # the sweep's configs share everything that sizes a run but the optimizer
     n_points = int(X_shape[0]) if X_shape else config.n_points
     if X_shape and n_points != config.n_points:
         n_val = int(round(n_points * config.val_fraction))
@@ -141,7 +198,7 @@ def estimate(
     n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     F = min(config.frames + 1, rows) if config.frames > 0 else 0
     cells = config.grid * config.grid
-    M = n_models
+    M = len(configs)
     T = f"steps={steps} / record_every={config.record_every}"
     parts = [
         # The recorder's buffers and the numpy copies handed to the Trace: two of each.
@@ -150,13 +207,16 @@ def estimate(
         Part("batch/indices", 2 * rows * batch * 8 * M, f"{T} rows x batch {batch}"),
         Part("data", 3 * n_points * 8 * M, f"n_points={n_points}"),
     ]
-    slots = _OPTIMIZER_SLOTS.get(config.optimizer, 2)
-    if slots:  # the optimizer's state after each recorded update (opt/*)
+    kinds = sorted({c.optimizer for c in configs})
+    slots = [len(OPTIMIZER_BUFFERS[c.optimizer]) for c in configs]
+    # The recorder keeps every buffer any model has, for all M models; each trace copies its own.
+    union = {b for c in configs for b in OPTIMIZER_BUFFERS[c.optimizer]}
+    if union:  # the optimizer's state after each recorded update (opt/*)
         parts.append(
             Part(
                 "opt/*",
-                2 * slots * rows * n_params * item * M,
-                f"{T}, optimizer={config.optimizer}",
+                (len(union) * M + sum(slots)) * rows * n_params * item,
+                f"{T}, optimizer={','.join(kinds)}",
             )
         )
     drop = config.dropout_per_layer
@@ -186,29 +246,37 @@ def estimate(
                 "field/act/embed", 2 * 4 * pictures * M, drivers + f", hidden={list(config.hidden)}"
             )
         )
-        widest = max(sizes[1:])
+        # One model and one field row at a time, in chunks of points under the bound.
+        per_point = field_pass_point_bytes(sizes, item)
         parts.append(
             Part(
                 "field pass",
-                3 * F * cells * widest * item * M,
-                drivers + f", widest layer {widest}",
+                per_point * field_pass_points(per_point, max(cells, n_train)),
+                drivers + f", widest layer {max(sizes[1:])}",
             )
         )
     parts.append(
-        Part("optimizer", (slots + 2) * n_params * item * M, f"optimizer={config.optimizer}")
+        Part(
+            "optimizer",
+            (sum(slots) + 2 * M) * n_params * item,
+            f"optimizer={','.join(kinds)}",
+        )
     )
     parts.sort(key=lambda p: -p.bytes)
     return Estimate(sum(p.bytes for p in parts), rows, F, M, tuple(parts))
 
 
 def check_budget(
-    config: RunConfig,
+    config: RunConfig | Sequence[RunConfig],
     *,
     n_models: int = 1,
     X_shape: tuple[int, ...] | None = None,
     max_bytes: int | None = None,
 ) -> Estimate:
     """Refuse a run whose :func:`estimate` is over the limit, before anything is allocated.
+
+    ``config`` is one run's config or a sweep's configs (each model sized from
+    its own); ``n_models`` repeats a single config.
 
     Raises
     ------
@@ -219,7 +287,7 @@ def check_budget(
     limit = limit_bytes(max_bytes)
     est = estimate(config, n_models=n_models, X_shape=X_shape)
     if est.bytes > limit:
-        what = f"{n_models} runs" if n_models > 1 else "this run"
+        what = f"{est.n_models} runs" if est.n_models > 1 else "this run"
         raise ConfigError(
             f"{what} would need about {human(est.bytes)}, over the {human(limit)} limit: "
             f"{est.describe()}; shrink those fields, or raise the limit with "

@@ -305,7 +305,7 @@ def cmd_sweep(args) -> int:
         if v
     }
     configs = grid(_config_from(args), **axes)
-    check_budget(configs[0], n_models=len(configs))
+    check_budget(configs)
     traces = sweep(configs, progress=_progress(args))
     # All or nothing: write every run into a hidden folder beside the target,
     # then give it the target's name in one rename.

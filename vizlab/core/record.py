@@ -3,8 +3,9 @@
 Minibatches and dropout masks are drawn *before* training from their own
 streams, so the trace holds exactly the batches and masks the optimizer
 used, and a batched sweep draws the very same ones as a single run.
-Decision fields are derived afterwards from the recorded parameters, in one
-batched pass over the rows that will be rendered.
+Decision fields are derived afterwards from the recorded parameters, in
+batched passes over the rows that will be rendered, chunked to a fixed
+working-memory bound.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import torch
 from vizlab.config import RunConfig
 from vizlab.core import model
 from vizlab.core.data import Dataset
+from vizlab.core.fields import compute_fields
 from vizlab.core.provenance import resolve_device, trace_header, versions  # noqa: F401
-from vizlab.features import expand
 from vizlab.timeline import Timeline
 
 # A parameter this large means the run has left any sensible region.
@@ -115,53 +116,6 @@ def field_rows(n_rows: int, frames: int) -> np.ndarray:
         return np.zeros(0, np.int64)
     rows = Timeline.build(n_rows, frames, spacing="log").unique_rows()
     return np.union1d(rows, [n_rows - 1]).astype(np.int64)
-
-
-@torch.no_grad()
-def compute_fields(
-    params: dict[str, np.ndarray],
-    rows: np.ndarray,
-    xs: np.ndarray,
-    ys: np.ndarray,
-    X_train: np.ndarray,
-    activation: str,
-    dtype: torch.dtype,
-    device: torch.device,
-    features: tuple[str, ...] = ("x1", "x2"),
-    loss_kind: str = "bce",
-) -> dict[str, np.ndarray]:
-    """Decision and per-neuron fields at ``rows``, in one batched forward pass.
-
-    Returns ``field/output`` (F, H, W): P(class 1) for two classes, the
-    predicted value for regression (``loss_kind="squared_error"``);
-    ``field/class{c}`` (F, H, W) P(class c) for each of K > 2 classes (instead
-    of ``field/output``); ``act/fc{i}`` (F, units, H, W) and ``embed/fc{i}``
-    (F, N_train, units) for hidden layers of at most ``MAX_UNITS_WITH_MAPS``
-    units; float32 (these are pictures). Grid points and ``X_train`` (raw
-    standardised inputs) are expanded to ``features`` first.
-    """
-    stacked = {k: torch.as_tensor(v[rows], dtype=dtype, device=device) for k, v in params.items()}
-    gx, gy = np.meshgrid(xs, ys)
-    n_inputs = X_train.shape[1]
-    points = expand(np.stack([gx.ravel(), gy.ravel()], 1)[:, :n_inputs], features)
-    grid = torch.as_tensor(points, dtype=dtype, device=device)
-    H, W = gy.shape
-    logits, hidden = model.forward(stacked, grid, activation)
-    if loss_kind == "squared_error":
-        out = {"field/output": logits[..., 0].reshape(len(rows), H, W)}
-    elif logits.shape[-1] > 2:
-        probs = model.probabilities(logits)
-        out = {f"field/class{c}": probs[..., c].reshape(len(rows), H, W) for c in range(probs.shape[-1])}
-    else:
-        out = {"field/output": model.prob_class1(logits).reshape(len(rows), H, W)}
-    _, hidden_data = model.forward(
-        stacked, torch.as_tensor(expand(X_train, features), dtype=dtype, device=device), activation
-    )
-    for i, (h, hd) in enumerate(zip(hidden, hidden_data), start=1):
-        if h.shape[-1] <= MAX_UNITS_WITH_MAPS:
-            out[f"act/fc{i}"] = h.transpose(-1, -2).reshape(len(rows), -1, H, W)
-            out[f"embed/fc{i}"] = hd
-    return {k: v.float().cpu().numpy() for k, v in out.items()}
 
 
 def header(

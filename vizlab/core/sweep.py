@@ -88,7 +88,7 @@ def sweep(
     """
     configs = grid(configs, **axes) if isinstance(configs, RunConfig) else list(configs)
     _check_compatible(configs)
-    budget.check_budget(configs[0], n_models=len(configs), max_bytes=max_bytes)
+    budget.check_budget(configs, max_bytes=max_bytes)  # each model sized from its config
     # Models that share an optimizer sit side by side, so each optimizer
     # updates one contiguous block; the traces come back in the caller's order.
     order = sorted(range(len(configs)), key=lambda m: configs[m].optimizer)

@@ -1,0 +1,138 @@
+"""The decision-field pass: the recorded networks applied to the grid, in bounded chunks.
+
+A field row needs every layer's activations at every grid point: for a wide
+layer (1000 units on a 60 x 60 grid) that is 29 MB per row and 1.7 GB for 60
+rows. So the pass takes one field row at a time and its points in chunks
+whose working memory stays under :data:`vizlab.budget.FIELD_PASS_BYTES`; the
+budget counts that chunk, not the whole pass. The bound does not change a
+single bit of the result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from vizlab import budget
+from vizlab.budget import FIELD_ALIGN, MAX_UNITS_WITH_MAPS
+from vizlab.core import model
+from vizlab.features import expand
+
+__all__ = ["FIELD_ALIGN", "compute_fields"]
+
+
+@torch.no_grad()
+def compute_fields(
+    params: dict[str, np.ndarray],
+    rows: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    X_train: np.ndarray,
+    activation: str,
+    dtype: torch.dtype,
+    device: torch.device,
+    features: tuple[str, ...] = ("x1", "x2"),
+    loss_kind: str = "bce",
+    max_bytes: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Decision and per-neuron fields at ``rows``, by forward passes over bounded chunks.
+
+    Returns ``field/output`` (F, H, W): P(class 1) for two classes, the
+    predicted value for regression (``loss_kind="squared_error"``);
+    ``field/class{c}`` (F, H, W) P(class c) for each of K > 2 classes (instead
+    of ``field/output``); ``act/fc{i}`` (F, units, H, W) and ``embed/fc{i}``
+    (F, N_train, units) for hidden layers of at most ``MAX_UNITS_WITH_MAPS``
+    units; float32 (these are pictures). Grid points and ``X_train`` (raw
+    standardised inputs) are expanded to ``features`` first.
+
+    One field row at a time, its points in chunks whose working memory
+    (:func:`vizlab.budget.field_pass_point_bytes` per point) stays under
+    ``max_bytes`` bytes (default :data:`vizlab.budget.FIELD_PASS_BYTES`,
+    128 MiB; a chunk has at least ``FIELD_ALIGN`` points). The results do not
+    depend on the bound: each row is the same batched matmul whatever the
+    chunk, and points are padded and chunked in multiples of ``FIELD_ALIGN`` on
+    one thread, so every value takes the same vectorised kernel path.
+    """
+    gx, gy = np.meshgrid(xs, ys)
+    H, W = gy.shape
+    n_inputs = X_train.shape[1]
+    points = expand(np.stack([gx.ravel(), gy.ravel()], 1)[:, :n_inputs], features)
+    grid = torch.as_tensor(_aligned(points), dtype=dtype, device=device)
+    data = torch.as_tensor(_aligned(expand(X_train, features)), dtype=dtype, device=device)
+    n_layers = len(params) // 2
+    widths = [grid.shape[1], *(params[f"fc{i}.weight"].shape[-2] for i in range(1, n_layers + 1))]
+    per_point = budget.field_pass_point_bytes(widths, torch.finfo(dtype).bits // 8)
+    F, C, N, K = len(rows), len(points), len(X_train), widths[-1]
+    step = budget.field_pass_points(per_point, max(C, N), max_bytes)
+    many = loss_kind != "squared_error" and K > 2
+    names = [f"field/class{c}" for c in range(K)] if many else ["field/output"]
+    narrow = [(i, w) for i, w in enumerate(widths[1:-1], 1) if w <= MAX_UNITS_WITH_MAPS]
+    out = {name: np.empty((F, C), np.float32) for name in names}
+    for i, w in narrow:
+        out[f"act/fc{i}"] = np.empty((F, w, C), np.float32)
+        out[f"embed/fc{i}"] = np.empty((F, N, w), np.float32)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: a thread's range could end mid-vector
+    try:
+        for a in range(F):
+            row = {k: v[rows[a : a + 1]] for k, v in params.items()}
+            _field_row(row, a, grid, data, C, N, step, out, activation, loss_kind)
+    finally:
+        torch.set_num_threads(threads)
+    for k, v in out.items():
+        if not k.startswith("embed/"):
+            out[k] = v.reshape(*v.shape[:-1], H, W)
+    return out
+
+
+def _aligned(points: np.ndarray) -> np.ndarray:
+    """``points`` (n, d) padded with zero rows to a multiple of ``FIELD_ALIGN`` rows."""
+    pad = -len(points) % FIELD_ALIGN
+    return np.concatenate([points, np.zeros((pad, points.shape[1]), points.dtype)])
+
+
+def _field_row(
+    params: dict[str, np.ndarray],
+    a: int,
+    grid: torch.Tensor,
+    data: torch.Tensor,
+    C: int,
+    N: int,
+    step: int,
+    out: dict[str, np.ndarray],
+    activation: str,
+    loss_kind: str,
+) -> None:
+    """Field row ``a`` of :func:`compute_fields` (``params`` of that row, (1, ...)), into ``out``.
+
+    ``grid`` and ``data`` are the padded points; their first ``C`` and ``N``
+    are real. Points go through the network ``step`` (a multiple of
+    ``FIELD_ALIGN``) at a time.
+    """
+    dev, dt = grid.device, grid.dtype
+    stacked = {k: torch.as_tensor(v, dtype=dt, device=dev) for k, v in params.items()}
+    b = a + 1
+    names = [k for k in out if k.startswith("field/")]
+    narrow = [int(k[len("act/fc") :]) for k in out if k.startswith("act/")]
+    for s in range(0, C, step):
+        e = min(s + step, C)
+        logits, hidden = model.forward(stacked, grid[s : s + step], activation)
+        if loss_kind == "squared_error":
+            maps = [logits[..., 0]]
+        elif len(names) > 1:
+            probs = model.probabilities(logits)
+            maps = [probs[..., c] for c in range(len(names))]
+        else:
+            maps = [model.prob_class1(logits)]
+        for name, m in zip(names, maps):
+            out[name][a:b, s:e] = m[..., : e - s].float().cpu().numpy()
+        for i in narrow:
+            act = hidden[i - 1][..., : e - s, :].transpose(-1, -2).float()
+            out[f"act/fc{i}"][a:b, :, s:e] = act.cpu().numpy()
+        del logits, hidden, maps
+    for s in range(0, N if narrow else 0, step):
+        e = min(s + step, N)
+        _, hidden = model.forward(stacked, data[s : s + step], activation)
+        for i in narrow:
+            out[f"embed/fc{i}"][a:b, s:e] = hidden[i - 1][..., : e - s, :].float().cpu().numpy()
+        del hidden
