@@ -12,8 +12,32 @@ A trace is a set of named numpy arrays plus a JSON header.
   grid only at the steps that will be rendered; their leading axis runs over
   ``trace.field_steps`` (stored as ``grid/steps``), which are row indices
   into the recorded-step axis.
-* **Static arrays** (kinds ``data``, ``grid``, ``curve``) have no step axis:
-  the dataset, the grid extent, the loss surface of an analytic landscape.
+* **Optimizer state** (kind ``opt``, per step): ``opt/<param>.<buffer>`` has
+  the shape of ``param/<param>`` and holds the optimizer's state *after* the
+  update taken from the row, under torch's buffer names: ``momentum_buffer``
+  (``momentum``, ``nesterov``), ``sum`` (``adagrad``), ``square_avg``
+  (``rmsprop``), ``exp_avg`` and ``exp_avg_sq`` (``adam``); plain ``sgd``
+  records none. A row from which no update is taken (the final state) is NaN.
+* **Landscape path** (kind ``path``, per step, :func:`vizlab.landscape`):
+  ``path/xy`` (T, 2) the weights projected onto the plane, ``path/loss`` (T,)
+  the recorded training loss, ``path/loss_plane`` (T,) the loss at the
+  projected point (NaN where the weights are not finite), ``path/distance`` (T,)
+  how far the weights are from the plane.
+* **Static arrays** (kinds ``data``, ``grid``, ``curve``, ``surface``) have no
+  step axis: the dataset, the grid extent, the loss surface of an analytic
+  landscape, and a network's: ``surface/loss`` (R, R), row i, column j the
+  training loss at ``grid/origin + alpha_j d1 + beta_i d2`` (``grid/alpha``,
+  ``grid/beta`` (R,), ``grid/origin`` (P,), ``grid/directions`` (2, P): d1, d2).
+
+The header's ``events`` say why a run's rows end before its last step:
+
+* ``{"type": "diverged", "step": s, "reason": ...}``: at step ``s`` the loss or a
+  gradient was not finite, or a weight was beyond 1e8; rows end before ``s``.
+* ``{"type": "early_stop", "step": s, "best_step": b, "restored": bool}``:
+  the validation loss, evaluated at every recorded row, had not beaten its
+  best (step ``b``) for ``patience`` evaluations in a row. Step ``s``'s row is
+  the last, a final state (gradient NaN, batch ``-1``, masks kept, ``opt``
+  NaN); ``restored`` (config ``restore_best``): its parameters are step ``b``'s.
 
 The constructor checks the contract: key kinds, dtypes, the rank of each
 kind (``KIND_RANKS``), pictures matching the grid, and the header field by
