@@ -74,7 +74,8 @@ def test_field_pass_is_counted_once_not_per_model():
     ids=["narrow", "wide", "3_classes", "sine", "plane", "features_float64"],
 )
 def test_chunk_bound_changes_no_bit(config, monkeypatch):
-    config = config.replace(steps=min(config.steps, 40))
+    # the CPU's kernels: a GPU's matmul may choose another algorithm for another chunk
+    config = config.replace(steps=min(config.steps, 40), device="cpu")
     from vizlab.core import fields
 
     forward, calls = fields.model.forward, []

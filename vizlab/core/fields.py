@@ -4,8 +4,8 @@ A field row needs every layer's activations at every grid point: for a wide
 layer (1000 units on a 60 x 60 grid) that is 29 MB per row and 1.7 GB for 60
 rows. So the pass takes one field row at a time and its points in chunks
 whose working memory stays under :data:`vizlab.budget.FIELD_PASS_BYTES`; the
-budget counts that chunk, not the whole pass. The bound does not change a
-single bit of the result.
+budget counts that chunk, not the whole pass. On the CPU the bound does not
+change a single bit of the result.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def compute_fields(
     One field row at a time, its points in chunks whose working memory
     (:func:`vizlab.budget.field_pass_point_bytes` per point) stays under
     ``max_bytes`` bytes (default :data:`vizlab.budget.FIELD_PASS_BYTES`,
-    128 MiB; a chunk has at least ``FIELD_ALIGN`` points). The results do not
-    depend on the bound: each row is the same batched matmul whatever the
+    128 MiB; a chunk has at least ``FIELD_ALIGN`` points). On the CPU the results
+    do not depend on the bound: each row is the same batched matmul whatever the
     chunk, and points are padded and chunked in multiples of ``FIELD_ALIGN`` on
     one thread, so every value takes the same vectorised kernel path.
     """
