@@ -21,7 +21,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from vizlab import __version__
 from vizlab.trace import Trace
 
 # The closed forms live in the torch-free vizlab.worked (renderers use them);
@@ -194,11 +193,7 @@ def penalty_descent(
         "start": start_np.tolist(),
         "method": method,
     }
-    header = {
-        "kind": "penalty_descent",
-        "config": config,
-        "versions": {"torch": torch.__version__, "numpy": np.__version__, "vizlab": __version__},
-        "device": "cpu",
-        "events": [],
-    }
+    from vizlab.core.provenance import trace_header
+
+    header = trace_header("penalty_descent", config)
     return Trace(arrays, header)
