@@ -25,7 +25,7 @@ from vizlab import explain_step, lessons
 from vizlab.gallery import quick, video
 from vizlab.render.backprop import draw_backprop
 
-unit_lesson = lessons.get("backprop_unit")
+unit_lesson = lessons.get("backprop_unit", quick=quick())
 unit = lessons.run_lesson("backprop_unit", quick=quick())["unit"]
 draw_backprop(unit, 0, stamp=unit_lesson.stamp("unit"))
 step0 = explain_step(unit, 0)
@@ -41,7 +41,7 @@ draw_backprop(unit, 1, stamp=unit_lesson.stamp("unit"))
 # Lecture 003's 2-2-1 sigmoid network on noisy XOR, one training example at
 # step 0. The chain for a first-layer weight is longer: through the output,
 # back along the weight ``h1_1 -> yhat``, through the hidden unit's slope.
-lesson = lessons.get("backprop_xor")
+lesson = lessons.get("backprop_xor", quick=quick())
 mlp = lessons.run_lesson("backprop_xor", quick=quick())["mlp"]
 draw_backprop(mlp, 0, example=0, weight=("fc1.weight", (0, 0)), stamp=lesson.stamp("mlp"))
 print(lesson.stamp("mlp"))

@@ -20,7 +20,7 @@ from vizlab import lessons
 from vizlab.gallery import quick, video
 from vizlab.render.depth import draw_gradient_depth
 
-lesson = lessons.get("vanishing_gradients")
+lesson = lessons.get("vanishing_gradients", quick=quick())
 traces = lessons.run_lesson("vanishing_gradients", quick=quick())
 ylim = (1e-7, 3.0)
 titles = {

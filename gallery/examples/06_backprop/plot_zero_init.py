@@ -21,7 +21,7 @@ from vizlab.render.backprop import draw_backprop
 from vizlab.render.boundary import draw_boundary_grid
 from vizlab.render.depth import draw_init_symmetry
 
-lesson = lessons.get("zero_init")
+lesson = lessons.get("zero_init", quick=quick())
 traces = lessons.run_lesson("zero_init", quick=quick())
 zeros, random = traces["zeros"], traces["random"]
 draw_init_symmetry(

@@ -21,7 +21,7 @@ from vizlab.gallery import quick
 from vizlab.render import style
 from vizlab.render.boundary import draw_boundary
 
-lesson = lessons.get("features_vs_hidden")
+lesson = lessons.get("features_vs_hidden", quick=quick())
 traces = lessons.run_lesson("features_vs_hidden", quick=quick())
 titles = {
     "raw": "no hidden layer, inputs x1, x2",

@@ -24,7 +24,7 @@ from vizlab.gallery import quick
 from vizlab.render import style
 from vizlab.render.curves import draw_curves
 
-lesson = lessons.get("losses_compared")
+lesson = lessons.get("losses_compared", quick=quick())
 traces = lessons.run_lesson("losses_compared", quick=quick())
 g = traces["gradients"]
 

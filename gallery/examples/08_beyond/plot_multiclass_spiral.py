@@ -18,7 +18,7 @@ from vizlab import lessons
 from vizlab.gallery import quick, video
 from vizlab.render.boundary import draw_boundary
 
-lesson = lessons.get("multiclass_spiral")
+lesson = lessons.get("multiclass_spiral", quick=quick())
 trace = lessons.run_lesson("multiclass_spiral", quick=quick())["spiral"]
 draw_boundary(trace)
 print(lesson.stamp("spiral"))

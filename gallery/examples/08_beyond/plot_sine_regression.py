@@ -17,7 +17,7 @@ from vizlab import lessons
 from vizlab.gallery import quick, video
 from vizlab.render.regression import draw_regression
 
-lesson = lessons.get("sine_regression")
+lesson = lessons.get("sine_regression", quick=quick())
 traces = lessons.run_lesson("sine_regression", quick=quick())
 draw_regression(traces["tanh"])
 print(lesson.stamp("tanh"))
