@@ -179,7 +179,7 @@ def build(
         # The slide-claims ledger (the full check in a full build); it also trains
         # every lesson's runs into the cache the examples then read.
         results = claims.check(quick)
-        _write_if_changed(src / claims.PAGE, claims.page(results, quick))
+        _write_if_changed(src / claims.PAGE, claims.page(results, quick, src / "examples"))
         if claims.failures(results):
             raise BuildError("slide claims fail:\n" + claims.failures(results))
         link.parent.mkdir(parents=True, exist_ok=True)

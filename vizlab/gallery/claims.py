@@ -11,6 +11,7 @@ reproduced" with the measured numbers.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from vizlab import lessons
 from vizlab.lessons.base import ClaimResult, Lesson
@@ -24,17 +25,25 @@ def check(quick: bool) -> list[ClaimResult]:
     return lessons.check(quick=quick)
 
 
-def page_of(lesson: Lesson) -> str | None:
-    """Site-relative URL of the page that shows ``lesson``: its first gallery page, else the videos."""
+def page_of(lesson: Lesson, examples: Path | None = None) -> str | None:
+    """Site-relative URL of the page that shows ``lesson``: its first gallery page, else the videos.
+
+    With ``examples`` (the gallery's example folder) only pages whose script is
+    there are linked, so a site built from other sources has no broken links.
+    """
     for where in lesson.shown_in("gallery"):
-        return f"auto_examples/{where}.html"
+        if examples is None or (examples / f"{where}.py").is_file():
+            return f"auto_examples/{where}.html"
     if lesson.shown_in("scene"):
         return "lectures.html"
     return None
 
 
-def page(results: list[ClaimResult], quick: bool) -> str:
-    """The reStructuredText of the page (a raw HTML table; every text is escaped)."""
+def page(results: list[ClaimResult], quick: bool, examples: Path | None = None) -> str:
+    """The reStructuredText of the page (a raw HTML table; every text is escaped).
+
+    ``examples``: the example folder the site is built from (see :func:`page_of`).
+    """
     counts = {s: sum(r.status == s for r in results) for s in COLORS}
     mode = (
         "the quick variants of the runs (a quick build; some claims are checked on full runs only)"
@@ -63,7 +72,7 @@ def page(results: list[ClaimResult], quick: bool) -> str:
     ]
     for r in results:
         lesson = lessons.get(r.lesson)
-        url = page_of(lesson)
+        url = page_of(lesson, examples)
         name = html.escape(r.lesson)
         cell = f'<a href="{html.escape(url)}">{name}</a>' if url else name
         color = COLORS.get(r.status, "#000")
