@@ -67,9 +67,11 @@ def sweep(
     configs : RunConfig or sequence of RunConfig
         Either the configs themselves (they may differ only in
         ``VARIABLE_FIELDS``) or one base config combined with ``axes``.
-    axes : lists of values
+    **axes : lists of values
         e.g. ``lr=[1e-3, 1e-2, 0.1, 1.0], seed=[0, 1]``: the grid's product,
         in row-major order (the last axis varies fastest).
+    progress : bool
+        Show a progress bar (one update per 1 % of the steps).
     fields : bool
         Also compute decision fields for each trace.
     max_bytes : int, optional

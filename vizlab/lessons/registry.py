@@ -47,7 +47,14 @@ def _load() -> None:
 
 
 def names() -> list[str]:
-    """Every lesson's name, in teaching order."""
+    """Every lesson's name, in teaching order.
+
+    Returns
+    -------
+    list of str
+        The registered names, topic by topic in :data:`TOPICS` order (the
+        topic modules are imported on first use).
+    """
     _load()
     return list(_LESSONS)
 
@@ -55,9 +62,19 @@ def names() -> list[str]:
 def get(name: str, quick: bool = False) -> Lesson:
     """The lesson called ``name`` (a one-line KeyError listing the names otherwise).
 
-    ``quick=True`` gives its quick variant (smaller runs, short timeline), the
-    one :func:`~vizlab.lessons.run_lesson` trains with ``quick=True``: stamps
-    and timelines then describe the runs actually shown.
+    Parameters
+    ----------
+    name : str
+        A name from :func:`names`.
+    quick : bool
+        Give the lesson's quick variant (smaller runs, short timeline), the
+        one :func:`~vizlab.lessons.run_lesson` trains with ``quick=True``:
+        stamps and timelines then describe the runs actually shown.
+
+    Returns
+    -------
+    Lesson
+        The registered lesson, or ``lesson.quick_variant()`` when ``quick``.
     """
     _load()
     try:

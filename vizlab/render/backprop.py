@@ -401,12 +401,14 @@ def animate_backprop(
 
     Parameters
     ----------
-    trace, step, example, weight, kwargs :
+    trace, step, example, weight
         As :func:`draw_backprop`.
     hold : int
         Frames each stage stays on screen.
     fps : int
         Frames per second.
+    **kwargs
+        Passed to :func:`draw_backprop` (``theme``, ``stamp``).
 
     Returns
     -------

@@ -164,7 +164,28 @@ def draw_linear_vs_mlp(
 
     Each title states the run's training accuracy at the step the panel
     shows (a line gets at most three of XOR's four clusters right, 75%).
-    Other keyword arguments go to :func:`draw_boundary_grid`.
+
+    Parameters
+    ----------
+    linear_trace : Trace
+        A :func:`vizlab.train` run with fields (``field/output``) and
+        ``scalar/acc_train``: a model without hidden layers (or with linear
+        activations), drawn in the left panel.
+    mlp_trace : Trace
+        The same kind of run for a network with a nonlinear hidden layer,
+        drawn in the right panel.
+    step : int
+        Row of the longer run (negative counts from the end).
+    **kwargs
+        Passed to :func:`draw_boundary_grid` (``theme``, ``suptitle``,
+        ``ncols``, ...); ``curves`` defaults to True here, and ``titles`` is
+        set by this function.
+
+    Returns
+    -------
+    BoundaryGridDisplay
+        Two boundary panels (linear first), each titled with its head line
+        and the training accuracy (in %) at the step shown.
     """
     titles = []
     for t in (linear_trace, mlp_trace):

@@ -233,8 +233,29 @@ def draw_comparison(
     """Boundaries over train/validation losses, one column per run, titled with the shown losses.
 
     A thin wrapper of :func:`vizlab.render.boundary.draw_boundary_grid`
-    (``curves=True``): one shared timeline over the longest run. ``labels``
-    end each title ("p = 0.5", "λ = 0.05").
+    (``curves=True``): one shared timeline over the longest run.
+
+    Parameters
+    ----------
+    traces : sequence of Trace
+        :func:`vizlab.train` runs with fields, one column each (a single row
+        of panels).
+    step : int
+        Row of the longest run (negative counts from the end).
+    labels : sequence of str
+        One per trace (a ValueError otherwise); each ends its panel's title,
+        e.g. "p = 0.5", "λ = 0.05".
+    suptitle : str, optional
+        Figure title (plain text).
+    theme : {"light", "dark"}
+        Colour theme.
+
+    Returns
+    -------
+    BoundaryGridDisplay
+        See :func:`vizlab.render.boundary.draw_boundary_grid`; each panel's
+        title holds that run's train and validation loss at the step shown
+        (on a second line when there are more than three runs).
     """
     traces = list(traces)
     if len(labels) != len(traces):

@@ -110,10 +110,29 @@ def clip_to_box(xy: np.ndarray, xlim, ylim) -> np.ndarray:
 def draw_map(ax: Axes, trace: Trace, *, levels: int = 18, start: bool = True, extent=None) -> None:
     """The static loss map of ``trace``: pale filled contours, rings, minima, start.
 
-    The view is the landscape's grid (or ``extent`` = ((x0, x1), (y0, y1))),
-    fixed, with equal scales on both axes, so a step crosses the rings at
-    right angles as the gradient does and a diverging path leaves the view
-    instead of stretching it.
+    The view is the landscape's grid (or ``extent``), fixed, with equal
+    scales on both axes, so a step crosses the rings at right angles as the
+    gradient does and a diverging path leaves the view instead of
+    stretching it.
+
+    Parameters
+    ----------
+    ax : Axes
+        The matplotlib axes drawn on (its limits, aspect and, for a
+        regression or 2-D landscape, axis labels are set).
+    trace : Trace
+        A descent trace with ``grid/x`` (nx,), ``grid/y`` (ny,),
+        ``grid/loss`` (ny, nx) and ``point/xy`` (T, 2), optionally
+        ``data/minima`` (k, 2) drawn as stars; coordinates are in the
+        landscape's own parameter units.
+    levels : int
+        Number of contour levels, spaced evenly in log(loss - min) over the
+        part of the map in view (:func:`log_levels`).
+    start : bool
+        Mark and label the path's first point, ``point/xy[0]``.
+    extent : ((float, float), (float, float)), optional
+        ``((x0, x1), (y0, y1))`` with ``x0 < x1`` and ``y0 < y1`` (a
+        ValueError otherwise), in the grid's units; default the whole grid.
     """
     gx, gy, Z = trace["grid/x"], trace["grid/y"], trace["grid/loss"]
     (x0, x1), (y0, y1) = extent or ((gx[0], gx[-1]), (gy[0], gy[-1]))

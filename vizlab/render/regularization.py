@@ -151,16 +151,35 @@ def draw_penalty_geometry(
     """Why L1 gives zeros: the diamond meets the line of exact fits at a corner.
 
     Each panel shows the data loss ``(w . x - y)^2`` (contours, from
-    ``grid/loss``), whose zero set is the line of exact fits; the penalty's
-    level set through the run's closed-form optimum (``data/optimum``): a
-    diamond ``|w1| + |w2| = c`` or a circle ``w1² + w2² = c``; and the
-    descent path (``point/xy``) up to the row.
+    ``grid/loss``), whose zero set is the line of exact fits; the smallest
+    level set of the penalty that touches that line, through the exact fit
+    of least penalty (``data/exact``): a diamond ``|w1| + |w2| = c`` or a
+    circle ``w1² + w2² = c``; the run's closed-form optimum
+    (``data/optimum``, a star); and the descent path (``point/xy``) up to
+    the row.
 
     Parameters
     ----------
     trace_l1, trace_l2 : Trace
         :func:`vizlab.penalty_descent` runs with two weights and
-        the same data, penalties "l1" and "l2".
+        the same data, penalties "l1" and "l2" (a ValueError otherwise),
+        each with ``grid/x`` (nx,), ``grid/y`` (ny,), ``grid/loss``
+        (ny, nx), ``point/xy`` (T, 2), ``data/optimum`` (2,) and
+        ``data/exact`` (2,); the contours and the line come from
+        ``trace_l1``.
+    step : int
+        Row of the run with more steps (negative counts from the end); the
+        other run shows its latest row not after that step.
+    theme : {"light", "dark"}
+        Colour theme.
+
+    Returns
+    -------
+    GeometryDisplay
+        ``artists["paths"]`` (one line per run, L1 first, holding its first
+        row+1 points in weight units ``(w1, w2)``), ``artists["dots"]`` (the
+        current point of each) and ``artists["step"]`` (the step counter);
+        ``traces`` holds ``[trace_l1, trace_l2]``.
     """
     for t, name in ((trace_l1, "l1"), (trace_l2, "l2")):
         _check(t, "grid/loss", "point/xy", "data/optimum", what=f"trace_{name}")

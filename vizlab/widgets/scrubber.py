@@ -85,7 +85,7 @@ class Scrubber(WidgetBase):
         Pixels per inch of the picture.
     fps : int
         Rows per second when the play button runs.
-    draw_kwargs
+    **draw_kwargs
         Passed to ``draw`` (``theme``, ``title``, ``curves``, ...).
 
     Attributes

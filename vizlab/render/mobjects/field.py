@@ -52,7 +52,24 @@ def grid_extent(trace: Trace) -> tuple[float, float, float, float]:
 
 
 def field_axes(trace: Trace, side: float = 5.0) -> Axes:
-    """Invisible square axes spanning the trace's grid, ``side`` scene units wide."""
+    """Invisible square axes spanning the trace's grid, ``side`` scene units wide.
+
+    Parameters
+    ----------
+    trace : Trace
+        A trace with ``grid/x`` (W,) and ``grid/y`` (H,), the pixel centres
+        of its recorded fields in standardised input units; the axes cover
+        the pixels' full extent (:func:`grid_extent`).
+    side : float
+        Width of the axes in manim scene units; the height follows the
+        grid's aspect ratio (equal to ``side`` for a square grid).
+
+    Returns
+    -------
+    Axes
+        Manim axes with no visible lines or ticks, four tick steps per axis,
+        to place field images and points with (``axes.c2p``).
+    """
     x0, x1, y0, y1 = grid_extent(trace)
     hidden = {"include_ticks": False, "stroke_opacity": 0, "stroke_width": 0}
     return Axes(

@@ -23,9 +23,11 @@ def lesson_stamp(scene, lesson, *runs: str, timeline: Timeline | None = None) ->
     Parameters
     ----------
     scene : manim Scene
+        The scene the stamp is added to; its ``vizlab_shown`` list records
+        what it plays.
     lesson : vizlab.lessons.Lesson
         The lesson whose runs the scene plays (its quick variant in quick mode).
-    runs : str
+    *runs : str
         The runs shown (all of the lesson's when none are given).
     timeline : Timeline, optional
         The frame -> row map the scene plays them on (``lesson.timeline_for``).

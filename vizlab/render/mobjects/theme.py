@@ -38,7 +38,16 @@ SMALL_SIZE = 22
 
 
 def lecture_defaults(scene) -> None:
-    """White background and dark text defaults for ``scene`` (call first in ``construct``)."""
+    """White background and dark text defaults for ``scene`` (call first in ``construct``).
+
+    Parameters
+    ----------
+    scene : manim Scene
+        Its camera's background becomes :data:`BACKGROUND`. The ink colour
+        (and the DejaVu Sans font for ``Text``) become the defaults of
+        manim's ``Text``, ``MathTex`` and ``Tex`` classes, so they apply to
+        every scene rendered afterwards in this process.
+    """
     scene.camera.background_color = BACKGROUND
     Text.set_default(color=INK, font=FONT)
     MathTex.set_default(color=INK)
@@ -46,7 +55,22 @@ def lecture_defaults(scene) -> None:
 
 
 def title(text: str, subtitle: str | None = None) -> VGroup:
-    """A slide title at the top edge, with an optional muted subtitle under it."""
+    """A slide title at the top edge, with an optional muted subtitle under it.
+
+    Parameters
+    ----------
+    text : str
+        The title, bold, font size :data:`TITLE_SIZE` (40).
+    subtitle : str, optional
+        A second line in the muted colour, font size 24.
+
+    Returns
+    -------
+    VGroup
+        The title (and subtitle), scaled down to at most 13 manim units wide
+        when longer, placed 0.3 units under the top edge; not yet added to
+        a scene.
+    """
     head = Text(text, font_size=TITLE_SIZE, weight="BOLD", color=INK)
     group = VGroup(head)
     if subtitle:
@@ -59,7 +83,23 @@ def title(text: str, subtitle: str | None = None) -> VGroup:
 
 
 def caption(text: str, font_size: int = LABEL_SIZE, color: str = INK) -> Text:
-    """One line of explanation at the bottom edge."""
+    """One line of explanation at the bottom edge.
+
+    Parameters
+    ----------
+    text : str
+        The line (plain text; no LaTeX).
+    font_size : int
+        Font size (default :data:`LABEL_SIZE`, 28).
+    color : str
+        Text colour (default the ink colour).
+
+    Returns
+    -------
+    Text
+        The line, placed 0.3 manim units above the bottom edge; not yet
+        added to a scene.
+    """
     return Text(text, font_size=font_size, color=color).to_edge(DOWN, buff=0.3)
 
 
@@ -78,10 +118,32 @@ def lecture_axes(
 ) -> Axes:
     """Dark axes with Text tick labels (no LaTeX needed) and optional axis titles.
 
-    ``x_range``/``y_range`` are manim's ``[min, max, tick step]``; tick labels
-    get ``x_decimals`` / ``decimals`` decimal places (by default just enough for
-    the tick step). The axis
-    titles are added as ``axes.x_title`` / ``axes.y_title`` (inside the group).
+    Parameters
+    ----------
+    x_range, y_range : sequence of 3 float
+        manim's ``[min, max, tick step]``, in data units.
+    x_length, y_length : float
+        Length of each axis on screen, in manim units (the frame is about
+        14.2 x 8).
+    x_label, y_label : str, optional
+        Axis titles: the x title right of the x axis' end, the y title
+        above the y axis.
+    numbers : bool
+        Write the tick values.
+    decimals : int, optional
+        Decimal places of the y tick labels; by default just enough to tell
+        the ticks apart (up to 4).
+    x_decimals : int, optional
+        The same for the x tick labels.
+    font_size : float
+        Font size of the tick labels (default :data:`SMALL_SIZE`, 22); the
+        axis titles are 2 points larger.
+
+    Returns
+    -------
+    Axes
+        The axes; the titles are also kept as ``axes.x_title`` /
+        ``axes.y_title`` (None when not given), inside the group.
     """
 
     def numbers_cfg(places: int | None, step: float) -> dict:
