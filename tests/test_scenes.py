@@ -263,6 +263,32 @@ def test_ball_sits_where_the_trace_says():
     assert np.abs(pixels[qy, qx, :3].astype(int) - red).max() > 60
 
 
+def test_step_arrow_is_the_shown_rows_step_and_keeps_its_mobject():
+    # manim flattens a moving mobject's family once per animation: a part swapped in
+    # later is not drawn and a part swapped out stays drawn (the step-0 arrow stayed).
+    trace = vizlab.descend("quadratic", lr=0.3, steps=20)
+    view = CurveDescent(trace, numbers=False)
+    family = [id(m) for m in view.get_family()]
+    x, f = trace["point/xy"][:, 0], trace["scalar/loss"]
+    step = -trace["scalar/lr"] * trace["grad/xy"][:, 0]
+    drawn = 0
+    for row in range(len(trace)):
+        view.set_row(row)
+        assert [id(m) for m in view.get_family()] == family
+        length = abs(view.axes.c2p(x[row] + step[row], 0)[0] - view.axes.c2p(x[row], 0)[0])
+        if length < 0.12:
+            assert view.arrow_opacity == 0.0
+            assert view.arrow.get_stroke_opacity() == 0.0
+            continue
+        drawn += 1
+        assert view.arrow_opacity > 0
+        np.testing.assert_allclose(view.arrow.get_start(), view.axes.c2p(x[row], f[row]), atol=1e-6)
+        np.testing.assert_allclose(
+            view.arrow.get_end(), view.axes.c2p(x[row] + step[row], f[row]), atol=1e-6
+        )
+    assert 0 < drawn < len(trace)  # some steps drawn, the tiny late ones hidden
+
+
 def test_diverging_ball_is_pinned_to_the_edge():
     trace = vizlab.descend("quadratic", lr=1.05, steps=30)
     view = CurveDescent(trace, numbers=False)

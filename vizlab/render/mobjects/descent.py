@@ -4,7 +4,11 @@
 ``curve/y``), the ball at ``point/xy[row]`` on it, the path of every point
 visited so far (straight jumps between them, so an overstep shows as a
 zig-zag across the minimum), and an arrow for the step about to be taken,
-``-lr * grad`` from the recorded gradient. A point that has jumped off the
+``-lr * grad`` from the recorded gradient of the row shown. The arrow is one
+mobject reshaped in place for every row (manim lists a moving mobject's
+family once per animation, so a swapped-in child would leave the old arrow
+drawn); it fades out as the step shrinks below what can be drawn. A point
+that has jumped off the
 chart is pinned to the chart's edge and fades, so a diverging run stays
 readable.
 """
@@ -14,12 +18,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import Arrow, Dot, VGroup, VMobject
+from manim import ORIGIN, RIGHT, Arrow, Dot, VGroup, VMobject
 
 from vizlab.render import style
 from vizlab.render.mobjects.field import to_scene
 from vizlab.render.mobjects.theme import INK, lecture_axes
 from vizlab.trace import Trace
+
+
+#: Steps drawn shorter than this (scene units) show no arrow; from ARROW_FULL on, a solid one.
+ARROW_MIN = 0.12
+ARROW_FULL = 0.3
 
 
 def nice_step(span: float, ticks: int = 5) -> float:
@@ -59,6 +68,9 @@ class CurveDescent(VGroup):
         The parts. ``ball`` is centred on ``axes.c2p(x_k, f(x_k))``.
     row : int
         Row shown now. ``off_chart`` is True when that point is outside the axes.
+    arrow_opacity : float
+        Opacity of the step arrow at this row, 0 (hidden: no arrow, an
+        off-chart point or a step under ``ARROW_MIN`` scene units) to 1.
     """
 
     def __init__(
@@ -98,7 +110,11 @@ class CurveDescent(VGroup):
         self.path = VMobject(stroke_color=color, stroke_width=3, stroke_opacity=0.8)
         self.ball = Dot(radius=ball_radius, color=color, stroke_color=INK, stroke_width=2)
         self.ball.set_fill(color, opacity=1.0)
-        self.arrow = VGroup() if arrow else None
+        self.arrow = None
+        self.arrow_opacity = 0.0
+        if arrow:
+            self.arrow = Arrow(ORIGIN, RIGHT, buff=0, color=color, stroke_width=5)
+            self.arrow.set_opacity(0.0)
         self.add(self.axes, self.curve, self.path)
         if self.arrow is not None:
             self.add(self.arrow)
@@ -148,18 +164,25 @@ class CurveDescent(VGroup):
         return self
 
     def _show_arrow(self, row: int, here: np.ndarray) -> None:
+        """Reshape the one arrow to this row's step (fully transparent when not drawable)."""
         grad = self.trace["grad/xy"][row, 0]
         lr = self.trace["scalar/lr"][row]
         step = -lr * grad
         (x0, x1), _ = self.x_range, self.y_range
+        self.arrow_opacity = 0.0
         if self.off_chart or not np.isfinite(step):
-            self.arrow.submobjects = []
+            self.arrow.set_opacity(0.0)
             return
         end_x = float(np.clip(here[0] + step, x0, x1))
         start, end = to_scene(self.axes, np.array([here, [end_x, here[1]]]))
-        if np.linalg.norm(end - start) < 0.2:
-            self.arrow.submobjects = []
+        length = float(np.linalg.norm(end - start))
+        # Full strength from ARROW_FULL scene units, fading to nothing at ARROW_MIN.
+        opacity = float(np.clip((length - ARROW_MIN) / (ARROW_FULL - ARROW_MIN), 0.0, 1.0))
+        if opacity == 0.0:
+            self.arrow.set_opacity(0.0)
             return
-        tip = min(0.22, 0.45 * float(np.linalg.norm(end - start)))
+        tip = min(0.22, 0.45 * length)
         new = Arrow(start, end, buff=0, color=self.path_color, stroke_width=5, tip_length=tip)
-        self.arrow.submobjects = [new]
+        new.set_opacity(opacity)
+        self.arrow.become(new)
+        self.arrow_opacity = opacity
