@@ -25,7 +25,6 @@ from vizlab.render.mobjects.field import to_scene
 from vizlab.render.mobjects.theme import INK, lecture_axes
 from vizlab.trace import Trace
 
-
 #: Steps drawn shorter than this (scene units) show no arrow; from ARROW_FULL on, a solid one.
 ARROW_MIN = 0.12
 ARROW_FULL = 0.3
