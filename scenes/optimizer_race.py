@@ -78,7 +78,9 @@ class OptimizerRace(LectureScene):
         self.add(head, race, legend, curve, counter)
         n = max(len(t) for t in traces)
         timeline = lesson.timeline_for(max(traces, key=len))
-        lesson_stamp(self, lesson, timeline=timeline)
+        # Four runs' stamps: wrapped into the space right of the map, inside the frame.
+        room = config.frame_width / 2 - race.get_right()[0] - 0.4
+        lesson_stamp(self, lesson, timeline=timeline, max_width=room)
         clock = Clock(timeline, [len(t) for t in traces])
         clock.drive(race)
         clock.drive(curve)

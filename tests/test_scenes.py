@@ -289,6 +289,28 @@ def test_step_arrow_is_the_shown_rows_step_and_keeps_its_mobject():
     assert 0 < drawn < len(trace)  # some steps drawn, the tiny late ones hidden
 
 
+def test_lesson_stamp_wraps_inside_the_room_it_is_given():
+    from vizlab import lessons
+    from vizlab.render.mobjects import lesson_stamp
+
+    class Holder:  # what lesson_stamp uses of a scene: add() and an attribute dict
+        def add(self, *mobs):
+            self.added = mobs
+
+    lesson = lessons.get("optimizer_race", quick=True)
+    half_w, half_h = manim.config.frame_width / 2, manim.config.frame_height / 2
+    for room in (None, 6.5):
+        scene = Holder()
+        stamp = lesson_stamp(scene, lesson, max_width=room)
+        assert scene.added == (stamp,)
+        assert stamp.get_left()[0] >= (-half_w if room is None else half_w - 0.12 - room) - 1e-6
+        assert stamp.get_right()[0] <= half_w and stamp.get_bottom()[1] >= -half_h
+        # the lines, read in order, are the page's stamp
+        words = " ".join(line.text for line in stamp).replace(" ", "")
+        assert words == lesson.stamp().replace(" ", "")
+    assert len(stamp) == 2  # four runs in 6.5 units: two lines of two
+
+
 def test_diverging_ball_is_pinned_to_the_edge():
     trace = vizlab.descend("quadratic", lr=1.05, steps=30)
     view = CurveDescent(trace, numbers=False)
