@@ -168,7 +168,7 @@ class BackpropDisplay(Display):
         g_batch = float(self.trace[f"grad/{param}"][e.row][c.index])
         new = e.params[param][c.index] - e.lr * g_batch
         one_of_many = self.example is not None and len(self.trace["batch/indices"][e.row]) > 1
-        sym = ("update (batch gradient)" if one_of_many else "update") + ": w - lr · ∂J/∂w"
+        sym = "update w - lr·∂J/∂w" + (" (batch)" if one_of_many else "")
         lines.append((f"{sym}, lr {fmt(e.lr)}", f"{fmt(e.params[param][c.index])} → {fmt(new)}"))
         layer = int(param.split(".")[0][2:])
         to = self.names[layer][c.index[0]]
@@ -348,7 +348,7 @@ def draw_backprop(
     title = fig.suptitle("", fontsize=16, weight="bold")
     stage = ax.text(0.5, 0.02, "", transform=ax.transAxes, ha="center", fontsize=16, weight="bold")
     if stamp:
-        fig.text(0.005, 0.005, stamp, fontsize=9, color=style.MUTED)
+        fig.text(0.005, 0.995, stamp, fontsize=9, color=style.MUTED, va="top")
     artists = {
         "units": units,
         "value_text": value_text,
