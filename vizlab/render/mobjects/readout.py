@@ -32,7 +32,8 @@ class Readout(VGroup):
         ``str.format`` pattern for the value, e.g. ``"{:d}"``, ``"{:.3f}"``,
         ``"{:.0%}"``. Its output may use only ``0-9 . - + % e``.
     width : int
-        Most characters the number can take.
+        Most characters the number can take; widened to fit every value of
+        ``values`` when they are given.
     font_size : float
     color : str
 
@@ -64,6 +65,10 @@ class Readout(VGroup):
         if self.values is not None and self.values.ndim != 1:
             raise ValueError(f"readout values must be 1-d (T,); got shape {self.values.shape}")
         self.fmt = fmt
+        if self.values is not None:
+            # Room for every value the readout will show, whatever the trace's length.
+            finite = self.values[np.isfinite(self.values.astype(float))]
+            width = max([width, *(len(self._format(v)) for v in finite)])
         self.n_slots = width
         line = Text(f"{label} {ALPHABET}" if label else ALPHABET, font_size=font_size, color=color)
         n_label = len("".join(label.split()))
@@ -126,5 +131,7 @@ class Readout(VGroup):
         """Show ``values[row]``."""
         if self.values is None:
             raise ValueError("this readout has no values; use set_value")
-        v = self.values[row]
-        return self.set_value(int(v) if self.fmt.endswith("d}") else float(v))
+        return self.set_text(self._format(self.values[row]))
+
+    def _format(self, v) -> str:
+        return self.fmt.format(int(v) if self.fmt.endswith("d}") else float(v))
