@@ -151,10 +151,14 @@ class Backprop(LectureScene):
         self.play(FadeIn(fd), run_time=pause)
 
         # the update
+        # The step itself uses the mean gradient over the whole batch, not this example's.
         w0 = e.params[WEIGHT[0]][WEIGHT[1]]
-        new = w0 - e.lr * c.total
+        g = explain_step(trace, step).grads[WEIGHT[0]][WEIGHT[1]]
+        new = w0 - e.lr * g
         update = caption(
-            f"update: w = {fmt(w0)} - {fmt(e.lr)} · {fmt(c.total)} = {fmt(new)}", font_size=26
+            f"update with the batch's mean gradient: w = {fmt(w0)} - {fmt(e.lr)} · {fmt(g)}"
+            f" = {fmt(new)}",
+            font_size=26,
         )
         update.scale_to_fit_width(min(update.width, 6.9))
         update.next_to(chain, DOWN, buff=0.5).align_to(chain, LEFT)
