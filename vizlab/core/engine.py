@@ -41,6 +41,7 @@ from vizlab.config import RunConfig
 from vizlab.core import backprop, model, record
 from vizlab.core.batched_optim import OPTIMIZERS, BatchedOptimizer, Plateau, lr_factor
 from vizlab.core.data import Dataset, make_dataset
+from vizlab.core.provenance import resolve_device
 from vizlab.core.seeding import streams
 from vizlab.trace import Trace
 
@@ -123,7 +124,7 @@ class Engine:
         self.configs = list(configs)
         c0, M = self.configs[0], len(self.configs)
         self.M, self.custom_data = M, custom_data
-        self.device = dev = record.resolve_device(c0.device)
+        self.device = dev = resolve_device(c0.device)
         self.dtype = dt = record.torch_dtype(c0.dtype)
         self.n_steps, B = c0.total_steps, c0.effective_batch
         self.threads = threads_for(M) if dev.type == "cpu" else 1

@@ -20,14 +20,11 @@ from vizlab.config import RunConfig
 from vizlab.core import model
 from vizlab.core.data import Dataset
 from vizlab.core.fields import compute_fields
-from vizlab.core.provenance import resolve_device, trace_header, versions  # noqa: F401
+from vizlab.core.provenance import trace_header
 from vizlab.timeline import Timeline
 
 # A parameter this large means the run has left any sensible region.
 EXPLODED = 1e8
-# Per-neuron maps are drawn for narrow layers only (as Playground does);
-# recording 1000 maps per frame would cost memory nobody looks at.
-MAX_UNITS_WITH_MAPS = 16
 
 
 def batch_schedule(
