@@ -19,6 +19,7 @@ from vizlab.core.worked import (
 from vizlab.render import activations as A
 from vizlab.render import dropout as D
 from vizlab.render import regularization as R
+from vizlab.render import style
 
 SMALL = dict(device="cpu", n_points=60, grid=12, frames=4)
 
@@ -51,19 +52,27 @@ def dropped():
     return vizlab.train(cfg)
 
 
+PENALTY_BASE = RunConfig(
+    dataset="moons",
+    hidden=(8,),
+    lr=0.1,
+    steps=300,
+    device="cpu",
+    frames=0,
+    n_points=100,
+    grid=4,
+)
+
+
 @pytest.fixture(scope="module")
 def l1_l2():
-    base = RunConfig(
-        dataset="moons",
-        hidden=(8,),
-        lr=0.1,
-        steps=300,
-        device="cpu",
-        frames=0,
-        n_points=100,
-        grid=4,
-    )
+    base = PENALTY_BASE
     return vizlab.train(base.replace(l1=0.01)), vizlab.train(base.replace(l2=0.01))
+
+
+@pytest.fixture(scope="module")
+def no_penalty():
+    return vizlab.train(PENALTY_BASE)
 
 
 # ------------------------------------------------------------ worked example
@@ -264,6 +273,28 @@ def test_zero_count_line_equals_a_numpy_count(l1_l2):
         segs = d.artists["paths"][k].get_segments()
         assert len(segs) == 16 and len(segs[0]) == row + 1
         np.testing.assert_allclose(segs[3][:, 1], W[:, 1, 1])  # weight (out=1, in=1)
+
+
+def test_baseline_is_drawn_as_the_reference_with_its_own_counts_and_norms(l1_l2, no_penalty):
+    l1, l2 = l1_l2
+    row = 120
+    d = R.draw_weight_paths(l1, l2, step=row, baseline=no_penalty)
+    assert len(d.artists["paths"]) == 3
+    for k, t in enumerate((l1, l2, no_penalty)):
+        W = t["param/fc1.weight"][: row + 1]
+        norms = [float(np.sqrt((w**2).sum())) for w in W]  # oracle: the Frobenius norm
+        np.testing.assert_allclose(d.artists["norms"][k].get_ydata(), norms, rtol=1e-6)
+        zeros = [np.count_nonzero(np.abs(w) < 1e-3) for w in W]
+        np.testing.assert_array_equal(d.artists["zeros"][k].get_ydata(), zeros)
+    ref = plt.matplotlib.colors.to_rgba(style.REFERENCE_COLOR)
+    for line in (d.artists["zeros"][2], d.artists["norms"][2]):
+        assert plt.matplotlib.colors.to_rgba(line.get_color()) == ref
+        assert line.get_linestyle() == style.REFERENCE_LINESTYLE
+    np.testing.assert_allclose(d.artists["paths"][2].get_colors()[0][:3], ref[:3], atol=1e-6)
+    # L2 only shrinks: a smaller norm than no penalty at the end of the run.
+    assert R.layer_norm(l2)[-1] < R.layer_norm(no_penalty)[-1]
+    with pytest.raises(ValueError, match="no penalty"):
+        R.draw_weight_paths(l1, l2, baseline=l2)
 
 
 def test_l1_zeroes_more_weights_than_l2(l1_l2):

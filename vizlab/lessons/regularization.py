@@ -114,13 +114,41 @@ WEIGHT_PATHS_NET = RunConfig(
 )
 
 
+def _weights(trace) -> np.ndarray:
+    """Every weight (not bias) of the net at the last recorded row, flattened."""
+    return np.concatenate(
+        [np.ravel(trace[k][-1]) for k in trace.keys("param") if k.endswith("weight")]
+    )
+
+
 def _sparser(traces):
     def small(t):
-        w = np.concatenate([np.ravel(t[k][-1]) for k in t.keys("param") if k.endswith("weight")])
+        w = _weights(t)
         return int(np.sum(np.abs(w) < 1e-2)), w.size
 
     (z1, n), (z2, _) = small(traces["l1"]), small(traces["l2"])
     return z1 > z2, f"|w| < 0.01: {z1} of {n} weights with L1, {z2} with L2"
+
+
+def _against_baseline(traces):
+    """L2 shrinks the weights without zeroing them; L1 zeroes them; λ = 0 is the yardstick.
+
+    "Zero" is ``|w| < 0.001``: the L1 subgradient leaves a weight at 0
+    jittering by about ``lr λ``, so an exact-zero count says nothing (it is
+    reported too).
+    """
+    w = {name: _weights(traces[name]) for name in ("none", "l1", "l2")}
+    norm = {k: float(np.linalg.norm(v)) for k, v in w.items()}
+    near = {k: int(np.sum(np.abs(v) < 1e-3)) for k, v in w.items()}
+    exact = {k: int(np.sum(v == 0)) for k, v in w.items()}
+    ok = norm["l2"] < norm["none"] and near["l2"] <= near["none"]
+    ok = ok and near["l1"] >= near["none"] + 5
+    n = w["none"].size
+    return ok, (
+        f"weight norm: λ = 0 {norm['none']:.2f}, L2 {norm['l2']:.2f}, L1 {norm['l1']:.2f}; "
+        f"|w| < 0.001: λ = 0 {near['none']}, L2 {near['l2']}, L1 {near['l1']} of {n}; "
+        f"exactly 0: λ = 0 {exact['none']}, L2 {exact['l2']}, L1 {exact['l1']}"
+    )
 
 
 weight_paths = register(
@@ -128,7 +156,12 @@ weight_paths = register(
         name="weight_paths",
         title="L1 vs L2 on a real network: weight paths",
         slides=("000: L1 vs L2 regularization",),
-        runs={"l1": WEIGHT_PATHS_NET.replace(l1=0.01), "l2": WEIGHT_PATHS_NET.replace(l2=0.01)},
+        runs={
+            "l1": WEIGHT_PATHS_NET.replace(l1=0.01),
+            "l2": WEIGHT_PATHS_NET.replace(l2=0.01),
+            # The yardstick: the same seed, data, net and steps with no penalty.
+            "none": WEIGHT_PATHS_NET,
+        },
         timeline=TimelineSpec(frames=90, spacing="log", hold_end=45),
         quick={"steps": 300},
         claims=(
@@ -137,12 +170,18 @@ weight_paths = register(
                 "000",
                 _sparser,
             ),
+            Claim(
+                "Against λ = 0: L2 only shrinks (a smaller weight norm, no more weights near 0); "
+                "L1 puts weights at 0 (|w| < 0.001) where λ = 0 puts none",
+                "000",
+                _against_baseline,
+            ),
         ),
         channels=(
             "gallery:05_regularization/plot_weight_paths",
             "notebook:05_l1_vs_l2",
         ),
-        summary="Every weight of a 2-16-1 net over training, with L1 and with L2.",
+        summary="Every weight of a 2-16-1 net over training: with L1, with L2, and with no penalty.",
     )
 )
 

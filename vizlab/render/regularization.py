@@ -5,8 +5,9 @@
 * :func:`draw_penalty_geometry`: two weights: the L1 diamond and the L2 circle
   against the data-loss contours; L1's optimum sits on an axis, L2's does not.
 * :func:`draw_weight_paths`: paired runs of one network with ``l1 = λ`` and
-  ``l2 = λ``: first-layer weight paths, their histogram, and how many are
-  (nearly) zero.
+  ``l2 = λ`` (and the same run with no penalty as a grey dashed yardstick):
+  first-layer weight paths, their histogram, how many are (nearly) zero and
+  the layer's weight norm.
 * :func:`draw_lambda_sweep`: lecture 003's λ in {0.01, 0.05, 0.2} slide.
 
 Nothing here imports torch.
@@ -257,8 +258,14 @@ def zero_counts(trace: Trace, tol: float = ZERO_TOL, layer: int = 1) -> np.ndarr
     return (np.abs(trace[f"param/fc{layer}.weight"]) < tol).sum((1, 2))
 
 
+def layer_norm(trace: Trace, layer: int = 1) -> np.ndarray:
+    """Frobenius norm of ``fc{layer}``'s weight matrix at each recorded row, shape (T,)."""
+    W = trace[f"param/fc{layer}.weight"]
+    return np.sqrt(np.square(W.reshape(len(W), -1)).sum(1))
+
+
 class WeightPathsDisplay(Display):
-    """Paths, histograms and zero counts of the paired L1/L2 runs at one row."""
+    """Paths, histograms, zero counts and norms of the L1/L2 (and λ = 0) runs at one row."""
 
     def update(self, row: int) -> list[Artist]:
         a, changed = self.artists, []
@@ -270,11 +277,20 @@ class WeightPathsDisplay(Display):
             for bar, h in zip(a["bars"][k], heights):
                 bar.set_height(h)
             a["zeros"][k].set_data(s, self.counts[k][: r + 1])
-            a["note"][k].set_text(f"{self.counts[k][r]} of {W.shape[1]} weights |w| < {self.tol:g}")
-            changed += [a["paths"][k], *a["bars"][k], a["zeros"][k], a["note"][k]]
+            a["norms"][k].set_data(s, self.norms[k][: r + 1])
+            a["note"][k].set_text(
+                f"{self.counts[k][r]} of {W.shape[1]} with |w| < {self.tol:g}\n"
+                f"norm {self.norms[k][r]:.2f}"
+            )
+            changed += [a["paths"][k], *a["bars"][k], a["zeros"][k], a["norms"][k], a["note"][k]]
         self.row = self.trace._row(row)
         a["step"].set_text(f"step {self.trace.steps[self.row]}")
         return changed + [a["step"]]
+
+
+def _penalty_free(trace: Trace) -> bool:
+    cfg = trace.config
+    return not cfg.get("l1", 0) and not cfg.get("l2", 0)
 
 
 def draw_weight_paths(
@@ -282,6 +298,7 @@ def draw_weight_paths(
     l2_trace: Trace,
     step: int = -1,
     *,
+    baseline: Trace | None = None,
     tol: float = ZERO_TOL,
     layer: int = 1,
     bins: int = 41,
@@ -293,6 +310,14 @@ def draw_weight_paths(
     ----------
     l1_trace, l2_trace : Trace
         :func:`vizlab.train` runs identical but for ``l1 = λ`` vs ``l2 = λ``.
+    step : int
+        Row of the longest run (negative counts from the end); the others
+        show their latest row not after that step.
+    baseline : Trace, optional
+        The same run with no penalty (``l1 = l2 = 0``; a ValueError
+        otherwise): a third row and a line in each summary panel, in the
+        grammar's reference style (grey, dashed), the yardstick for "L2
+        only shrinks".
     tol : float
         A weight counts as zero when ``|w| < tol``. (Training uses the L1
         subgradient, so an L1 weight at 0 jitters by about ``lr λ`` rather
@@ -303,68 +328,95 @@ def draw_weight_paths(
     Returns
     -------
     WeightPathsDisplay
-        ``counts[k]`` (T,) the zero counts plotted (see :func:`zero_counts`);
-        ``artists["paths"][k]`` one LineCollection with a line per weight.
+        ``counts[k]`` (T,) the zero counts plotted (see :func:`zero_counts`),
+        ``norms[k]`` (T,) the layer's weight norm (see :func:`layer_norm`);
+        ``artists["paths"][k]`` one LineCollection with a line per weight,
+        ``artists["zeros"][k]`` and ``artists["norms"][k]`` the summary
+        lines; ``k`` runs over L1, L2 and the baseline if given.
     """
     traces = [l1_trace, l2_trace]
+    names = ["L1", "L2"]
     key = f"param/fc{layer}.weight"
     for t, name in zip(traces, ("l1_trace", "l2_trace")):
         _check(t, key, what=name)
+    if baseline is not None:
+        _check(baseline, key, what="baseline")
+        if not _penalty_free(baseline):
+            raise ValueError("the baseline must be a run with no penalty (l1 = l2 = 0)")
+        traces.append(baseline)
+        names.append("no penalty")
+    colors = [L1_COLOR, L2_COLOR, style.REFERENCE_COLOR]
+    dashes = ["-", "-", style.REFERENCE_LINESTYLE]
     weights = [t[key].reshape(len(t), -1) for t in traces]
     counts = [zero_counts(t, tol, layer) for t in traces]
+    norms = [layer_norm(t, layer) for t in traces]
     m = max(float(np.abs(W).max()) for W in weights) or 1.0
     edges = np.linspace(-m, m, bins + 1)
     end = max(int(t.steps[-1]) for t in traces)
+    n_rows = len(traces)
+    hist_top = max(np.histogram(W[[0, -1]], edges)[0].max() for W in weights) * 1.15
     with style.theme(theme):
         fig, _ = figure(theme=theme)
         fig.clear()
-        gs = fig.add_gridspec(2, 3, width_ratios=[1.3, 1, 1.1])
-        art: dict = {"paths": [], "bars": [], "zeros": [], "note": []}
-        ax_z = fig.add_subplot(gs[:, 2])
-        for k, (t, name, color) in enumerate(zip(traces, ("L1", "L2"), (L1_COLOR, L2_COLOR))):
+        gs = fig.add_gridspec(n_rows, 3, width_ratios=[1.3, 1, 1.1])
+        side = gs[:, 2].subgridspec(2, 1)
+        ax_z, ax_n = fig.add_subplot(side[0]), fig.add_subplot(side[1])
+        art: dict = {"paths": [], "bars": [], "zeros": [], "norms": [], "note": []}
+        for k, (t, name, color, ls) in enumerate(zip(traces, names, colors, dashes)):
             lam = t.config.get(name.lower(), 0)
+            label = f"{name}, λ = {lam:g}" if k < 2 else "no penalty, λ = 0"
             ax_p, ax_h = fig.add_subplot(gs[k, 0]), fig.add_subplot(gs[k, 1])
-            coll = LineCollection([], colors=color, linewidths=1, alpha=0.7)
+            coll = LineCollection([], colors=color, linewidths=1, alpha=0.7, linestyles=ls)
             ax_p.add_collection(coll)
             ax_p.set_xlim(0, end)
             ax_p.set_ylim(-m * 1.05, m * 1.05)
             ax_p.axhline(0, color=style.GUIDE, lw=0.8)
             ax_p.set_ylabel("weight")
-            ax_p.set_title(f"{name}, λ = {lam:g}: layer {layer} weights")
+            ax_p.set_title(f"{label}: layer {layer} weights")
             bars = ax_h.bar(
-                (edges[:-1] + edges[1:]) / 2, np.zeros(bins), width=edges[1] - edges[0], color=color
+                (edges[:-1] + edges[1:]) / 2,
+                np.zeros(bins),
+                width=edges[1] - edges[0],
+                color=color,
+                **({"hatch": "//", "edgecolor": style.PAPER} if k == 2 else {}),
             )
-            ax_h.set_ylim(
-                0,
-                max(
-                    np.histogram(W, edges)[0].max()
-                    for W in (weights[0][[0, -1]], weights[1][[0, -1]])
-                )
-                * 1.15,
-            )
+            ax_h.set_ylim(0, hist_top)
             ax_h.set_xlim(edges[0], edges[-1])
-            ax_h.set_title(f"{name} histogram")
+            ax_h.set_ylabel("count")
+            ax_h.set_title(f"{name}: histogram")
             note = ax_h.text(
                 0.98, 0.95, "", transform=ax_h.transAxes, ha="right", va="top", fontsize=12
             )
-            (z,) = ax_z.plot([], [], color=color, lw=2, label=name)
+            (z,) = ax_z.plot([], [], color=color, lw=2, linestyle=ls, label=label)
+            (nl,) = ax_n.plot([], [], color=color, lw=2, linestyle=ls, label=label)
             art["paths"].append(coll)
             art["bars"].append(list(bars))
             art["zeros"].append(z)
+            art["norms"].append(nl)
             art["note"].append(note)
-            if k == 1:
+            if k == n_rows - 1:
                 ax_p.set_xlabel("step")
                 ax_h.set_xlabel("weight")
         n = weights[0].shape[1]
-        ax_z.set_xlim(0, end)
+        for ax in (ax_z, ax_n):
+            ax.set_xlim(0, end)
         ax_z.set_ylim(0, n * 1.02)
-        ax_z.set_xlabel("step")
+        ax_z.set_ylabel("count")
         ax_z.set_title(f"weights with |w| < {tol:g}")
-        ax_z.legend(loc="upper left")
-        fig.suptitle("L1 drives weights to zero, L2 only shrinks them")
+        ax_z.legend(loc="upper left", fontsize=11)
+        ax_n.set_ylim(0, max(float(v.max()) for v in norms) * 1.08)
+        ax_n.set_xlabel("step")
+        ax_n.set_ylabel("norm")
+        ax_n.set_title(f"layer {layer} weight norm ‖W‖")
+        if baseline is None:
+            fig.suptitle("L1 drives weights to zero, L2 only shrinks them")
+        else:
+            fig.suptitle(
+                "L1 drives weights to zero; L2 only shrinks them (grey dashed: no penalty)"
+            )
         art["step"] = fig.text(0.995, 0.995, "", ha="right", va="top", fontsize=14)
         disp = WeightPathsDisplay(max(traces, key=lambda t: int(t.steps[-1])), fig, art)
-        disp.traces, disp.weights, disp.counts = traces, weights, counts
+        disp.traces, disp.weights, disp.counts, disp.norms = traces, weights, counts, norms
         disp.edges, disp.tol = edges, tol
         disp.update(step)
     return disp

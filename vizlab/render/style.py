@@ -18,7 +18,9 @@ The grammar gives every colour one meaning, on every page and in every video:
   pale sequential :data:`LOSS_CMAP` under contour lines.
 * **Marks**: the moving ball / path of a single run (:data:`PATH_COLOR`), the
   minimum (:data:`MIN_COLOR`), divergence (:data:`DIVERGED_COLOR`), ink and
-  muted greys for text, guides and flat regions.
+  muted greys for text, guides and flat regions; a yardstick run drawn beside
+  the runs it is compared with (the λ = 0 baseline) is grey and dashed
+  (:data:`REFERENCE_COLOR`, :data:`REFERENCE_LINESTYLE`).
 
 Renderers draw with these names only; ``tests/test_style_grammar.py`` fails
 on a literal colour anywhere else under ``vizlab/render``.
@@ -52,6 +54,9 @@ FLAT_COLOR = "#9e9e9e"  # a flat region: the gradient vanishes there
 TRAIN_COLOR = INK
 VAL_COLOR = "#6f6f6f"
 TRAIN_LINESTYLE, VAL_LINESTYLE = "-", "--"
+
+# -- a yardstick run beside the runs it is compared with (λ = 0): grey, dashed --
+REFERENCE_COLOR, REFERENCE_LINESTYLE = GUIDE, "--"
 
 # -- runs, optimizers, layers: Paul Tol's muted palette ------------------------
 CATEGORICAL = (
