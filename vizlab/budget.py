@@ -2,7 +2,8 @@
 
 Every field of a :class:`~vizlab.config.RunConfig` is bounded on its own, but
 fields multiply: ``grid=1000`` with ``frames=10000`` asks for 16 GB of
-decision fields, ``n_points=200000`` with dropout for 20 GB of masks. So a
+decision fields, ``n_points=200000`` with dropout for 10 GB of recorded
+masks. So a
 run first adds up what it will hold, part by part, and refuses to start when
 the sum is over a limit, with a one-line :class:`~vizlab.config.ConfigError`
 that names the size and the fields that drive it.
@@ -40,6 +41,27 @@ OPTIMIZER_BUFFERS = {
 FIELD_PASS_BYTES = 128 << 20
 #: The field pass takes points in multiples of this many (see vizlab.core.fields).
 FIELD_ALIGN = 64
+#: Minibatch indices and dropout masks are drawn a window of steps at a time
+#: (vizlab.core.draws); one window of all models stays under this many bytes
+#: (at least one step).
+DRAW_WINDOW_BYTES = 16 << 20
+#: Uniform numbers drawn at a time into the scratch buffer the masks are cut from.
+DRAW_SCRATCH = 1 << 18
+
+
+def draw_window_steps(
+    steps: int, batch: int, n_models: int, minibatch: bool, dropped: Sequence[int]
+) -> int:
+    """Steps per window of drawn minibatches and masks: the most that fit :data:`DRAW_WINDOW_BYTES`.
+
+    A step of the window holds ``n_models`` minibatches of ``batch`` int64
+    indices (if ``minibatch``) and a bool mask of ``batch x width`` for each
+    width in ``dropped`` (the layers that drop units). 0 when nothing is drawn.
+    """
+    per_step = n_models * batch * (8 * bool(minibatch) + sum(dropped))
+    if per_step == 0:
+        return 0
+    return max(1, min(steps, DRAW_WINDOW_BYTES // per_step))
 
 
 def field_pass_point_bytes(widths: Sequence[int], item: int) -> int:
@@ -154,7 +176,8 @@ def estimate(
     Counts the recorded trace (parameters, gradients, scalars, minibatch
     indices, dropout masks, decision and per-neuron fields, the dataset), the
     copy made when the trace is handed out, and the working buffers drawn
-    before training (every step's minibatch and dropout masks) or built to
+    while training (one window of steps' minibatches and dropout masks, see
+    :func:`draw_window_steps`; never every step's) or built to
     compute the fields (a forward pass over the grid in chunks of at most
     :data:`FIELD_PASS_BYTES`, one model at a time).
 
@@ -221,22 +244,19 @@ def estimate(
         )
     drop = config.dropout_per_layer
     dropped = [w for w, p in zip(config.hidden, drop) if p > 0]
-    if dropped:
-        # Recorded masks (twice), and every step's masks drawn before training.
+    if dropped:  # the recorded masks, twice
         parts.append(
             Part("mask/*", 2 * rows * batch * sum(dropped) * M, f"{T} rows x batch {batch} x units")
         )
-        parts.append(
-            Part(
-                "dropout draws",
-                steps * batch * sum(dropped) * M + 4 * steps * batch * max(dropped),
-                f"steps={steps} x batch {batch} x units {list(dropped)}",
-            )
-        )
-    if batch < n_train:
-        parts.append(
-            Part("minibatch draws", steps * batch * 8 * M, f"steps={steps} x batch {batch}")
-        )
+    minibatch = batch < n_train
+    window = draw_window_steps(steps, batch, M, minibatch, dropped)
+    if window:
+        # One window of steps' minibatches and masks (on the host and on the
+        # device), each model's current epoch and the uniform scratch buffer.
+        held = window * M * batch * (8 * minibatch + sum(dropped))
+        held = 2 * held + 8 * n_train * M * minibatch + 8 * DRAW_SCRATCH * bool(dropped)
+        what = [f"batch {batch}"] + [f"dropout units {dropped}"] * bool(dropped)
+        parts.append(Part("draw window", held, f"{window} steps x {' x '.join(what)}"))
     if F:
         narrow = [w for w in config.hidden if w <= MAX_UNITS_WITH_MAPS]
         pictures = F * cells * (maps + sum(narrow)) + F * n_train * sum(narrow)

@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 from vizlab.config import RunConfig
-from vizlab.core import backprop, model, record
+from vizlab.core import backprop, draws, model, record
 from vizlab.core.batched_optim import OPTIMIZERS, BatchedOptimizer, Plateau, lr_factor
 from vizlab.core.data import Dataset, make_dataset
 from vizlab.core.provenance import resolve_device
@@ -142,7 +142,7 @@ class Engine:
         self.Xtr = stack([x.inputs("train", fs) for x in d], dtype=dt)
         self.Xva = stack([x.inputs("val", fs) for x in d], dtype=dt)
         self.ytr, self.yva = stack([x.y_train for x in d]), stack([x.y_val for x in d])
-        # setup: initial weights, minibatches and masks, drawn before the first step
+        # setup: initial weights, drawn before the first step
         sizes = model.layer_sizes(c0.hidden, c0.n_outputs, self.Xtr.shape[-1])
         inits = [
             model.init_params(sizes, r.init, dt, scheme=c.init) for c, r in zip(self.configs, rngs)
@@ -152,16 +152,18 @@ class Engine:
         )
         self.params = self.flat.params
         self.full_batch = B == c0.n_train
-        sched = [record.batch_schedule(c0.n_train, B, self.n_steps, r.batches) for r in rngs]
-        self.batches = None if self.full_batch else stack(sched)
         self.drop_p = c0.dropout_per_layer
-        drawn = [
-            record.dropout_masks(self.n_steps, B, c0.hidden, self.drop_p, r.dropout) for r in rngs
-        ]
-        self.masks = [
-            None if drawn[0][i] is None else stack([m[i] for m in drawn])
-            for i in range(len(c0.hidden))
-        ]
+        # minibatches and masks: drawn a window of steps at a time as the run advances
+        self.draws = draws.Draws(
+            c0.n_train,
+            B,
+            self.n_steps,
+            c0.hidden,
+            self.drop_p,
+            [r.batches for r in rngs],
+            [r.dropout for r in rngs],
+            dev,
+        )
 
         def per_model(name: str, skip_zero: bool = False):
             values = [getattr(c, name) for c in self.configs]
@@ -248,10 +250,9 @@ class Engine:
                 return False
         lr = self.lr(s)
         # forward, loss, backward
-        idx = None if self.full_batch else self.batches[:, s]
+        idx, masks = self.draws.at(s)
         X = self.Xtr if idx is None else self.Xtr[self.models, idx]
         y = self.ytr if idx is None else self.ytr[self.models, idx]
-        masks = [m[:, s] if m is not None else None for m in self.masks]
         loss_data, loss, logits = self._loss_and_grad(X, y, masks)
         code = record.divergence_code(loss, self.flat)
         first = (code > 0) & (self.diverged_at > self.n_steps)

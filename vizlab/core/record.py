@@ -1,8 +1,9 @@
 """What a run records, shared by :func:`train` and :func:`sweep`.
 
-Minibatches and dropout masks are drawn *before* training from their own
-streams, so the trace holds exactly the batches and masks the optimizer
-used, and a batched sweep draws the very same ones as a single run.
+Minibatches and dropout masks come from their own streams
+(:mod:`vizlab.core.draws`, a window of steps at a time), so the trace holds
+exactly the batches and masks the optimizer used, and a batched sweep draws
+the very same ones as a single run.
 Decision fields are derived afterwards from the recorded parameters, in
 batched passes over the rows that will be rendered, chunked to a fixed
 working-memory bound.
@@ -25,42 +26,6 @@ from vizlab.timeline import Timeline
 
 # A parameter this large means the run has left any sensible region.
 EXPLODED = 1e8
-
-
-def batch_schedule(
-    n_train: int, batch: int, steps: int, generator: torch.Generator
-) -> torch.Tensor:
-    """Training-set indices of every step's minibatch, shape (steps, batch).
-
-    Full batch (batch == n_train) uses every point in order. Otherwise each
-    epoch is a fresh permutation cut into ``n_train // batch`` batches (the
-    remainder is dropped so every step sees the same number of points).
-    """
-    if batch >= n_train:
-        return torch.arange(n_train).expand(steps, n_train)
-    per_epoch = n_train // batch
-    epochs = -(-steps // per_epoch)
-    perms = [
-        torch.randperm(n_train, generator=generator)[: per_epoch * batch] for _ in range(epochs)
-    ]
-    return torch.cat(perms).view(-1, batch)[:steps]
-
-
-def dropout_masks(
-    steps: int,
-    batch: int,
-    widths: Sequence[int],
-    drop_p: Sequence[float],
-    generator: torch.Generator,
-) -> list[torch.Tensor | None]:
-    """Kept-unit masks per hidden layer, each (steps, batch, width) bool; None where p = 0."""
-    masks: list[torch.Tensor | None] = []
-    for width, p in zip(widths, drop_p):
-        if p > 0:
-            masks.append(torch.rand((steps, batch, width), generator=generator) >= p)
-        else:
-            masks.append(None)
-    return masks
 
 
 # Why a run stopped, by code (0 = still healthy).
