@@ -77,7 +77,7 @@ def test_chain_rule_rows_and_finite_difference(xor):
     fd = e.numeric_grad("fc1.weight", (0, 1))
     assert close(float(table["finite difference (eps 1e-6)"]), fd)
     assert d.numeric == fd
-    old, new = table["update w - lr·∂J/∂w (batch), lr 3.00"].split(" → ")
+    old, new = table["w - r·∂J/∂w (batch), r = 3.00"].split(" → ")
     # the step's real update: the batch gradient, i.e. the next recorded weight
     assert close(float(new), xor["param/fc1.weight"][3][0, 1])
     assert close(float(old), xor["param/fc1.weight"][2][0, 1])

@@ -160,7 +160,7 @@ class BackpropDisplay(Display):
                 lines.append((f"... and {n - 3} more examples", ""))
             lines.append((f"mean of the {n} products", fmt(c.product)))
         if c.penalty:
-            lines.append(("+ penalty  l1 sign(w) + 2 l2 w", fmt(c.penalty)))
+            lines.append(("+ penalty  λ₁ sign(w) + 2 λ₂ w", fmt(c.penalty)))
         lines.append(("∂J/∂w by the chain rule", fmt(c.total)))
         lines.append(("finite difference (eps 1e-6)", fmt(self.numeric)))
         # The step's update uses the whole batch's gradient (the recorded one),
@@ -168,8 +168,8 @@ class BackpropDisplay(Display):
         g_batch = float(self.trace[f"grad/{param}"][e.row][c.index])
         new = e.params[param][c.index] - e.lr * g_batch
         one_of_many = self.example is not None and len(self.trace["batch/indices"][e.row]) > 1
-        sym = "update w - lr·∂J/∂w" + (" (batch)" if one_of_many else "")
-        lines.append((f"{sym}, lr {fmt(e.lr)}", f"{fmt(e.params[param][c.index])} → {fmt(new)}"))
+        sym = "w - r·∂J/∂w" + (" (batch)" if one_of_many else "")
+        lines.append((f"{sym}, r = {fmt(e.lr)}", f"{fmt(e.params[param][c.index])} → {fmt(new)}"))
         layer = int(param.split(".")[0][2:])
         to = self.names[layer][c.index[0]]
         what = (

@@ -140,7 +140,7 @@ def draw_boundary_grid(
                 cd = draw_curves(
                     trace, -1, ax=cax, theme=theme, show_step=False, compact=True, legend=i == 0
                 )
-                cax.set_xlabel("")
+                cax.set_xlabel("step", fontsize=11, labelpad=1)
                 cax.set_ylabel("loss", fontsize=11)
                 cax.tick_params(labelsize=9)
             panel = BoundaryDisplay(trace, fig, ax, artists, points, cd, "metrics")

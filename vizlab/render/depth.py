@@ -15,6 +15,7 @@ from matplotlib.artist import Artist
 
 from vizlab.render import style
 from vizlab.render.base import Display, subplots
+from vizlab.render.landscape import footer
 from vizlab.trace import Trace
 
 
@@ -137,8 +138,7 @@ def draw_gradient_depth(
         )
     fig.suptitle(title, fontsize=16, weight="bold")
     sub = bax.set_title("", fontsize=14)
-    if stamp:
-        fig.text(0.005, 0.005, stamp, fontsize=9, color=style.MUTED)
+    footer(fig, stamp)  # a strip under the axes, so the stamp never covers an axis label
     disp = DepthDisplay(
         trace, fig, {"bars": list(bars), "lines": lines, "cursor": cursor, "title": sub}, keys
     )
@@ -249,8 +249,7 @@ def draw_init_symmetry(
         spreads.append(row_spread(t, layer))
     axes[0][0].set_ylabel(f"weights into the units of layer {layer}")
     axes[0][-1].legend(fontsize=11, loc="upper left")
-    if stamp:
-        fig.text(0.005, 0.005, stamp, fontsize=9, color=style.MUTED)
+    footer(fig, stamp)  # a strip under the axes, so the stamp never covers an axis label
     disp = SymmetryDisplay(
         list(traces.values()), fig, {"lines": lines, "cursors": cursors, "notes": notes}, spreads
     )

@@ -143,7 +143,7 @@ class LearningRateExplorer(WidgetBase):
                 max=math.log10(hi),
                 step=0.01,
                 readout_format=".3g",
-                description="learning rate",
+                description="learning rate r",
                 style=desc,
                 layout={"width": "520px"},
             ),

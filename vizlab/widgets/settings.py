@@ -35,24 +35,6 @@ LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (("full", 0), ("1", 1), ("4", 4), ("10", 10), ("16", 16), ("32", 32), ("64", 64))
 STRENGTHS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 HORIZONS = (200, 500, 1000, 2000, 5000)
-#: Settings that change the figures' layout (points, title, number of maps):
-# when one of them changes the figures are built again.
-LAYOUT_FIELDS = (
-    "dataset",
-    "task",
-    "n_classes",
-    "features",
-    "n_points",
-    "noise",
-    "val_fraction",
-    "seed",
-    "hidden",
-    "activation",
-    "loss",
-    "grid",
-)
-
-
 def parse_hidden(text: str) -> tuple[int, ...]:
     """``"4, 2"`` -> ``(4, 2)``; empty -> ``()`` (a linear model)."""
     parts = [p for p in text.replace(",", " ").split() if p]
@@ -114,7 +96,7 @@ def make_controls(config: RunConfig) -> dict:
         "lr": w.SelectionSlider(
             options=[(f"{v:g}", v) for v in sorted({*LEARNING_RATES, config.lr})],
             value=config.lr,
-            **kw("learning rate"),
+            **kw("learning rate r"),
         ),
         "batch_size": w.Dropdown(options=batches, value=config.batch_size, **kw("batch size")),
         "regularization": w.ToggleButtons(options=["none", "L1", "L2"], value=reg, **kw("penalty")),

@@ -29,8 +29,9 @@ draw_lr_regimes(traces, 12)
 print(lesson.stamp())
 
 # %%
-# All four in lockstep: the diverging run stops being recorded when it leaves
-# any sensible range, and its panel says at which step.
+# All four in lockstep, on the lesson's timeline. The diverging run leaves the
+# chart after a few steps (an arrow at the edge points to where it went); its
+# corner keeps writing x, which has grown past 400 by step 50.
 video(
     draw_lr_regimes(traces, 0),
     "lr_regimes",

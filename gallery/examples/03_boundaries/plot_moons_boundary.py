@@ -5,8 +5,8 @@ A boundary grows: the half-moons
 Lecture 003's homework data: two interleaving half-moons. A network with one
 hidden layer of 8 tanh units, trained with Adam. The boundary starts as the
 nearly straight line of a freshly initialised network and bends, step by step,
-into the gap between the moons. The right panel shows the training and
-validation loss growing with the step. The lecture video of the half-moons
+into the gap between the moons. The right panel draws the training loss
+(solid) and the validation loss (dashed) up to the step on screen. The lecture video of the half-moons
 plays this same run (the lesson ``moons_boundary``).
 """
 

@@ -4,7 +4,7 @@ Why L1 gives zeros: diamonds and circles
 
 The same example with two weights, :math:`x = [3, 2]`. Every point on the thick
 line fits the data exactly. The penalised minimum is where the smallest
-penalty shape around 0 touches that line (for a small penalty weight): the L1
+penalty shape around 0 touches that line (for a small :math:`\\lambda`): the L1
 diamond :math:`|w_1| + |w_2| = c` touches it at a corner, on an axis, so one
 weight is exactly 0; the L2 circle touches it where the line is tangent, with
 both weights non-zero. The paths are gradient descent on loss plus penalty.

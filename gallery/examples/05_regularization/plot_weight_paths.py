@@ -14,7 +14,7 @@ Against the yardstick, L2 *only shrinks*: its weight norm ends well below
 the unpenalised run's, yet it has no more weights near zero than the
 unpenalised run (none). L1 pushes many weights to zero and keeps them there,
 where the unpenalised run has none. "Zero" means ``|w| < 0.001``: training
-uses the L1 subgradient, so a weight at zero jitters by about ``lr λ``
+uses the L1 subgradient, so a weight at zero jitters by about :math:`r\\lambda`
 instead of sitting at exactly 0, and no run here has a weight exactly 0.
 The lesson's claims below print the measured numbers.
 """
