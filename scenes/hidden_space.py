@@ -7,6 +7,15 @@ page "A hidden layer makes the data separable" shows the same run. The right pan
 each training point at its recorded hidden activations (``embed/fc1``), the
 output unit's line from the recorded weights, and the input grid carried
 through the hidden layer (``act/fc1``).
+
+The lecture stops where the run still teaches: at the first frame of the
+lesson's timeline that reaches the step where the output's line first
+separates the classes as well as it ever will
+(:func:`~vizlab.render.representation.separation_row`, the step the gallery
+page names). Left, that line pulled back into the input plane. Training goes
+on into saturation (tanh outputs pushed onto h = +-1, the grid folded onto
+the square's edges); a last line of text says so with the measured share
+instead of playing it.
 """
 
 from manim import *
@@ -14,6 +23,7 @@ from manim import *
 from vizlab import lessons
 from vizlab.render.mobjects import (
     INK,
+    MUTED,
     Clock,
     FieldPanel,
     HiddenSpace,
@@ -25,7 +35,31 @@ from vizlab.render.mobjects import (
     lesson_stamp,
     title,
 )
+from vizlab.render.representation import output_plane, separation_row
 from vizlab.render.scenes import quick
+from vizlab.render.unit_data import FLAT, slope_from_output
+
+
+def shown_numbers(trace, row):
+    """What the hidden panel draws at ``row``, in numbers.
+
+    The points are the latest recorded field not after ``row`` and the line
+    the output weights at ``row`` (as :class:`HiddenSpace` draws them).
+
+    Returns
+    -------
+    side : float
+        Share of training points on their class's side of the line.
+    flat : float
+        Share of (point, unit) outputs where tanh's slope is below ``FLAT``.
+    """
+    fr = trace.field_row(row)
+    emb = trace["embed/fc1"][fr].astype(float)
+    w, b = output_plane(trace, row, 1)
+    y = trace["data/y_train"].astype(int)
+    side = float(((emb @ w + b > 0).astype(int) == y).mean())
+    flat = float((slope_from_output(emb, "tanh") < FLAT).mean())
+    return side, flat
 
 
 class HiddenSpaceScene(LectureScene):
@@ -55,19 +89,47 @@ class HiddenSpaceScene(LectureScene):
         clock = Clock(timeline, [len(trace)])
         for mob in (left, right, counter, acc):
             clock.drive(mob)
+        # Where the lecture stops: the first frame reaching the separation step.
+        sep_row, _ = separation_row(trace)
+        stop = min(int(np.searchsorted(timeline.rows, sep_row)), len(timeline) - 1)
+        stop_row = int(timeline.rows[stop])
+        side, flat = shown_numbers(trace, stop_row)
+        _, flat_end = shown_numbers(trace, len(trace) - 1)
         note = caption("training moves the points in hidden space", font_size=26)
         self.play(FadeIn(note), run_time=0.2 if short else 0.6)
-        self.play(clock.run())
-        for mob in (left, right, counter, acc):
-            mob.clear_updaters()
-        # The warp: the same points and grid, from the input plane to the hidden plane.
-        warp = ValueTracker(0.0)
-        right.set_warp(0.0)
+        self.play(clock.run(to_frame=stop))
+        Clock.release(left, right, counter, acc)
+        # The warp at that step: the same points and grid, from the input plane
+        # back to the hidden plane, where the line separates them.
+        warp = ValueTracker(1.0)
         right.add_updater(lambda m: m.set_warp(warp.get_value()))
-        after = caption("one line now separates the classes: linearly separable", font_size=26)
+        back = caption("the same points and grid lines in the input plane ...", font_size=26)
         self.play(FadeOut(note), run_time=0.2 if short else 0.5)
+        self.play(
+            warp.animate.set_value(0.0),
+            FadeIn(back),
+            run_time=0.4 if short else 2,
+            rate_func=smooth,
+        )
         self.wait(0.1 if short else 0.8)
+        through = caption("... carried through the hidden layer: the plane bends", font_size=26)
+        self.play(FadeOut(back), FadeIn(through), run_time=0.2 if short else 0.5)
         self.play(warp.animate.set_value(1.0), run_time=0.8 if short else 4, rate_func=smooth)
         right.clear_updaters()
-        self.play(FadeIn(after), run_time=0.2 if short else 0.6)
-        self.wait(0.2 if short else 2)
+        step = int(trace.steps[stop_row])
+        after = caption(
+            f"step {step}: one line separates the classes, {side:.0%} of points on their side",
+            font_size=26,
+        )
+        later = Text(
+            f"training goes on to step {int(trace.steps[-1])} and saturates: {flat_end:.0%} of "
+            f"unit outputs flat (tanh slope < {FLAT:g}), {flat:.0%} here",
+            font_size=22,
+            color=MUTED,
+        )
+        later.scale_to_fit_width(min(later.width, 12.4))
+        # Both lines above the lesson stamp in the bottom-right corner.
+        VGroup(after, later).arrange(DOWN, buff=0.14).to_edge(DOWN, buff=0.5)
+        self.play(FadeOut(through), FadeIn(after), run_time=0.2 if short else 0.6)
+        self.play(FadeIn(later), run_time=0.2 if short else 0.6)
+        self.wait(0.2 if short else 3)

@@ -160,6 +160,43 @@ def test_scene_renders_at_tiny_size(name, tmp_path, cache_dir):
     assert frames >= 5
     assert frames / fps == pytest.approx(done.seconds, abs=0.1)
     assert duration == pytest.approx(done.seconds, abs=0.1)
+    # No stale caption: the lines of text left on screen at the end never overlap
+    # (a phase's caption not faded out sits where the next phase writes its own).
+    texts = [m for m in done.scene.mobjects if isinstance(m, manim.Text)]
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            gap_x = max(a.get_left()[0], b.get_left()[0]) - min(a.get_right()[0], b.get_right()[0])
+            gap_y = max(a.get_bottom()[1], b.get_bottom()[1]) - min(a.get_top()[1], b.get_top()[1])
+            assert gap_x > 0 or gap_y > 0, (a.original_text, b.original_text)
+
+
+def test_hidden_space_stops_where_the_classes_first_separate(tmp_path, cache_dir):
+    from vizlab import lessons
+
+    done = render("hidden_space", "tiny", tmp_path, progress=False, cache_dir=cache_dir)
+    lesson = lessons.get("representation", quick=True)
+    trace = lessons.run_lesson("representation", quick=True)["net"]
+    timeline = lesson.timeline_for(trace)
+    (space,) = [m for m in done.scene.mobjects if isinstance(m, HiddenSpace)]
+    y = trace["data/y_train"].astype(int)
+
+    def on_side(row):  # the panel's points and the output line at that row, classified
+        emb = trace["embed/fc1"][trace.field_row(row)]
+        w, b = trace["param/fc2.weight"][row, 0], trace["param/fc2.bias"][row, 0]
+        return float(((emb @ w + b > 0).astype(int) == y).mean())
+
+    # It ends on a frame of the lesson's timeline, before the run's (saturated) end,
+    # where the line separates as well as at the end and better than one frame before.
+    assert space.row in set(timeline.rows.tolist()) and space.row < len(trace) - 1
+    assert space.warp == 1.0
+    frame = int(np.searchsorted(timeline.rows, space.row))
+    assert on_side(space.row) >= on_side(len(trace) - 1)
+    assert on_side(int(timeline.rows[frame - 1])) < on_side(space.row)
+    # Its phase captions are gone; the separation and the saturation lines stay.
+    words = [m.original_text for m in done.scene.mobjects if isinstance(m, manim.Text)]
+    assert not [w for w in words if w.startswith(("training moves", "the same points", "..."))]
+    assert any(w.startswith(f"step {trace.steps[space.row]}: one line separates") for w in words)
+    assert any(w.startswith(f"training goes on to step {trace.steps[-1]}") for w in words)
 
 
 def test_saved_trace_drives_the_scene_and_sets_its_length(tmp_path, cache_dir):
