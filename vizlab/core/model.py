@@ -118,7 +118,12 @@ def forward(
         if w.dim() == 3 and (h.dim() == 2 or (h.dim() == 3 and h.shape[0] in (1, w.shape[0]))):
             # stacked models (on shared or their own inputs): one fused kernel per layer
             h3 = h.expand(w.shape[0], *h.shape[-2:])
-            z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
+            if w.shape[-2] == 1:
+                # one output: W h^T (the narrow side as rows) is the fast matmul,
+                # and (M, 1, B) is (M, B, 1) in memory
+                z = torch.baddbmm(b.unsqueeze(-1), w, h3.transpose(-1, -2)).transpose(-1, -2)
+            else:
+                z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
