@@ -182,6 +182,7 @@ def test_runs_by_window_equal_the_whole_draw(monkeypatch):
 
     def live():
         run, sizes = LiveRun(RUN), iter([1, 4, 9, 2, 13, 6, 100])
+        assert run._engine.draws.window == 3
         while not run.finished:
             run.step(next(sizes))
         return run.trace()
