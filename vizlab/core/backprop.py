@@ -122,6 +122,8 @@ def loss_and_grad(
     """
     with torch.no_grad():
         logits, hidden = model.forward(params, X, activation, masks, drop_p)
+        if loss != "cross_entropy":  # targets as numbers: converted once, not per use
+            y = y.to(logits.dtype)
         loss_data = model.data_loss(logits, y, loss)
         delta = LOSS_GRADS[loss](logits, y).mul_(1.0 / logits.shape[-2])
         n = len(hidden) + 1
@@ -136,7 +138,8 @@ def loss_and_grad(
                 if masks and masks[i - 2] is not None:
                     dh = dh * masks[i - 2] * (1.0 / (1.0 - drop_p[i - 2]))
                 delta = ACTIVATION_GRADS[activation](dh, hidden[i - 2])
-        loss_all = loss_data + add_penalty_grads(params, grads, l1, l2)
+        penalty = add_penalty_grads(params, grads, l1, l2)
+        loss_all = loss_data if isinstance(penalty, float) else loss_data + penalty
     return loss_data, loss_all, logits
 
 

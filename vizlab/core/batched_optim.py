@@ -33,7 +33,7 @@ State = dict[str, torch.Tensor]
 
 
 def _sgd(p, g, st: State, lr, mu, t: int) -> None:
-    p.sub_(lr * g)
+    p.addcmul_(lr, g, value=-1)  # p -= lr * g, without a temporary
 
 
 def _momentum(p, g, st: State, lr, mu, t: int, nesterov: bool = False) -> None:

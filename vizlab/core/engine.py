@@ -29,6 +29,7 @@ Keras' ``EarlyStopping`` semantics, ``schedule="plateau"`` with torch's
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import warnings
 from collections.abc import Iterator, Sequence
@@ -195,6 +196,8 @@ class Engine:
             data, self.loss_kind, c0.activation, self.l1, self.l2, train_in_loop=in_loop
         )
         self.models = torch.arange(M, device=dev)[:, None]
+        self.every_point = torch.arange(B, device=dev)  # a full batch's recorded indices
+        self._lr_at: tuple[float, torch.Tensor] | None = None  # (schedule factor, lr0 * it)
         edges = np.linspace(0, M, self.threads + 1).round().astype(int)
         self.blocks = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
         never = self.n_steps + 1
@@ -224,7 +227,10 @@ class Engine:
         """(M,) learning rates of optimizer step ``step``."""
         if self.plateau is not None:
             return self.plateau.lr
-        return self.lr0 * lr_factor(self.configs[0], step)
+        factor = lr_factor(self.configs[0], step)
+        if self._lr_at is None or self._lr_at[0] != factor:  # built once per factor, not per step
+            self._lr_at = (factor, self.lr0 * factor)
+        return self._lr_at[1]
 
     # ------------------------------------------------------------ the loop
     def advance(self, n: int) -> int:
@@ -254,21 +260,33 @@ class Engine:
         X = self.Xtr if idx is None else self.Xtr[self.models, idx]
         y = self.ytr if idx is None else self.ytr[self.models, idx]
         loss_data, loss, logits = self._loss_and_grad(X, y, masks)
-        code = record.divergence_code(loss, self.flat)
-        first = (code > 0) & (self.diverged_at > self.n_steps)
-        self.diverged_at = torch.where(first, s, self.diverged_at)
-        self.why = torch.where(first, code, self.why)
-        if look and bool(code.any()) and not bool(self.alive().any()):
-            return False  # the step from a bad state is not taken
+        if not (look and self._healthy(loss)):
+            code = record.divergence_code(loss, self.flat)
+            first = (code > 0) & (self.diverged_at > self.n_steps)
+            self.diverged_at = torch.where(first, s, self.diverged_at)
+            self.why = torch.where(first, code, self.why)
+            if look and bool(code.any()) and not bool(self.alive().any()):
+                return False  # the step from a bad state is not taken
         # record
         if row is not None:
-            batch = idx if idx is not None else torch.arange(X.shape[-2], device=self.device)
+            batch = idx if idx is not None else self.every_point
             rec.keep_step(row, loss_data, lr, batch, masks, logits)
         # update
         self.opt.step(lr)
         if row is not None and rec.opt:
             rec.keep_opt(row, self.opt.blocks, self.opt.state)
         return True
+
+    def _healthy(self, loss: torch.Tensor) -> bool:
+        """True when no model can have a divergence code this step (a host sync).
+
+        A few reductions instead of the per-model codes: a sum is finite when
+        every loss and gradient is (it can also overflow, and then the exact
+        codes are computed), and the largest weight is NaN if any weight is.
+        """
+        total = float(loss.sum() + self.flat.grad.sum())
+        largest = float(torch.linalg.vector_norm(self.flat.data, math.inf))
+        return math.isfinite(total) and largest <= record.EXPLODED
 
     def _loss_and_grad(self, X, y, masks):
         c = self.configs[0]
