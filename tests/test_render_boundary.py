@@ -257,7 +257,7 @@ def test_early_stopping_marker_sits_at_the_argmin_seen_so_far():
     disp = draw_curves(tr)
     best = int(np.argmin(val))
     assert disp.artists["es_line"].get_xdata()[0] == tr.steps[best] == 50
-    assert "early stop: step 50 (val loss 0.30)" in disp.artists["es_text"].get_text()
+    assert "lowest val loss: step 50 (val loss 0.30)" in disp.artists["es_text"].get_text()
     np.testing.assert_array_equal(disp.artists["es_dot"].get_data()[1], [val[best]])
     for k in range(1, len(val)):
         disp.update(k)

@@ -138,12 +138,15 @@ class CurvesDisplay(Display):
             # point (by more than RISE of it): while it still falls, or only
             # wobbles on a plateau, "stop here" would mark noise.
             show = 0 <= b < row and self.loss_val[row] > (1 + RISE) * self.loss_val[b]
+            # A run that stopped early and restored its best weights ends on them:
+            # its last row equals the best one, and the mark says where it came from.
+            show = show or (0 <= b < row == len(self.trace) - 1 and self._early_stopped())
             for key in ("es_line", "es_dot", "es_text"):
                 a[key].set_visible(show)
             if show:
                 a["es_line"].set_xdata([x[b], x[b]])
                 a["es_dot"].set_data([x[b]], [self.val[b]])
-                right = x[b] > 0.55 * self.ax.get_xlim()[1]
+                right = x[b] > 0.45 * self.ax.get_xlim()[1]  # a long label fits on either side
                 a["es_text"].set_x(x[b])
                 a["es_text"].set_horizontalalignment("right" if right else "left")
                 a["es_text"].set_text(self._es_label(b, row))
@@ -152,6 +155,10 @@ class CurvesDisplay(Display):
         if "diverged" in a:
             a["diverged"].set_visible(row == len(self.trace) - 1)
         return [v for v in a.values() if isinstance(v, Artist)]
+
+    def _early_stopped(self) -> bool:
+        """True when the trace records an ``early_stop`` event."""
+        return any(e.get("type") == "early_stop" for e in (self.trace.events or ()))
 
     def _es_label(self, b: int, row: int) -> str:
         step = int(self.trace.steps[b])
@@ -163,7 +170,11 @@ class CurvesDisplay(Display):
         tail = ""
         if self.stop is not None and row >= self.stop:
             tail = f"; patience ran out at step {int(self.trace.steps[self.stop])}"
-        return f" early stop: step {step} ({detail}{tail}) "
+        # "early stop" only where the run really stopped (or was told its patience);
+        # otherwise the mark is just the best validation step, which is what it shows.
+        stopped = self.stop is not None or self._early_stopped()
+        head = "early stop" if stopped else "lowest val loss"
+        return f" {head}: step {step} ({detail}{tail}) "
 
 
 def fmt_loss(v: float) -> str:
@@ -200,7 +211,8 @@ def draw_curves(
     metric : {"loss", "accuracy"}
     early_stopping : bool
         Mark the early-stopping row (see :func:`early_stopping_row`) as seen
-        at ``step``: a dashed line and "early stop: step k (val loss 0.23)".
+        at ``step``: a dashed line and "lowest val loss: step k (val loss 0.23)"
+        ("early stop: ..." when the run stopped early or ``patience`` is given).
     patience : int, optional
         Passed to the early-stopping rule.
     logy : bool, optional

@@ -147,7 +147,11 @@ def manim_config(
         raise ValueError(f"quality must be one of {', '.join(QUALITIES)}; got {quality!r}")
     width, height, fps, _ = QUALITIES[quality]
     out = Path(out_dir).resolve()
-    media = Path(cache_dir).resolve() if cache_dir is not None else out / "manim"
+    # One media cache per quality: manim keys its text cache by the text and its
+    # style, not by the frame's pixel size, and Pango wraps a line at the pixel
+    # width, so a text first laid out for a tiny test render would come back
+    # wrapped in every later 720p lecture video.
+    media = (Path(cache_dir).resolve() if cache_dir is not None else out / "manim") / quality
     return {
         "pixel_width": width,
         "pixel_height": height,

@@ -24,8 +24,11 @@ print(
     f"stopped at step {event['step']}, best step {event['best_step']}, "
     f"weights restored: {event['restored']}"
 )
-# The star marks the best validation loss. The last recorded row holds the
-# restored weights, so both curves jump back to their values at that step.
+# The dashed line and the star mark the best step, whose weights the run keeps.
+# It stops 20 evaluations after that best one. Its last recorded row (the
+# step it stopped at) holds the restored best weights, so in the last segment
+# both curves drop back to their values at the best step: the training loss
+# rises there because the weights went back in time, not because training did.
 draw_curves(stopped)
 print(lesson.stamp("stopped"))
 

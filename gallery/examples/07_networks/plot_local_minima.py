@@ -18,7 +18,7 @@ from vizlab.render.landscape import draw_loss_by_seed
 
 lesson = lessons.get("local_minima_1d", quick=quick())
 curves = lessons.run_lesson("local_minima_1d", quick=quick())
-TITLE = "Two valleys: the step size decides which one the ball ends in"
+TITLE = "Two valleys: the learning rate r decides which one the ball ends in"
 PANELS = (
     "r = 0.1: stays in the valley next to the start",
     "r = 0.4: over the hump, into the deeper valley",

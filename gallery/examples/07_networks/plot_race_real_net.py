@@ -5,7 +5,7 @@ Six optimizers race on a real network
 Lectures 001, 002 and 003 compare SGD, momentum, Adagrad, RMSProp and Adam.
 Here all six (with Nesterov's momentum) train the half-moons network
 2-16-16-1 from the **same initial weights**, full batch, at the same learning
-rate 0.01, step for step. Left: the training loss on one plane through the
+rate :math:`r = 0.01`, step for step. Left: the training loss on one plane through the
 shared start, spanned by the two directions along which the six paths spread
 most (PCA of all of them), with each path projected onto it. Right: the loss
 of the real weights.

@@ -24,6 +24,8 @@ print(lesson.stamp("tanh"))
 
 # %%
 # With ReLU units every piece is a hinge, and the fit is piecewise linear.
+# Eight hinges, several of them flat over the data, follow the two periods
+# much less well in the same 1500 steps (the R² in the corner).
 draw_regression(traces["relu"])
 print(lesson.stamp("relu"))
 
