@@ -155,11 +155,12 @@ class Backprop(LectureScene):
         w0 = e.params[WEIGHT[0]][WEIGHT[1]]
         g = explain_step(trace, step).grads[WEIGHT[0]][WEIGHT[1]]
         new = w0 - e.lr * g
-        update = caption(
-            f"update with the batch's mean gradient: w = {fmt(w0)} - {fmt(e.lr)} · {fmt(g)}"
-            f" = {fmt(new)}",
-            font_size=26,
-        )
+        # Two lines at the caption size: one line shrunk to the column was unreadable.
+        grad = f"({fmt(g)})" if g < 0 else fmt(g)
+        update = VGroup(
+            Text("update with the batch's mean gradient:", font_size=26, color=INK),
+            Text(f"w = {fmt(w0)} − {fmt(e.lr)} · {grad} = {fmt(new)}", font_size=26, color=INK),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         update.scale_to_fit_width(min(update.width, 6.9))
         update.next_to(chain, DOWN, buff=0.5).align_to(chain, LEFT)
         self.play(FadeIn(update), run_time=pause)
@@ -169,8 +170,8 @@ class Backprop(LectureScene):
         # vanishing gradients: per-layer norms at step 0, log scale
         depth = lessons.get("vanishing_gradients", quick=short)
         runs = lessons.run_lesson("vanishing_gradients", quick=short)
-        self.play(*(FadeOut(m) for m in shown), run_time=pause)
-        self.remove(stamp)
+        # The step's graph, numbers and stamp all go: none of them is about the next picture.
+        self.play(*(FadeOut(m) for m in [*shown, stamp]), run_time=pause)
         stamp = lesson_stamp(self, depth, timeline=depth.timeline_for(runs["sigmoid"]))
         if stamp.width > 13.6:  # three runs' stamps: keep them inside the frame
             stamp.scale_to_fit_width(13.6).to_corner(DR, buff=0.12)

@@ -10,6 +10,7 @@ large" shows the same four runs.
 from manim import *
 
 from vizlab import lessons
+from vizlab.render import style
 from vizlab.render.mobjects import (
     Clock,
     CurveDescent,
@@ -21,7 +22,7 @@ from vizlab.render.mobjects import (
 )
 from vizlab.render.scenes import quick
 
-DIVERGED = "#c62828"
+DIVERGED = style.DIVERGED_COLOR
 
 
 class LearningRates(LectureScene):

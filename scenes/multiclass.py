@@ -85,7 +85,7 @@ class SineFit(VGroup):
                 for j in range(n_units)
             )
         )
-        self.fit = VMobject(stroke_color="#222222", stroke_width=6)
+        self.fit = VMobject(stroke_color=style.INK, stroke_width=6)
         self.add(self.pieces, self.fit)
         self.set_row(0)
 
@@ -138,7 +138,7 @@ class MulticlassAndRegression(LectureScene):
         fit_axes.next_to(left, RIGHT, buff=0.9).align_to(left, UP)
         data = VGroup(
             *(
-                Dot(fit_axes.c2p(float(x), float(y)), radius=0.03, color="#888888")
+                Dot(fit_axes.c2p(float(x), float(y)), radius=0.03, color=style.GUIDE)
                 for x, y in zip(sine["data/X_train"][:, 0], sine["data/y_train"])
             )
         )

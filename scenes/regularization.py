@@ -29,7 +29,8 @@ from vizlab.render.mobjects import (
 from vizlab.render.scenes import quick
 from vizlab.worked import worked_table
 
-COLORS = {"l1": style.ORANGE, "l2": style.BLUE}
+# L1 and L2 keep their run colours from the grammar (orange/blue mean class and sign only).
+COLORS = {"l1": style.run_color("l1"), "l2": style.run_color("l2")}
 
 
 def slide_table(rows) -> VGroup:
