@@ -107,7 +107,7 @@ class LossCurve(VGroup):
         colors: Sequence[str] | None = None,
         **kwargs,
     ) -> LossCurve:
-        """Curves of ``keys`` of one trace (train blue, validation orange-red by default)."""
+        """Curves of ``keys`` of one trace (train ink, validation grey by default, as the grammar says)."""
         labels = labels or [k.split("/", 1)[1].replace("loss_", "").replace("_", " ") for k in keys]
         default = [style.TRAIN_COLOR, style.VAL_COLOR, *style.SERIES[2:]]
         colors = colors or default[: len(keys)]
