@@ -16,8 +16,10 @@ for (c): median <= 30 ms, p95 <= 60 ms. Also printed: the scrubber's
 per-row update and the playground's training speed and redraw cost, for
 its default run and for runs with input features, three classes and
 regression. A picture is the whole view: decision field or fit, loss
-curves, neuron maps and the network graph. Playground targets (two cores):
-at least 10 pictures/s while training, at least 500 steps/s.
+curves, and the network graph with a map in every neuron. Playground
+targets (two cores): at least 10 pictures/s while training, at least 500
+steps/s. Then, side by side in one process, what one picture costs the
+old way (a whole trace, matplotlib figures) and the snapshot way.
 """
 
 from __future__ import annotations
@@ -109,13 +111,18 @@ def bench_scrubber(n: int) -> None:
 
 
 def bench_playground(seconds: float, config: vizlab.RunConfig | None = None) -> None:
+    """Train ``seconds`` with the view drawn, as a student pressing play would."""
+    from vizlab.widgets.settings import DEFAULT_CONFIG
+
+    # long enough not to end inside the measured window
+    config = (config or DEFAULT_CONFIG).replace(steps=5000)
     pg = Playground(config)
     calls = []
     draw = pg._redraw
 
-    def timed(trace):
+    def timed(published):
         t0 = time.perf_counter()
-        draw(trace)
+        draw(published)
         calls.append(1e3 * (time.perf_counter() - t0))
 
     pg._redraws._fn = timed
@@ -130,17 +137,86 @@ def bench_playground(seconds: float, config: vizlab.RunConfig | None = None) -> 
     t0 = time.perf_counter()
     time.sleep(seconds)
     pg.pause()
-    pg.wait()
     elapsed = time.perf_counter() - t0
-    steps = int(pg.trace.steps[-1])
+    pg.wait()
+    steps, pictures = pg.snapshot.step, len(calls) - 1  # the last one is drawn after pausing
     print(
         f"Playground ({pg.config.dataset}, {pg.config.hidden}): {alone:5.0f} steps/s alone, "
-        f"{steps / elapsed:5.0f} steps/s while drawing; {len(calls) / elapsed:.1f} pictures/s"
+        f"{steps / elapsed:5.0f} steps/s while drawing; {pictures / elapsed:.1f} pictures/s "
+        f"({steps / max(pictures, 1):.0f} steps per picture)"
     )
-    print(f"  redraw (field, curves, maps, graph) {stats(calls)}")
-    target = "meets" if len(calls) / elapsed >= 10 and steps / elapsed >= 500 else "misses"
+    print(f"  drawing thread per picture (field, curves, graph)  {stats(calls)}")
+    target = "meets" if pictures / elapsed >= 10 and steps / elapsed >= 500 else "misses"
     print(f"  {target} the targets (>= 10 pictures/s, >= 500 steps/s)")
     pg.close()
+    picture_parts(config)
+
+
+def picture_parts(config: vizlab.RunConfig) -> None:
+    """Per-picture costs side by side: the whole-trace path and the snapshot path."""
+    from vizlab.render.activations import draw_hidden_units, unit_layers
+    from vizlab.render.boundary import draw_boundary
+    from vizlab.render.liveview import LiveView, live_graph_svg
+    from vizlab.render.netgraph import graph_svg
+    from vizlab.render.regression import draw_regression
+
+    run = vizlab.LiveRun(config)
+    run.step(300)
+    trace, snap = run.trace(frames=1), run.snapshot()
+    regression = config.task == "regression"
+    display = draw_regression(trace) if regression else draw_boundary(trace)
+    display.curves = None  # the loss lines stay put: a lower bound on the old cost
+    field = FigureView(display, dpi=60)
+    units = None
+    if unit_layers(trace) and not regression:
+        units = FigureView(draw_hidden_units(trace), dpi=60, blit=True)
+    view = LiveView(snap)
+    parts = {k: [] for k in ("trace", "figures", "graph (trace)", "snapshot", "svg", "graph")}
+    for _ in range(8):
+        run.step(40)
+        for key, fn in (
+            ("trace", lambda: run.trace(frames=1)),
+            ("snapshot", run.snapshot),
+        ):
+            t0 = time.perf_counter()
+            out = fn()
+            parts[key].append(1e3 * (time.perf_counter() - t0))
+            if key == "trace":
+                trace = out
+            else:
+                snap = out
+        t0 = time.perf_counter()
+        field.display.trace = trace
+        field.display.update(-1)
+        field.render()
+        if units is not None:
+            units.display.trace = trace
+            units.display.update(-1)
+            units.render()
+        parts["figures"].append(1e3 * (time.perf_counter() - t0))
+        for key, fn in (
+            ("graph (trace)", lambda t=trace: graph_svg(t)),
+            ("svg", lambda s=snap: view.svg(s)),
+            ("graph", lambda s=snap: live_graph_svg(s)),
+        ):
+            t0 = time.perf_counter()
+            fn()
+            parts[key].append(1e3 * (time.perf_counter() - t0))
+    med = {k: float(np.median(v)) for k, v in parts.items()}
+    before = med["trace"] + med["figures"] + med["graph (trace)"]
+    after = med["snapshot"] + med["svg"] + med["graph"]
+    print(
+        f"  per picture, whole trace + matplotlib (blitted, loss lines not moved): "
+        f"trace {med['trace']:.1f} + figures "
+        f"{med['figures']:.1f} + graph {med['graph (trace)']:.1f} = {before:.1f} ms"
+    )
+    print(
+        f"  per picture, snapshot + SVG:           snapshot {med['snapshot']:.1f} + view "
+        f"{med['svg']:.1f} + graph {med['graph']:.1f} = {after:.1f} ms ({before / after:.0f}x less)"
+    )
+    field.close()
+    if units is not None:
+        units.close()
 
 
 #: Playground runs beyond the default: features, three classes, regression.

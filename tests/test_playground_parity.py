@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import re
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -10,7 +13,10 @@ from conftest import import_or_skip
 
 import_or_skip("ipywidgets")
 
+from PIL import Image  # noqa: E402
+
 import vizlab  # noqa: E402
+from vizlab.render import style  # noqa: E402
 from vizlab.widgets import Playground  # noqa: E402
 
 SMALL = vizlab.RunConfig(
@@ -82,14 +88,29 @@ def test_discretize_and_show_test_data_change_only_the_view(pg):
     pg.step(30)
     assert pg.wait(60)
     config, graded = pg.config, pg.image.value
+    # one triangle per validation point, and one in the legend
+    assert _triangles(graded) == len(pg.snapshot.data["data/X_val"]) + 1 > 1
     pg.view["discretize"].value = True
     assert pg.wait(60)
-    field = pg._views["field"].display.field
-    shown = np.asarray(field.artists["image"].get_array())
-    assert set(np.unique(shown)) <= {0.0, 1.0}
-    np.testing.assert_array_equal(shown, pg.trace["field/output"][-1] >= 0.5)
+    # hard regions: each pixel the colour of the more probable class, nothing between
+    shown = _field_pixels(pg.image.value)
+    lut = (255 * style.FIELD_CMAP(np.linspace(0, 1, 256))[:, :3]).round()
+    hard = pg.snapshot.fields["field/output"][::-1] >= 0.5
+    np.testing.assert_array_equal(shown, np.where(hard[..., None], lut[255], lut[0]))
     assert pg.image.value != graded and pg.config == config
     pg.view["show_test"].value = False
     assert pg.wait(60)
-    assert not pg._views["field"].display.field.points["val"].get_visible()
+    assert _triangles(pg.image.value) == 0  # the validation points and their legend are gone
     assert pg.config == config
+
+
+def _field_pixels(svg: bytes) -> np.ndarray:
+    root = ElementTree.fromstring(svg)
+    href = next(root.iter("{http://www.w3.org/2000/svg}image")).get("href")
+    png = base64.b64decode(href.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(float)
+
+
+def _triangles(svg: bytes) -> int:
+    """Validation marks: the triangles of the field panel and its legend."""
+    return len(re.findall(rb'<path d="M[\d.]+ [\d.]+l4.5 7.8h-9z"', svg))

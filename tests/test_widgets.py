@@ -7,9 +7,11 @@ by ``vizlab.train`` / ``vizlab.descend``, a fresh figure of the same run
 
 from __future__ import annotations
 
+import base64
 import io
 import threading
 import time
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -21,8 +23,11 @@ from vizlab.timeline import Timeline
 
 pytest.importorskip("ipywidgets")
 
+from vizlab.render import style  # noqa: E402
 from vizlab.widgets import LearningRateExplorer, Playground, Scrubber  # noqa: E402
-from vizlab.widgets._view import MPL_LOCK, FigureView, LatestOnly, png_bytes  # noqa: E402
+from vizlab.widgets._view import MPL_LOCK, LatestOnly, png_bytes  # noqa: E402
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -275,25 +280,26 @@ def test_playground_steps_in_the_background_and_draws_the_run(playground):
     assert pg.trace.steps[-1] == 20 and "step 20 of 200" in pg._status.value
     whole = vizlab.train(pg.config)
     assert np.array_equal(pg.trace["param/fc1.weight"], whole["param/fc1.weight"][:21])
-    view = pg._views["field"]
-    field = view.display.field
-    assert np.array_equal(field.artists["image"].get_array(), pg.trace["field/output"][-1])
-    train_line = view.display.loss.a["train"]  # the loss curves hold the 21 rows so far
-    assert np.array_equal(train_line.get_ydata(), pg.trace["scalar/loss_train"])
-    assert len(train_line.get_xdata()) == 21
-    assert pg.image.value != first
-    # both pictures are blitted: the same pixels as full draws
-    from vizlab.render.activations import draw_hidden_units
-
-    full = FigureView(draw_hidden_units(pg.trace), dpi=pg.dpi, blit=False).render()
-    assert np.abs(pixels(pg.units.value) - pixels(full)).max() <= 8
-    with MPL_LOCK:
-        view._blitter.__exit__(None, None, None)  # nothing animated: a plain full draw
-        view._blitter = None
-        view.display.fig.set_layout_engine("none")
-        view.canvas.draw()
-        full = png_bytes(np.asarray(view.canvas.buffer_rgba()))
-    assert np.abs(pixels(pg.image.value) - pixels(full)).max() <= 8
+    assert pg.snapshot.step == 20 and pg.image.value != first
+    # The picture's field is the network at step 20 on a 64 x 64 grid: the
+    # field a trace of the same run computes on that grid, through the field map.
+    oracle = LiveRun(pg.config.replace(grid=64))
+    oracle.step(20)
+    field = oracle.trace(frames=1)["field/output"][-1]
+    np.testing.assert_array_equal(pg.snapshot.fields["field/output"], field)
+    svg = ElementTree.fromstring(pg.image.value)
+    href = next(e for e in svg.iter(SVG + "image")).get("href")
+    shown = pixels(base64.b64decode(href.split(",", 1)[1]))
+    lut = (255 * style.FIELD_CMAP(np.linspace(0, 1, 256))[:, :3]).round()
+    expected = lut[np.clip(np.round(field * 255), 0, 255).astype(int)][::-1]
+    assert np.abs(shown - expected).max() <= 1
+    # The loss lines hold the measured rows: the trace's losses at those steps.
+    np.testing.assert_array_equal(pg.snapshot.steps, np.arange(21))
+    np.testing.assert_allclose(
+        pg.snapshot.loss_val, pg.trace["scalar/loss_val"], rtol=1e-6, atol=1e-9
+    )
+    lines = [e for e in svg.iter(SVG + "polyline") if e.get("stroke-dasharray") == "6 3"]
+    assert len(lines) == 1 and len(lines[0].get("points").split()) == 21  # validation, dashed
 
 
 def test_playground_setting_changed_mid_run_restarts_that_config(playground):
@@ -306,7 +312,7 @@ def test_playground_setting_changed_mid_run_restarts_that_config(playground):
     assert (c.lr, c.hidden, c.l2, c.l1, c.dropout) == (0.1, (4, 2), 0.01, 0.0, (0.2,))
     deadline = time.monotonic() + 30
     while (
-        pg.trace.config != c.to_dict() or pg.trace.steps[-1] < 10
+        pg.snapshot.config != c or pg.snapshot.step < 10
     ) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert pg._trainer.playing  # still playing, now the new run
@@ -329,7 +335,7 @@ def test_playground_bad_hidden_text_and_linear_model(playground):
     assert "whole numbers" in pg._status.value and pg.config == before
     pg.set(hidden="")
     assert pg.wait(60)
-    assert pg.config.hidden == () and pg.units.layout.display == "none"
+    assert pg.config.hidden == ()
     assert "linear model" in pg._units_note.value
 
 

@@ -30,6 +30,7 @@ _LAZY = {
     "penalty_descent": "vizlab.core.worked",
     "unit_descent": "vizlab.core.unit",
     "LiveRun": "vizlab.core.live",
+    "LiveSnapshot": "vizlab.core.snapshot",
     "sweep_grid": "vizlab.core.sweep:grid",
     "landscape": "vizlab.core.surface",
     "landscape_of": "vizlab.core.surface",
@@ -67,6 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vizlab.core.landscapes import LANDSCAPES, Landscape
     from vizlab.core.linreg import minibatch_descent
     from vizlab.core.live import LiveRun
+    from vizlab.core.snapshot import LiveSnapshot
     from vizlab.core.losses import loss_gradients
     from vizlab.core.sweep import grid as sweep_grid
     from vizlab.core.sweep import sweep

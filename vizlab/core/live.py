@@ -18,6 +18,7 @@ from vizlab.core.batched_optim import OPTIMIZERS, torch_optimizer
 from vizlab.core.data import check_arrays, split_and_standardise
 from vizlab.core.engine import Engine, recorded_steps
 from vizlab.core.seeding import streams
+from vizlab.core.snapshot import Curves, FieldPass, LiveSnapshot, take
 from vizlab.trace import Trace
 
 __all__ = ["LiveRun", "recorded_steps", "OPTIMIZER_FACTORIES", "make_optimizer"]
@@ -86,6 +87,8 @@ class LiveRun:
         self.data = self._engine.data[0]
         self.device = self._engine.device
         self.params = {k: v[0] for k, v in self._engine.params.items()}
+        self._curves: Curves | None = None
+        self._fields: FieldPass | None = None
 
     @property
     def total(self) -> int:
@@ -138,3 +141,32 @@ class LiveRun:
             never changes a trace already returned.
         """
         return self._engine.traces(frames=frames)[0]
+
+    def snapshot(self, grid: int = 64, points: int = 250) -> LiveSnapshot:
+        """The current state, cheaply: what a live picture needs, not a whole Trace.
+
+        Parameters
+        ----------
+        grid : int
+            Points per side of the square grid the fields are computed on
+            (the trace's extent, at this resolution).
+        points : int
+            About how many recorded rows the loss curves measure (evenly
+            spaced over the whole run; the latest row is always measured).
+
+        Returns
+        -------
+        LiveSnapshot
+            The current parameters, the fields on the grid, and the train and
+            validation losses and scores at the measured rows so far (each row
+            measured once across snapshots, so a snapshot costs about the same
+            at step 10 as at step 10,000). The numbers equal the trace's.
+            The grid and ``points`` of the first snapshot hold for the run.
+        """
+        for name, v in (("grid", grid), ("points", points)):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 2:
+                raise ValueError(f"{name} must be an integer of at least 2; got {v!r}")
+        if self._curves is None:
+            self._curves = Curves(self._engine.rec, len(self._engine.rec.steps), int(points))
+            self._fields = FieldPass(self._engine, self.data, int(grid))
+        return take(self._engine, self.data, self._curves, self._fields, self.events)

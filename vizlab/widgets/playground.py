@@ -7,13 +7,16 @@ grown and shrunk with + and - buttons), the activation, the optimizer and its
 learning rate, the batch size, an L1 or L2 penalty, dropout; press play. A
 background thread trains the network a few steps at a time
 (:class:`vizlab.LiveRun`), so the notebook stays free; after each
-chunk the run so far becomes a :class:`~vizlab.Trace` and the gallery's
-renderers draw it: :func:`~vizlab.render.boundary.draw_boundary` (the
-decision field, the points, train and validation loss) and
-:func:`~vizlab.render.activations.draw_hidden_units` (one map per neuron),
-:func:`~vizlab.render.regression.draw_regression` for regression, and the
-network graph of :mod:`vizlab.render.netgraph` (a thumbnail in every neuron,
-links coloured and sized by weight, values on hover). "Show test data" and
+chunk a :class:`~vizlab.LiveSnapshot` (the current weights, the fields on a
+64 x 64 grid, the losses so far) is drawn by :mod:`vizlab.render.liveview`
+as SVG, without a matplotlib figure: the decision field (or, for 1-D
+regression, the fit and each unit's share of it), the points and the train
+and validation loss, and the network graph of :mod:`vizlab.render.netgraph`
+(each neuron a thumbnail of its own map, links coloured and sized by
+weight, values on hover). That keeps ten pictures a second while training.
+The code box draws the same run with the gallery's renderers
+(:func:`~vizlab.render.boundary.draw_boundary`,
+:func:`~vizlab.render.regression.draw_regression`). "Show test data" and
 "discretize output" change only the view.
 
 A setting changed mid-run starts the run again from step 0 with the new
@@ -27,20 +30,14 @@ import math
 import time
 from typing import Any
 
-import numpy as np
-
+from vizlab.budget import MAX_UNITS_WITH_MAPS
 from vizlab.config import ConfigError, RunConfig
-from vizlab.render.activations import draw_hidden_units, unit_layers
 from vizlab.render.base import Display
 from vizlab.render.boundary import draw_boundary
-from vizlab.render.multiclass import class_probs, field_rgb
-from vizlab.render.netgraph import graph_svg
+from vizlab.render.liveview import LiveView, live_graph_svg
 from vizlab.render.regression import draw_regression
 from vizlab.trace import Trace
-from vizlab.widgets._live_parts import _FieldParts, _LossLines
 from vizlab.widgets._view import (
-    MPL_LOCK,
-    FigureView,
     LatestOnly,
     WidgetBase,
     code_html,
@@ -50,7 +47,6 @@ from vizlab.widgets._view import (
 )
 from vizlab.widgets.settings import (
     DEFAULT_CONFIG,
-    LAYOUT_FIELDS,
     config_from_controls,
     datasets_for,
     make_controls,
@@ -68,11 +64,14 @@ class Playground(WidgetBase):
         control (``n_points``, ``val_fraction``, ``loss``, ``grid``, ...) keep
         its values.
     dpi : float
-        Pixels per inch of the two pictures (60: 768 x 432 each).
+        Kept for earlier calls; the live picture is SVG and has no dpi.
     chunk_seconds : float
-        Training time between two pictures.
+        Training time between two pictures (1/12 s: twelve pictures a second
+        at most, the steps per picture set by the training speed).
     steps_per_click : int
         Optimizer steps the "step" button takes.
+    grid : int
+        Points per side of the live field grid (the neuron thumbnails take every other one).
 
     Attributes
     ----------
@@ -85,10 +84,13 @@ class Playground(WidgetBase):
         ``show_test`` (validation points) and ``discretize`` (hard regions).
     config : RunConfig
         The run being trained.
+    snapshot : LiveSnapshot
+        The state the picture shows (its ``step``, weights, fields, losses).
     trace : Trace
-        The run so far, as last drawn.
-    image, units : ipywidgets.Image
-        Decision field with losses; per-neuron maps.
+        The run so far as a Trace, made whenever training stops (paused,
+        finished, steps taken); while playing it lags the picture.
+    image : ipywidgets.Image
+        The field (or 1-D fit) with the data, and the loss curves (SVG).
     graph : ipywidgets.HTML
         The network graph (SVG): neuron thumbnails, weight-coloured links.
     """
@@ -98,8 +100,9 @@ class Playground(WidgetBase):
         config: RunConfig | None = None,
         *,
         dpi: float = 60,
-        chunk_seconds: float = 0.15,
+        chunk_seconds: float = 1 / 12,
         steps_per_click: int = 10,
+        grid: int = 64,
     ):
         w = require_ipywidgets()
         config = config or DEFAULT_CONFIG
@@ -107,9 +110,9 @@ class Playground(WidgetBase):
             raise ValueError(f"config must be a vizlab.RunConfig; got {type(config).__name__}")
         self.dpi, self.steps_per_click = dpi, steps_per_click
         self._base = config
-        self._views: dict[str, FigureView | None] = {"field": None, "units": None}
-        self._layout_key: tuple | None = None
+        self._view: LiveView | None = None
         self.trace: Trace | None = None
+        self.snapshot = None
         self._quiet = False
         c = self.controls = make_controls(config)
         self.config = self._config_from_controls()
@@ -117,8 +120,7 @@ class Playground(WidgetBase):
         self._step_button = w.Button(description=f"+{steps_per_click} steps", icon="step-forward")
         self._reset_button = w.Button(description="reset", icon="undo", tooltip="back to step 0")
         self._status = w.HTML()
-        self.image = w.Image(format="png", layout={"max_width": "100%", "height": "auto"})
-        self.units = w.Image(format="png", layout={"max_width": "100%", "height": "auto"})
+        self.image = w.Image(format="svg+xml", layout={"max_width": "100%", "height": "auto"})
         self._units_note = w.HTML()
         self.view = {
             "show_test": w.Checkbox(value=True, description="show test data", indent=False),
@@ -137,9 +139,8 @@ class Playground(WidgetBase):
                         self._status,
                         self._layer_row,
                         self.graph,
-                        self.image,
-                        self.units,
                         self._units_note,
+                        self.image,
                         self._code_box(),
                         self._export_row("playground.mp4"),
                     ]
@@ -164,8 +165,9 @@ class Playground(WidgetBase):
             self._finished,
             self._show_error,
             chunk_seconds,
+            grid,
         )
-        self._redraw(self._trainer.run.trace(frames=1))
+        self._redraw(self._trainer.published(with_trace=True))
         for control in c.values():
             control.observe(self._changed, names="value")
         for box in self.view.values():
@@ -257,9 +259,9 @@ class Playground(WidgetBase):
         self.set(hidden=", ".join(map(str, hidden)))
 
     def _view_changed(self, _change=None) -> None:
-        if self.trace is not None:
-            self._layout_key = None  # points shown or hidden: build the figures again
-            self._redraws.submit(self.trace)
+        if self.snapshot is not None:
+            self._view = None  # points shown or hidden: build the view again
+            self._redraws.submit((self.snapshot, None))
 
     def set(self, **changes: Any) -> None:
         """Move controls by name (``pg.set(lr=0.1, hidden="8, 8")``); the run restarts."""
@@ -317,120 +319,52 @@ class Playground(WidgetBase):
         return self._redraws.wait(left) and ok
 
     def close(self) -> None:
-        """Stop the training thread and free the figures."""
+        """Stop the training thread and close the widget."""
         self._trainer.close()
-        with MPL_LOCK:
-            for view in self._views.values():
-                if view is not None:
-                    view.close()
         self.widget.close()
 
     # ------------------------------------------------------------ drawing
-    def _redraw(self, trace: Trace) -> None:
-        key = (tuple(str(trace.config.get(f)) for f in LAYOUT_FIELDS), trace.diverged is not None)
-        with MPL_LOCK:
-            if key != self._layout_key:
-                self._rebuild(trace)
-                self._layout_key = key
-            else:
-                self._move(trace)
-            field = self._views["field"].render()
-            units = self._views["units"].render() if self._views["units"] else None
-            graph = graph_svg(trace, discretize=self.view["discretize"].value)
-        self.trace = trace
-        self.image.value = field
+    def _redraw(self, published: tuple) -> None:
+        """Draw ``(snapshot, trace or None)``: the field with the curves, and the graph."""
+        snap, trace = published
+        show_test = self.view["show_test"].value
+        if self._view is None or self._view.config != snap.config:
+            self._view = LiveView(snap, show_test=show_test)
+            self._units_note.value = self._note(snap.config)
+        discretize = self.view["discretize"].value
+        picture = self._view.svg(snap, discretize=discretize).encode()
+        graph = live_graph_svg(snap, discretize=discretize)
+        self.snapshot = snap
+        if trace is not None:
+            self.trace = trace
+        self.image.value = picture
         self.graph.value = graph
-        if units is not None:
-            self.units.value = units
-        self.units.layout.display = None if units is not None else "none"
-        self._status.value = self._status_text(trace)
+        self._status.value = self._status_text(snap)
         self._code.value = code_html(self.code())
 
-    def _rebuild(self, trace: Trace) -> None:
-        for name, view in self._views.items():
-            if view is not None:
-                view.close()
-            self._views[name] = None
-        regression = trace.config.get("task") == "regression"
-        field = draw_regression(trace) if regression else draw_boundary(trace)
-        field._playground = self
-        if "val" in field.points:
-            field.points["val"].set_visible(self.view["show_test"].value)
-        curves, field.curves = field.curves, None  # the loss lines are moved here
-        loss = _LossLines(curves, trace)
-        if not loss.show(trace):  # rebuilt because a loss outgrew the axes: room above it
-            both = np.concatenate([trace["scalar/loss_train"], trace["scalar/loss_val"]])
-            finite = both[np.isfinite(both)]
-            loss.top = 1.3 * float(finite.max()) if finite.size else 1.0
-            loss.ax.set_ylim(0, loss.top)
-        self._show_field(field, trace)
-        self._views["field"] = FigureView(_FieldParts(field, loss), dpi=self.dpi)
-        two_class_maps = trace.config.get("task") != "regression"
-        if unit_layers(trace) and two_class_maps:
-            # Only the maps' data, their colour limits and the title change, so
-            # blitting is exact here (checked against full draws in the tests).
-            self._views["units"] = FigureView(draw_hidden_units(trace), dpi=self.dpi, blit=True)
-            self._units_note.value = ""
-        else:
-            if not trace.config.get("hidden"):
-                why = "a linear model has none"
-            elif not two_class_maps:
-                why = "the network graph above shows each neuron's map"
-            else:
-                why = "layers over 16 units are not drawn"
-            self._units_note.value = status_html(f"no per-neuron maps: {why}")
-
-    def _move(self, trace: Trace) -> None:
-        """Show ``trace`` in the figures already built: same points, same layers."""
-        parts = self._views["field"].display
-        field = parts.field
-        field.trace = trace
-        if not parts.loss.show(trace):
-            self._rebuild(trace)  # a loss above the axes: new limits, new figure
-            return
-        self._show_field(field, trace)
-        if self._views["units"] is not None:
-            units = self._views["units"].display
-            units.trace = trace
-            units.update(-1)
-
     @staticmethod
-    def _show_field(field: Display, trace: Trace) -> None:
-        """The field panel at the trace's last row (hard regions if asked for)."""
-        field.update(-1)
-        if "image" in field.artists:
-            Playground._discretize(field, trace)
+    def _note(config: RunConfig) -> str:
+        """Why some neurons show no map (or nothing)."""
+        if not config.hidden:
+            return status_html("no per-neuron maps: a linear model has none")
+        if max(config.hidden) > MAX_UNITS_WITH_MAPS:
+            return status_html(
+                f"no per-neuron maps for layers over {MAX_UNITS_WITH_MAPS} units (grey in the graph)"
+            )
+        return ""
 
-    def _discretize_on(self) -> bool:
-        return bool(self.view["discretize"].value)
-
-    @staticmethod
-    def _discretize(field: Display, trace: Trace) -> None:
-        """Hard regions in place of the graded field, when the view asks for them."""
-        pg = getattr(field, "_playground", None)
-        if pg is None or not pg._discretize_on():
-            return
-        fr = trace.field_row(-1)
-        if trace.config.get("task") == "regression":
-            field.artists["image"].set_data(np.sign(trace["field/output"][fr]))
-            return
-        probs = class_probs(trace, fr)
-        if "field/output" in trace:
-            field.artists["image"].set_data((probs[1] >= 0.5).astype(float))
-        else:
-            hard = (probs == probs.max(0, keepdims=True)).astype(float)
-            field.artists["image"].set_data(field_rgb(hard))
-
-    def _status_text(self, trace: Trace) -> str:
-        last = trace.at(-1)
-        epoch = last.step * self.config.effective_batch / self.config.n_train
-        parts = [f"epoch {epoch:.1f}", f"step {last.step} of {self.config.total_steps}"]
-        parts.append(f"train loss {float(last['scalar/loss_train']):.3f}")
-        val = float(last["scalar/loss_val"])
+    def _status_text(self, snap) -> str:
+        c = snap.config
+        epoch = snap.step * c.effective_batch / c.n_train
+        parts = [f"epoch {epoch:.1f}", f"step {snap.step} of {c.total_steps}"]
+        train = float(snap.loss_train[-1]) if len(snap.loss_train) else math.nan
+        if math.isfinite(train):
+            parts.append(f"train loss {train:.3f}")
+        val = float(snap.loss_val[-1]) if len(snap.loss_val) else math.nan
         if math.isfinite(val):
             parts.append(f"validation loss {val:.3f}")
-        if trace.diverged is not None:
-            return status_html(" · ".join(parts) + f" · {trace.diverged['reason']}", "error")
+        if snap.diverged is not None:
+            return status_html(" · ".join(parts) + f" · {snap.diverged['reason']}", "error")
         if self._trainer.playing:
             parts.append("training")
         return status_html(" · ".join(parts), "info")
@@ -438,7 +372,7 @@ class Playground(WidgetBase):
     # ------------------------------------------------------------ code, export
     def code(self) -> str:
         """Python that reruns this run to where the playground is and draws it."""
-        done = int(self.trace.steps[-1]) if self.trace is not None else 0
+        done = self.snapshot.step if self.snapshot is not None else 0
         regression = self.config.task == "regression"
         mod, draw = (
             ("regression", "draw_regression") if regression else ("boundary", "draw_boundary")
@@ -460,7 +394,7 @@ class Playground(WidgetBase):
         # Rerun to the same step in this thread (runs are deterministic), so
         # export never reads the training thread's tensors mid-step.
         run = LiveRun(self.config)
-        run.step(int(self.trace.steps[-1]))
+        run.step(self.snapshot.step if self.snapshot is not None else 0)
         if self.config.task == "regression":
             return draw_regression(run.trace(), 0)
         return draw_boundary(run.trace(), 0)

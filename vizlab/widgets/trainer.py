@@ -1,7 +1,10 @@
-"""The playground's training thread: a LiveRun stepped in chunks, a trace after each.
+"""The playground's training thread: a LiveRun stepped in chunks, a snapshot after each.
 
 Commands (play, pause, step, restart) only set flags under a lock, so a
 click never waits for training; the thread exists only while there is work.
+While playing, each chunk ends with a cheap :class:`~vizlab.LiveSnapshot`
+(what the live picture needs); when the work stops (paused, finished, the
+asked-for steps taken, a new run started) a whole Trace comes with it.
 """
 
 from __future__ import annotations
@@ -12,27 +15,33 @@ import time
 from collections.abc import Callable
 
 from vizlab.config import RunConfig
-from vizlab.trace import Trace
+
+#: What the trainer publishes: ``(LiveSnapshot, Trace or None)``.
+Published = tuple
 
 
 class BackgroundTrainer:
-    """Steps a LiveRun in a background thread and publishes its trace after each chunk.
+    """Steps a LiveRun in a background thread and publishes a snapshot after each chunk.
 
     Parameters
     ----------
     config : RunConfig
         The first run (set up at once, at step 0).
     publish : callable
-        Receives the run so far, a Trace with fields at its last row.
+        Receives ``(snapshot, trace)``: a :class:`~vizlab.LiveSnapshot` on a
+        ``grid`` x ``grid`` field grid, and the run so far as a Trace (fields
+        at its last row) when the work stops, else None.
     ready : callable
-        True when a new trace is wanted (the last one is on screen); while
-        it is False the thread trains on without making traces no one sees.
+        True when a new picture is wanted (the last one is on screen); while
+        it is False the thread trains on without making snapshots no one sees.
     on_finish : callable
         Called when a run reaches its end or diverges.
     on_error : callable
         Receives an exception raised while training; the thread then stops.
     chunk_seconds : float
-        Training time between two traces.
+        Training time between two snapshots.
+    grid : int
+        Points per side of the snapshot's field grid.
 
     Attributes
     ----------
@@ -44,11 +53,12 @@ class BackgroundTrainer:
     def __init__(
         self,
         config: RunConfig,
-        publish: Callable[[Trace], None],
+        publish: Callable[[Published], None],
         ready: Callable[[], bool],
         on_finish: Callable[[], None],
         on_error: Callable[[BaseException], None],
         chunk_seconds: float,
+        grid: int = 64,
     ):
         from vizlab import LiveRun
 
@@ -56,7 +66,7 @@ class BackgroundTrainer:
         self.run = LiveRun(config)
         self._publish, self._ready = publish, ready
         self._on_finish, self._on_error = on_finish, on_error
-        self._chunk = chunk_seconds
+        self._chunk, self.grid = chunk_seconds, grid
         self._cond = threading.Condition()
         self.playing = False
         self._wanted = 0
@@ -112,6 +122,11 @@ class BackgroundTrainer:
                 self._cond.wait(left)
         return True
 
+    def published(self, with_trace: bool) -> Published:
+        """``(snapshot, trace or None)`` of the current run (call from the training thread)."""
+        trace = self.run.trace(frames=1) if with_trace else None
+        return self.run.snapshot(self.grid), trace
+
     def _loop(self) -> None:
         try:
             while True:
@@ -126,7 +141,7 @@ class BackgroundTrainer:
                     budget = math.inf if self.playing else self._wanted
                 if restart is not None:
                     self.run = self._LiveRun(restart)
-                    self._publish(self.run.trace(frames=1))
+                    self._publish(self.published(with_trace=True))
                     continue
                 taken, end = 0, time.monotonic() + self._chunk
                 while taken < budget and not run.finished and time.monotonic() < end:
@@ -138,9 +153,9 @@ class BackgroundTrainer:
                         self.playing = False
                     last = not (self.playing or self._wanted)
                 # A picture only when the last one is on screen (or this is the
-                # last): a trace the drawing thread would drop costs time for nothing.
+                # last): a snapshot the drawing thread would drop costs time for nothing.
                 if not stale and (last or self._ready()):
-                    self._publish(run.trace(frames=1))
+                    self._publish(self.published(with_trace=last))
                 if run.finished:
                     self._on_finish()
         except Exception as exc:
