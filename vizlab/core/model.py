@@ -15,9 +15,22 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 
+def tanh(z: torch.Tensor) -> torch.Tensor:
+    """``tanh(z) = 2 sigmoid(2 z) - 1``, elementwise.
+
+    torch's CPU ``tanh`` is several times slower than its ``sigmoid``, and
+    tanh is most of the arithmetic of a small tanh network. This equals
+    ``torch.tanh`` to a few round-offs of 1 (at most 2e-7 in float32,
+    4e-16 in float64), NaN and +-inf included.
+    """
+    if z.requires_grad and torch.is_grad_enabled():
+        return torch.sigmoid(z * 2) * 2 - 1  # autograd keeps the sigmoid's output
+    return torch.sigmoid(z * 2).mul_(2).sub_(1)
+
+
 ACTIVATION_FUNCTIONS = {
     "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
+    "tanh": tanh,
     "relu": torch.relu,
     "leaky_relu": lambda z: F.leaky_relu(z, 0.01),
     "elu": F.elu,
