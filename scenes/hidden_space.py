@@ -79,7 +79,7 @@ class HiddenSpaceScene(LectureScene):
         arrow = Arrow(left.get_right(), right.get_left(), buff=0.15, color=INK, stroke_width=4)
         arrow.shift(UP * 0.2)
         h = formula(r"h = \tanh(W_1 x + b_1)", "h = tanh(W1·x + b1)", font_size=30)
-        h.scale_to_fit_width(min(h.width, 2.5)).next_to(arrow, UP, buff=0.15)
+        h.scale_to_fit_width(min(h.width, 2.1)).next_to(arrow, UP, buff=0.15)
         counter = Readout("step", trace.steps, width=3, font_size=24)
         acc = Readout("accuracy", trace["scalar/acc_train"], fmt="{:.0%}", width=4, font_size=24)
         acc.set_text("100%")  # lay out at the widest text
@@ -132,4 +132,6 @@ class HiddenSpaceScene(LectureScene):
         VGroup(after, later).arrange(DOWN, buff=0.14).to_edge(DOWN, buff=0.5)
         self.play(FadeOut(through), FadeIn(after), run_time=0.2 if short else 0.6)
         self.play(FadeIn(later), run_time=0.2 if short else 0.6)
-        self.wait(0.2 if short else 3)
+        # A long hold to read both lines; it also puts the lecture page's poster
+        # (the frame three quarters through the video) on this end state.
+        self.wait(0.2 if short else 7)
