@@ -66,7 +66,7 @@ def _polyline(px: np.ndarray, py: np.ndarray, **attrs) -> str:
     ok = np.isfinite(px) & np.isfinite(py)
     if ok.sum() < 2:
         return ""
-    xy = np.column_stack([px[ok], py[ok]]).ravel()
+    xy = np.column_stack([px[ok], py[ok]]).ravel().tolist()  # Python floats format fast
     pts = ("%.1f,%.1f " * (len(xy) // 2)) % tuple(xy)
     extra = " ".join(f'{k.replace("_", "-")}="{v}"' for k, v in attrs.items())
     return f'<polyline fill="none" points="{pts.strip()}" {extra}/>'
@@ -74,8 +74,8 @@ def _polyline(px: np.ndarray, py: np.ndarray, **attrs) -> str:
 
 def _lut(values: np.ndarray, lim: float) -> np.ndarray:
     """Values on the orange-white-blue map, ``-lim`` orange to ``+lim`` blue, (..., 3) uint8."""
-    idx = np.clip(((np.asarray(values) / lim + 1) * 127.5).round(), 0, 255).astype(np.intp)
-    return _LUT[idx]
+    v = np.asarray(values, np.float32) * np.float32(127.5 / lim) + np.float32(127.5)
+    return _LUT[np.clip(np.rint(v, out=v), 0, 255, out=v).astype(np.intp)]
 
 
 def _uri(rgb: np.ndarray) -> str:
@@ -205,6 +205,7 @@ class LiveView:
 
     def _marks(self, snap, show_test: bool) -> str:
         out = []
+        edge = style.PAPER if self.one_d else style.INK  # ink triangles on a plot: a paper edge
         splits = ("train", "val") if show_test else ("train",)
         for split in splits:
             X, y = snap.data[f"data/X_{split}"], snap.data[f"data/y_{split}"]
@@ -225,7 +226,7 @@ class LiveView:
                 else:
                     out.append(
                         f'<path d="M{x0:.1f} {y0 - 5:.1f}l4.5 7.8h-9z" fill="{f}" '
-                        f'stroke="{style.INK}" stroke-width="0.8"/>'
+                        f'stroke="{edge}" stroke-width="0.8"/>'
                     )
         # train circles edged in paper; triangles carry their own ink edge
         return f'<g stroke="{style.PAPER}" stroke-width="0.8">' + "".join(out) + "</g>"
@@ -246,7 +247,10 @@ class LiveView:
 
     def _ticks_1d(self) -> list[str]:
         left, top, side = FIELD
-        out = []
+        out = [
+            _text(left + side - 2, top + side - 6, "input x1 (standardised)", 11, "end"),
+            _text(left + 4, top + 14, "output", 11),
+        ]
         for v in MaxNLocator(5).tick_values(*self.xlim):
             if self.xlim[0] <= v <= self.xlim[1]:
                 x = float(self._fx(v))

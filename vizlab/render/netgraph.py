@@ -52,7 +52,9 @@ def png_rgb(rgb: np.ndarray, level: int = 1) -> bytes:
 
     header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8-bit RGB
     idat = zlib.compress(rows.tobytes(), level)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
 
 
 def png_uri(rgb: np.ndarray) -> str:
@@ -193,20 +195,21 @@ def network_svg(
         w_draw = w if sizes[i + 1] == w.shape[0] else w.mean(0, keepdims=True)
         for o in range(w_draw.shape[0]):
             x1, y1 = pos[i + 1][o]
+            row = w_draw[o].tolist()
             for j in range(w_draw.shape[1]):
                 x0, y0 = pos[i][j]
-                v = float(w_draw[o, j])
+                v = row[j]
                 color = _POS if v >= 0 else _NEG
                 lw = 0.5 + MAX_WIDTH * min(abs(v) / big, 1.0)
                 if w_draw is w:
                     label = f"fc{i + 1}[{o}, {j}] = {v:+.3f}"
                 else:
                     label = f"fc{i + 1}[:, {j}], mean over {w.shape[0]} classes = {v:+.3f}"
-                parts.append(
+                parts.append(  # the label is digits and brackets: nothing to escape
                     f'<line class="link" data-w="{v:.6g}" x1="{x0 + NODE:.1f}" y1="{y0 + half:.1f}" '
                     f'x2="{x1:.1f}" y2="{y1 + half:.1f}" stroke="{color}" '
                     f'stroke-width="{lw:.2f}" stroke-opacity="0.75">'
-                    f"<title>{html.escape(label)}</title></line>"
+                    f"<title>{label}</title></line>"
                 )
     k = 0
     for li, layer in enumerate(pics):

@@ -66,7 +66,7 @@ class Playground(WidgetBase):
     dpi : float
         Kept for earlier calls; the live picture is SVG and has no dpi.
     chunk_seconds : float
-        Training time between two pictures (1/12 s: twelve pictures a second
+        Training time between two pictures (1/15 s: at most fifteen pictures a second
         at most, the steps per picture set by the training speed).
     steps_per_click : int
         Optimizer steps the "step" button takes.
@@ -100,7 +100,7 @@ class Playground(WidgetBase):
         config: RunConfig | None = None,
         *,
         dpi: float = 60,
-        chunk_seconds: float = 1 / 12,
+        chunk_seconds: float = 1 / 15,
         steps_per_click: int = 10,
         grid: int = 64,
     ):
