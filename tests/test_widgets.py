@@ -262,6 +262,44 @@ def test_scrubber_descent_code_and_custom_renderer(tmp_path, monkeypatch):
         Scrubber(42)
 
 
+def test_scrubber_regression_view_shows_the_fit_and_its_pieces(tmp_path, monkeypatch):
+    from vizlab.render.regression import RegressionDisplay
+
+    sine = vizlab.RunConfig(
+        dataset="sine", task="regression", loss="mse", n_points=80, hidden=(4,),
+        optimizer="adam", lr=0.03, steps=60, grid=30, frames=6,
+    )  # fmt: skip
+    trace = vizlab.train(sine)
+    sc = Scrubber(trace, step=0)
+    assert isinstance(sc.display, RegressionDisplay) and sc.display.one_d
+    row = int(trace.field_steps[3])
+    sc.slider.value = row
+    assert sc.wait(30)
+    fit = np.asarray(sc.display.artists["fit"].get_ydata())
+    np.testing.assert_array_equal(fit, trace["field/output"][3][0])  # the field, not a 0.5 line
+    # universal approximation: the fit is the output bias plus one piece per hidden unit
+    pieces = np.array([line.get_ydata() for line in sc.display.artists["pieces"]])
+    bias = float(sc.display.artists["bias"].get_ydata()[0])
+    assert len(pieces) == 4
+    np.testing.assert_allclose(bias + pieces.sum(0), fit, atol=1e-5)
+    assert "draw_regression(trace, " in sc.code()
+    monkeypatch.chdir(tmp_path)
+    exec(sc.code(), {})
+    assert (tmp_path / "picture.png").exists()
+    # 2-D regression: the continuous value map; three classes: the k regions
+    plane = vizlab.train(sine.replace(dataset="plane", features=("x1", "x2")))
+    sc2 = Scrubber(plane)
+    image = sc2.display.artists["image"].get_array()
+    np.testing.assert_array_equal(image, plane["field/output"][-1])
+    assert len(np.unique(image)) > 10 and image.min() < 0 < image.max()
+    spiral = vizlab.train(
+        SMALL.replace(dataset="spiral", n_classes=3, loss="cross_entropy", hidden=(6,))
+    )
+    assert Scrubber(spiral).draw.__name__ == "draw_boundary"
+    with pytest.raises(ValueError, match="no default picture"):
+        Scrubber([trace, trace])
+
+
 # ---------------------------------------------------------------- playground
 @pytest.fixture
 def playground():
@@ -311,9 +349,7 @@ def test_playground_setting_changed_mid_run_restarts_that_config(playground):
     c = pg.config
     assert (c.lr, c.hidden, c.l2, c.l1, c.dropout) == (0.1, (4, 2), 0.01, 0.0, (0.2,))
     deadline = time.monotonic() + 30
-    while (
-        pg.snapshot.config != c or pg.snapshot.step < 10
-    ) and time.monotonic() < deadline:
+    while (pg.snapshot.config != c or pg.snapshot.step < 10) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert pg._trainer.playing  # still playing, now the new run
     pg.pause()

@@ -31,10 +31,13 @@ def default_draw(traces: list[Trace]) -> Callable[..., Display]:
 
     A descent on a curve: :func:`draw_descent_1d` (one) or
     :func:`draw_lr_regimes` (several); on a map: :func:`draw_contour_paths`.
-    A training run with decision fields: :func:`draw_boundary` (one) or
-    :func:`draw_boundary_grid` (several); without fields: :func:`draw_curves`.
+    A training run with decision fields: :func:`draw_boundary` (one, two or
+    more classes) or :func:`draw_boundary_grid` (several, two classes); a
+    regression run with fields: :func:`draw_regression` (the continuous
+    value map, or for 1-D data the fit with each hidden unit's part);
+    without fields: :func:`draw_curves`.
     """
-    from vizlab.render import boundary, curves, descent
+    from vizlab.render import boundary, curves, descent, regression
 
     first = traces[0]
     kind = first.header.get("kind")
@@ -43,8 +46,14 @@ def default_draw(traces: list[Trace]) -> Callable[..., Display]:
             return descent.draw_descent_1d if len(traces) == 1 else descent.draw_lr_regimes
         return descent.draw_contour_paths
     if kind == "train":
-        if "field/output" in first and first.field_steps.size:
-            return boundary.draw_boundary if len(traces) == 1 else boundary.draw_boundary_grid
+        fields = first.field_steps.size and ("field/output" in first or "field/class0" in first)
+        if fields and first.config.get("task") == "regression":
+            if len(traces) == 1:
+                return regression.draw_regression
+        elif fields and len(traces) == 1:
+            return boundary.draw_boundary
+        elif fields and "field/output" in first:
+            return boundary.draw_boundary_grid
         if len(traces) == 1:
             return curves.draw_curves
     raise ValueError(
