@@ -323,7 +323,9 @@ class Engine:
                     part(self.l2),
                 )
 
-            parts = list(_pool(self.threads).map(block, self.blocks))
+            # the calling thread takes the first block itself instead of waiting
+            rest = [_pool(self.threads - 1).submit(block, ab) for ab in self.blocks[1:]]
+            parts = [block(self.blocks[0]), *(f.result() for f in rest)]
             return tuple(torch.cat([p[i] for p in parts]) for i in range(3))
         logits, _ = model.forward(self.params, X, c.activation, masks, self.drop_p)
         loss_data = model.data_loss(logits, y, self.loss_kind)
