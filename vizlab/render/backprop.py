@@ -131,12 +131,14 @@ class BackpropDisplay(Display):
             f"example {self.example} (training point {int(e.indices[0])})"
             if self.example is not None
             else (
-                f"the whole batch of {len(e.indices)} (unit values: batch means)"
+                f"the whole batch of {len(e.indices)}"
                 if len(e.indices) > 1
                 else "its one example"
             )
         )
-        head = f"Backpropagation at step {e.step}, {who}\nloss J = {fmt(e.loss)}"
+        # The second line carries the notes, so the first stays clear of the stamp.
+        means = "unit values: batch means · " if self.example is None and len(e.indices) > 1 else ""
+        head = f"Backpropagation at step {e.step}, {who}\n{means}loss J = {fmt(e.loss)}"
         if e.row != self.row:
             head += "   (the final state takes no step: its last update is shown)"
         return head
