@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.lines import Line2D
 
 from vizlab.render import style
 from vizlab.render.base import Display, subplots
@@ -248,7 +249,14 @@ def draw_init_symmetry(
         notes.append(ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=13))
         spreads.append(row_spread(t, layer))
     axes[0][0].set_ylabel(f"weights into the units of layer {layer}")
-    axes[0][-1].legend(fontsize=11, loc="upper left")
+    # Colour names the unit, line style the input the weight comes from.
+    handles, names = axes[0][-1].get_legend_handles_labels()
+    inputs = int(np.asarray(next(iter(traces.values()))[key]).shape[2])
+    handles += [
+        Line2D([], [], color=style.MUTED, ls=styles[k % len(styles)], lw=2.5) for k in range(inputs)
+    ]
+    names += [f"from input x{k + 1}" for k in range(inputs)]
+    axes[0][-1].legend(handles, names, fontsize=11, loc="upper left")
     footer(fig, stamp)  # a strip under the axes, so the stamp never covers an axis label
     disp = SymmetryDisplay(
         list(traces.values()), fig, {"lines": lines, "cursors": cursors, "notes": notes}, spreads
