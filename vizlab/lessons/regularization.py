@@ -162,7 +162,9 @@ weight_paths = register(
             # The yardstick: the same seed, data, net and steps with no penalty.
             "none": WEIGHT_PATHS_NET,
         },
-        timeline=TimelineSpec(frames=90, spacing="log", hold_end=45),
+        # Uniform: the pictures plot against a linear step axis, and the zeros
+        # and the shrinking build up over the whole run, not in its first steps.
+        timeline=TimelineSpec(frames=90, spacing="uniform", hold_end=45),
         quick={"steps": 300},
         claims=(
             Claim(
