@@ -2,10 +2,10 @@
 
 A field row needs every layer's activations at every grid point: for a wide
 layer (1000 units on a 60 x 60 grid) that is 29 MB per row and 1.7 GB for 60
-rows. So the pass takes one field row at a time and its points in chunks
-whose working memory stays under :data:`vizlab.budget.FIELD_PASS_BYTES`; the
-budget counts that chunk, not the whole pass. On the CPU the bound does not
-change a single bit of the result.
+rows. So the pass works in chunks whose working memory stays under
+:data:`vizlab.budget.FIELD_PASS_BYTES`: as many whole field rows as fit, or
+one row's points a part at a time; the budget counts that chunk, not the
+whole pass. On the CPU the bound does not change a single bit of the result.
 """
 
 from __future__ import annotations
@@ -45,10 +45,11 @@ def compute_fields(
     units; float32 (these are pictures). Grid points and ``X_train`` (raw
     standardised inputs) are expanded to ``features`` first.
 
-    One field row at a time, its points in chunks whose working memory
-    (:func:`vizlab.budget.field_pass_point_bytes` per point) stays under
-    ``max_bytes`` bytes (default :data:`vizlab.budget.FIELD_PASS_BYTES`,
-    128 MiB; a chunk has at least ``FIELD_ALIGN`` points). On the CPU the results
+    In chunks whose working memory
+    (:func:`vizlab.budget.field_pass_point_bytes` per row and point) stays under
+    ``max_bytes`` bytes (default :data:`vizlab.budget.FIELD_PASS_BYTES`, 128 MiB):
+    as many whole rows as fit in one batched pass, else one row at a time, its
+    points in parts (at least ``FIELD_ALIGN`` points each). On the CPU the results
     do not depend on the bound: each row is the same batched matmul whatever the
     chunk, and points are padded and chunked in multiples of ``FIELD_ALIGN`` on
     one thread, so every value takes the same vectorised kernel path.
@@ -64,6 +65,10 @@ def compute_fields(
     per_point = budget.field_pass_point_bytes(widths, torch.finfo(dtype).bits // 8)
     F, C, N, K = len(rows), len(points), len(X_train), widths[-1]
     step = budget.field_pass_points(per_point, max(C, N), max_bytes)
+    # Where a whole row is one chunk, several rows share a chunk within the same bound.
+    whole = -(-max(C, N, 1) // FIELD_ALIGN) * FIELD_ALIGN
+    bound = budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes
+    per_chunk = max(1, bound // (per_point * step)) if step >= whole else 1
     many = loss_kind != "squared_error" and K > 2
     names = [f"field/class{c}" for c in range(K)] if many else ["field/output"]
     narrow = [(i, w) for i, w in enumerate(widths[1:-1], 1) if w <= MAX_UNITS_WITH_MAPS]
@@ -74,9 +79,10 @@ def compute_fields(
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # one thread: a thread's range could end mid-vector
     try:
-        for a in range(F):
-            row = {k: v[rows[a : a + 1]] for k, v in params.items()}
-            _field_row(row, a, grid, data, C, N, step, out, activation, loss_kind)
+        for a in range(0, F, per_chunk):
+            b = min(a + per_chunk, F)
+            chunk = {k: v[rows[a:b]] for k, v in params.items()}
+            _field_rows(chunk, a, grid, data, C, N, step, out, activation, loss_kind)
     finally:
         torch.set_num_threads(threads)
     for k, v in out.items():
@@ -91,7 +97,7 @@ def _aligned(points: np.ndarray) -> np.ndarray:
     return np.concatenate([points, np.zeros((pad, points.shape[1]), points.dtype)])
 
 
-def _field_row(
+def _field_rows(
     params: dict[str, np.ndarray],
     a: int,
     grid: torch.Tensor,
@@ -103,7 +109,7 @@ def _field_row(
     activation: str,
     loss_kind: str,
 ) -> None:
-    """Field row ``a`` of :func:`compute_fields` (``params`` of that row, (1, ...)), into ``out``.
+    """Field rows ``a, a + 1, ...`` of :func:`compute_fields` (``params`` of those rows, (r, ...)).
 
     ``grid`` and ``data`` are the padded points; their first ``C`` and ``N``
     are real. Points go through the network ``step`` (a multiple of
@@ -111,7 +117,7 @@ def _field_row(
     """
     dev, dt = grid.device, grid.dtype
     stacked = {k: torch.as_tensor(v, dtype=dt, device=dev) for k, v in params.items()}
-    b = a + 1
+    b = a + len(next(iter(stacked.values())))
     names = [k for k in out if k.startswith("field/")]
     narrow = [int(k[len("act/fc") :]) for k in out if k.startswith("act/")]
     for s in range(0, C, step):
