@@ -83,7 +83,10 @@ def field_pass_point_bytes(widths: Sequence[int], item: int) -> int:
 
 
 def field_pass_points(per_point: int, n_points: int, max_bytes: int | None = None) -> int:
-    """Points per chunk of the field pass, which runs one field row at a time.
+    """Points of one field row per chunk of the field pass.
+
+    When this is the whole row, the pass puts as many rows in a chunk as fit
+    the same bound (:func:`vizlab.core.fields.compute_fields`).
 
     The most multiples of :data:`FIELD_ALIGN` whose working memory
     (``per_point`` bytes each) fits ``max_bytes`` (default
