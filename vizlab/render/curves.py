@@ -278,6 +278,8 @@ def draw_curves(
                 va=va,
                 color=es_color,
                 fontsize=10 if compact else 13,
+                # Readable where it crosses a curve (a spike of a diverging run).
+                bbox={"fc": ax.get_facecolor(), "ec": "none", "alpha": 0.8, "pad": 1},
             )
         end = x[-1]
         if trace.diverged is not None:

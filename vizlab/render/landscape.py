@@ -179,7 +179,8 @@ def draw_landscape(
         through = ref.header.get("landscape", {}).get("through_step", "?")
         ax_map.set_title(f"Training loss on a plane through step {through}", fontsize=14)
         ax_loss.set_title("Training loss of the real weights", fontsize=14)
-        ax_loss.legend(loc="upper right", framealpha=0.9, fontsize=11)
+        # Losses fall from the top left: the lower left stays empty for the legend.
+        ax_loss.legend(loc="lower left", framealpha=0.9, fontsize=11)
         default = "A real network's loss landscape" + (
             f": {len(items)} optimizers, one start" if len(items) > 1 else ""
         )
