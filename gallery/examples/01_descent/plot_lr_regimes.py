@@ -31,7 +31,7 @@ print(lesson.stamp())
 # %%
 # All four in lockstep, on the lesson's timeline. The diverging run leaves the
 # chart after a few steps (an arrow at the edge points to where it went); its
-# corner keeps writing x, which has grown past 400 by step 50.
+# corner keeps writing x, which is beyond ±400 by step 50.
 video(
     draw_lr_regimes(traces, 0),
     "lr_regimes",
