@@ -173,6 +173,8 @@ class Recorder:
             l1,
             l2,
         )
+        # the training labels as booleans, for the in-loop accuracy of one logit
+        self._y_bool = data[1].bool() if self.score_name == "acc" else None
 
     @torch.no_grad()
     def evaluate(self, chunk_elements: int = 1 << 22) -> None:
@@ -207,8 +209,7 @@ class Recorder:
         """The state of ``row`` and the update taken from it."""
         if self.train_in_loop:
             self.scalar["loss_train"][row] = loss_batch
-            score = model.score(logits, self.data[1], self.loss_kind)
-            self.scalar[f"{self.score_name}_train"][row] = score
+            self._train_score(logits, self.scalar[f"{self.score_name}_train"][row])
         self.param[row] = self.flat.data
         self.grad[row] = self.flat.grad
         self.scalar["loss_batch"][row] = loss_batch
@@ -222,6 +223,20 @@ class Recorder:
                     self.mask[key] = torch.ones(shape, dtype=torch.bool, device=m.device)
                 self.mask[key][row] = m
                 self.masked_layers.add(key)
+
+    def _train_score(self, logits: torch.Tensor, out: torch.Tensor) -> None:
+        """:func:`vizlab.core.model.score` of the training batch, written into ``out`` (M,).
+
+        One logit against 0/1 labels (the common case, every step) is
+        counted straight into the row: the same numbers in half the kernels.
+        """
+        y = self.data[1]
+        if self._y_bool is not None and logits.shape[-1] == 1:
+            hits = torch.eq(logits.squeeze(-1) > 0, self._y_bool)
+            torch.sum(hits, -1, dtype=out.dtype, out=out)
+            out.div_(hits.shape[-1])  # the mean, as model.score takes it
+        else:
+            out.copy_(model.score(logits, y, self.loss_kind))
 
     @torch.no_grad()
     def keep_opt(self, row, blocks, states) -> None:
