@@ -45,27 +45,31 @@ class XorBoundary(LectureScene):
         names = ("no hidden layer: the boundary is a line", "2 hidden units (sigmoid)")
         panels, stats = [], []
         for trace, name in zip(runs, names):
-            panel = FieldPanel(trace, side=4.3, label=name)
+            panel = FieldPanel(trace, side=4.0, label=name)
+            # Each panel has its own step: one shared counter would restart at 0 for
+            # the second run while the first panel still shows its last step.
             readouts = VGroup(
+                Readout("step", trace.steps, width=4, font_size=26),
                 Readout("accuracy", trace["scalar/acc_train"], fmt="{:.0%}", width=4, font_size=26),
                 Readout("loss", trace["scalar/loss_train"], fmt="{:.3f}", width=5, font_size=26),
-            ).arrange(RIGHT, buff=0.6)
+            )
+            # The step on its own line: three readouts in a row are wider than the panel.
+            VGroup(readouts[0], VGroup(*readouts[1:]).arrange(RIGHT, buff=0.6)).arrange(
+                DOWN, buff=0.1
+            )
             panels.append(panel)
             stats.append(readouts)
         row = Group(*(Group(p, s) for p, s in zip(panels, stats)))
         for p, s in zip(panels, stats):
             s.next_to(p, DOWN, buff=0.15)
         row.arrange(RIGHT, buff=1.2).next_to(head, DOWN, buff=0.3)
-        counter = Readout("step", runs[0].steps, width=3).to_corner(UR, buff=0.4).shift(DOWN * 0.75)
-        self.add(counter)
         for i, (trace, panel, readouts) in enumerate(zip(runs, panels, stats)):
             clock = Clock(timeline, [len(trace)])
-            for mob in (panel, *readouts, counter):
+            for mob in (panel, *readouts):
                 clock.drive(mob)
             self.play(FadeIn(panel), FadeIn(readouts), run_time=0.3 if short else 0.8)
             self.play(clock.run())
-            for mob in (panel, *readouts, counter):
-                mob.clear_updaters()
+            Clock.release(panel, *readouts)
             acc = float(trace["scalar/acc_train"][-1])
             if i == 0:
                 # The trained line is not the best line: the best gets 3 of 4 clusters.
@@ -75,7 +79,7 @@ class XorBoundary(LectureScene):
                 )
             else:
                 text = f"a hidden layer bends the boundary: {acc:.0%} right"
-            note = caption(text, font_size=26, color=MUTED if i == 0 else INK)
+            note = caption(text, font_size=26, color=MUTED if i == 0 else INK).shift(UP * 0.15)
             self.play(FadeIn(note), run_time=0.3 if short else 0.6)
             self.wait(0.2 if short else 2)
             if i == 0:
