@@ -61,7 +61,7 @@ class GradientDescent(LectureScene):
                 text = f"r = {lr}: small steps slide into the minimum"
             else:
                 text = f"r = {lr}: each step oversteps the minimum, then comes back"
-            note = caption(text, font_size=28)
+            note = caption(text, font_size=28).shift(UP * 0.12)  # clear of the stamp
             clock = Clock(timeline, [len(trace)])
             clock.drive(view)
             for r in readouts:
