@@ -142,8 +142,8 @@ def bench_playground(seconds: float, config: vizlab.RunConfig | None = None) -> 
     steps, pictures = pg.snapshot.step, len(calls) - 1  # the last one is drawn after pausing
     print(
         f"Playground ({pg.config.dataset}, {pg.config.hidden}): {alone:5.0f} steps/s alone, "
-        f"{steps / elapsed:5.0f} steps/s while drawing; {pictures / elapsed:.1f} pictures/s "
-        f"({steps / max(pictures, 1):.0f} steps per picture)"
+        f"{steps / elapsed:5.0f} steps/s while drawing ({steps / elapsed / alone:.0%} kept); "
+        f"{pictures / elapsed:.1f} pictures/s ({steps / max(pictures, 1):.0f} steps per picture)"
     )
     print(f"  drawing thread per picture (field, curves, graph)  {stats(calls)}")
     target = "meets" if pictures / elapsed >= 10 and steps / elapsed >= 500 else "misses"
