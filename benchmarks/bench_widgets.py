@@ -126,12 +126,13 @@ def bench_playground(seconds: float, config: vizlab.RunConfig | None = None) -> 
         calls.append(1e3 * (time.perf_counter() - t0))
 
     pg._redraws._fn = timed
-    run = pg._trainer.run
-    t0 = time.perf_counter()
-    run.step(200)
-    alone = 200 / (time.perf_counter() - t0)
-    pg.reset()
-    pg.wait()
+    # the same run stepped as the trainer steps it, with no picture, for as long
+    run, taken = vizlab.LiveRun(config), 0
+    t0 = end = time.perf_counter()
+    while end - t0 < seconds / 2:
+        taken += run.step(25)
+        end = time.perf_counter()
+    alone = taken / (end - t0)
     calls.clear()
     pg.play()
     t0 = time.perf_counter()

@@ -74,8 +74,14 @@ def _polyline(px: np.ndarray, py: np.ndarray, **attrs) -> str:
 
 def _lut(values: np.ndarray, lim: float) -> np.ndarray:
     """Values on the orange-white-blue map, ``-lim`` orange to ``+lim`` blue, (..., 3) uint8."""
-    v = np.asarray(values, np.float32) * np.float32(127.5 / lim) + np.float32(127.5)
-    return _LUT[np.clip(np.rint(v, out=v), 0, 255, out=v).astype(np.intp)]
+    v = np.asarray(values, np.float32) * np.float32(127.5 / lim) + np.float32(128.0)
+    return _colours(v)
+
+
+def _colours(v: np.ndarray) -> np.ndarray:
+    """Rows of the colour table at ``floor(v)`` (v already offset by one half: rounding), uint8."""
+    idx = np.clip(v, 0, 255, out=v).astype(np.uint8)  # truncation of v >= 0 is floor
+    return np.take(_LUT, idx, axis=0)
 
 
 def _uri(rgb: np.ndarray) -> str:
@@ -91,6 +97,16 @@ def _probs(snap) -> np.ndarray:
     return np.stack([f[f"field/class{c}"] for c in range(snap.config.n_classes)]).astype(float)
 
 
+_INPUTS: dict[tuple, list[np.ndarray]] = {}
+
+
+def _pics(maps: np.ndarray) -> list[np.ndarray]:
+    """(n, h, w) maps, each symmetric about 0 on its own largest |value|, in one pass."""
+    m = np.nan_to_num(np.asarray(maps, np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    lim = np.abs(m).max(axis=(1, 2), keepdims=True)
+    return list(_lut(m / np.where(lim > 0, lim, 1.0), 1.0)[:, ::-1])
+
+
 def snapshot_pictures(snap, discretize: bool = False, every: int = 2) -> list[list[np.ndarray]]:
     """Node thumbnails (h, w, 3) uint8 per layer of a snapshot: inputs, hidden units, output.
 
@@ -100,25 +116,24 @@ def snapshot_pictures(snap, discretize: bool = False, every: int = 2) -> list[li
     """
     xs, ys = snap.grid_x[::every], snap.grid_y[::every]
     n_in = snap.data["data/X_train"].shape[1]
-    gx, gy = np.meshgrid(xs, ys)
-    pts = expand(np.stack([gx, gy], -1)[..., :n_in], snap.config.features)
-
-    def pics(maps: np.ndarray) -> list[np.ndarray]:
-        """(n, h, w) maps, each symmetric about 0 on its own largest |value|, in one pass."""
-        m = np.nan_to_num(np.asarray(maps, np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-        lim = np.abs(m).max(axis=(1, 2), keepdims=True)
-        return list(_lut(m / np.where(lim > 0, lim, 1.0), 1.0)[:, ::-1])
-
-    layers = [pics(np.moveaxis(pts, -1, 0))]
-    H, W = gx.shape
+    # the input features' maps never change during a run: made once per grid
+    key = (tuple(snap.config.features), n_in, xs.tobytes(), ys.tobytes())
+    if key not in _INPUTS:
+        gx, gy = np.meshgrid(xs, ys)
+        pts = expand(np.stack([gx, gy], -1)[..., :n_in], snap.config.features)
+        if len(_INPUTS) >= 16:
+            _INPUTS.clear()
+        _INPUTS[key] = _pics(np.moveaxis(pts, -1, 0))
+    layers = [list(_INPUTS[key])]
+    H, W = len(ys), len(xs)
     for i, width in enumerate(snap.config.hidden, start=1):
         maps = snap.fields.get(f"act/fc{i}")
         if maps is None:
             layers.append([np.full((H, W, 3), 200, np.uint8) for _ in range(width)])
         else:
-            layers.append(pics(maps[:, ::every, ::every]))
+            layers.append(_pics(maps[:, ::every, ::every]))
     if snap.config.task == "regression":
-        layers.append(pics(snap.fields["field/output"][None, ::every, ::every]))
+        layers.append(_pics(snap.fields["field/output"][None, ::every, ::every]))
     else:
         probs = _probs(snap)[:, ::every, ::every]
         if discretize:
@@ -326,7 +341,7 @@ class LiveView:
         if probs.shape[0] == 2:  # P(class 1) on the orange-white-blue map, as draw_boundary
             p1 = np.nan_to_num(probs[1])
             p1 = (p1 >= 0.5).astype(float) if discretize else p1
-            return _LUT[np.clip((p1 * 255).round(), 0, 255).astype(np.intp)][::-1]
+            return _colours(np.asarray(p1, np.float32) * np.float32(255) + np.float32(0.5))[::-1]
         if discretize:
             probs = (probs == probs.max(0, keepdims=True)).astype(float)
         return (255 * field_rgb(np.nan_to_num(probs))[::-1]).round().astype(np.uint8)
