@@ -10,8 +10,11 @@
    through other modules (:mod:`vizlab.gallery.deps`), so a change to one
    render module re-runs only the examples that use it (sphinx-gallery
    itself only notices edits to the example file);
-3. start rendering the lecture videos that are not cached, in background
-   processes;
+3. check the slide claims (training every lesson's runs into the run
+   cache), then start rendering the lecture videos whose key changed
+   (:mod:`vizlab.gallery.videos`: the scene, the vizlab code it uses, its
+   runs, timelines, quality and renderer versions) in background
+   processes, one per core, while sphinx runs;
 4. run sphinx into a new folder seeded with the previous site, so only what
    changed is rewritten: the API reference is checked first (every public
    object on a page, with a numpydoc docstring), then sphinx-gallery
@@ -185,9 +188,12 @@ def build(
         link.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(link)
         site = link.with_name(f".{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
-        renders = lectures.Renders([n for n, _ in listed], quality, quick, workers=1)
+        renders = lectures.Renders([n for n, _ in listed], quality, quick)
         if renders.missing:
-            log(f"rendering {len(renders.missing)} lecture video(s) in the background ({quality})")
+            log(
+                f"rendering {len(renders.missing)} lecture video(s) in the background "
+                f"({quality}, {min(renders.workers, len(renders.missing))} at a time)"
+            )
         try:
             if link.exists():
                 shutil.copytree(link.resolve(), site, symlinks=True)

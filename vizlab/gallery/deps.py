@@ -28,7 +28,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 # Build machinery of vizlab.gallery: editing it changes no example's output.
 NOT_OUTPUT = frozenset(
     f"vizlab.gallery.{m}"
-    for m in ("build", "site", "serve", "lectures", "deps", "apidoc", "__main__")
+    for m in ("build", "site", "serve", "lectures", "videos", "deps", "apidoc", "__main__")
 )
 
 

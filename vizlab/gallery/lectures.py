@@ -1,23 +1,27 @@
 """The "Lecture videos" page: every manim scene in ``scenes/``, rendered at build time.
 
-Rendering is slow (tens of seconds per scene at 720p), so each video is cached
-by scene name, quality, the vizlab version and a digest of the code that
-draws it (the scene file, :mod:`vizlab.render.mobjects`, the trace-producing
-core): a rebuild with nothing changed renders nothing. Missing videos are
-rendered in background processes (manim keeps global state; a process per
-batch keeps it apart from the sphinx build running alongside).
+Rendering is slow (seconds to minutes per scene at 720p), so each video is
+cached under a key of exactly what it depends on (:mod:`vizlab.gallery.videos`:
+the scene file, the vizlab modules it uses, its lessons' runs and timelines,
+the quality and the renderer's versions), in ``videos/`` of the run cache
+(:func:`vizlab.cache.cache_dir`): a rebuild with nothing relevant changed
+copies the cached video and renders nothing. Missing videos are rendered by
+:class:`Renders` in background processes, one per core (manim keeps global
+state; a process keeps it apart from the sphinx build running alongside),
+each taking the next scene from one queue, the slowest first.
 """
 
 from __future__ import annotations
 
 import ast
 import html
+import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from vizlab import cache
@@ -27,25 +31,23 @@ QUALITY = {"full": "medium", "quick": "tiny"}
 PAGE = "lectures.rst"
 URL = "_static/videos/lectures/"
 _REPORT = "VIZLAB-SCENE"
+RENDER_WORKERS_ENV = "VIZLAB_RENDER_WORKERS"
+#: Lecture videos rendered at once: one process per core; ``$VIZLAB_RENDER_WORKERS`` overrides it.
+RENDER_WORKERS = max(
+    1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)
+# Beside the videos: how long each scene took to render last time (to start the slowest first).
+_TIMES = "render-seconds.json"
 
 
-def _render_code(scene_path: Path) -> str:
-    render = Path(__file__).resolve().parents[1] / "render"
-    return cache.digest_files(
-        [scene_path, render / "mobjects", render / "scenes.py", render / "style.py"]
-    )
+def video_dir() -> Path:
+    """Where cached lecture videos live: ``videos/`` in :func:`vizlab.cache.cache_dir`."""
+    return cache.cache_dir() / "videos"
 
 
-def _parts(name: str, quality: str, quick: bool) -> dict:
-    from vizlab.render.scenes import find_scene
-
-    scene = find_scene(name)
-    return {"scene": name, "quality": quality, "quick": quick, "code": _render_code(scene.path)}
-
-
-def cached_path(name: str, quality: str, quick: bool) -> Path | None:
-    """The cached MP4 of a scene, or None when it must be rendered."""
-    path = cache.cache_dir() / (cache.key("file", _parts(name, quality, quick)) + ".mp4")
+def cached_video(key: str) -> Path | None:
+    """The cached MP4 of a video key (see :func:`vizlab.gallery.videos.video_key`), or None."""
+    path = video_dir() / f"{key}.mp4"
     return path if path.is_file() and path.stat().st_size > 0 else None
 
 
@@ -75,12 +77,29 @@ def poster_of(mp4: Path, at: float = 0.75) -> Path:
     return poster
 
 
-def render_cached(name: str, quality: str, quick: bool) -> Path:
-    """Render one scene (unless cached) and return its cached MP4 (with its poster beside it)."""
+def render_video(name: str, key: str, quality: str, quick: bool) -> Path:
+    """Render one scene into the video cache under ``key`` (unless it is there); return the MP4.
+
+    The video and its poster (:func:`poster_of`) are made in a temporary
+    folder beside the cache entries and renamed into place, the poster
+    first: a video in the cache is whole and has its poster.
+
+    Parameters
+    ----------
+    name : str
+        A scene name.
+    key : str
+        Its key, :func:`vizlab.gallery.videos.scene_key`.
+    quality : str
+    quick : bool
+    """
     from vizlab.render.scenes import render_scene
 
-    def make(target: Path) -> None:
-        with tempfile.TemporaryDirectory(prefix="vizlab-scene-") as tmp:
+    found = cached_video(key)
+    if found is None:
+        folder = video_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{key}.", dir=folder) as tmp:
             mp4 = render_scene(
                 name,
                 quality=quality,
@@ -89,15 +108,43 @@ def render_cached(name: str, quality: str, quick: bool) -> Path:
                 quick=quick,
                 cache_dir=cache.cache_dir().parent / "manim",
             )
-            shutil.move(str(mp4), target)
+            if not mp4.is_file() or mp4.stat().st_size == 0:
+                raise RuntimeError(f"rendering {name} wrote no video")
+            os.replace(poster_of(mp4), folder / f"{key}.png")
+            os.replace(mp4, folder / f"{key}.mp4")
+        found = folder / f"{key}.mp4"
+    poster_of(found)
+    return found
 
-    mp4 = cache.cached_file(_parts(name, quality, quick), ".mp4", make)
-    poster_of(mp4)
-    return mp4
+
+def _load_times() -> dict[str, float]:
+    try:
+        times = json.loads((video_dir() / _TIMES).read_text())
+        return {k: float(v) for k, v in times.items()} if isinstance(times, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _save_times(new: dict[str, float]) -> None:
+    if not new:
+        return
+    folder = video_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    times = {**_load_times(), **new}
+    fd, tmp = tempfile.mkstemp(prefix=f".{_TIMES}.", dir=folder)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(times, fh, indent=1, sort_keys=True)
+    os.replace(tmp, folder / _TIMES)
 
 
 class Renders:
-    """Scenes rendering in background processes while the rest of the site builds.
+    """Lecture videos rendering in background processes while the rest of the site builds.
+
+    Every video is looked up by its key (:func:`vizlab.gallery.videos.scene_key`,
+    which reads the scenes' lesson runs from the run cache: train them first).
+    The missing ones go into one queue, the slowest last time first, and
+    ``workers`` processes (``python -m vizlab.gallery render-scenes --queue``)
+    each take the next scene as soon as they finish one.
 
     Parameters
     ----------
@@ -107,46 +154,100 @@ class Renders:
     quick : bool
         Render the scenes' short versions.
     workers : int
-        Processes rendering the missing scenes.
+        Processes rendering the missing scenes (default one per core,
+        :data:`RENDER_WORKERS`).
+    keys : dict of str to str, optional
+        Scene -> video key, when already known.
     """
 
-    def __init__(self, names: list[str], quality: str, quick: bool, workers: int = 1):
+    def __init__(
+        self,
+        names: list[str],
+        quality: str,
+        quick: bool,
+        workers: int | None = None,
+        keys: dict[str, str] | None = None,
+    ):
+        from vizlab.gallery import videos
+
+        if workers is None:
+            workers = int(os.environ.get(RENDER_WORKERS_ENV, "") or RENDER_WORKERS)
+        self.workers = max(1, workers)
         self.names, self.quality, self.quick = names, quality, quick
-        self.paths = {n: cached_path(n, quality, quick) for n in names}
+        self.keys = dict(keys) if keys is not None else {}
+        for n in names:
+            if n not in self.keys:
+                self.keys[n] = videos.scene_key(n, quality, quick)
+        self.paths: dict[str, Path | None] = {n: cached_video(self.keys[n]) for n in names}
         self.missing = [n for n, p in self.paths.items() if p is None]
+        self.seconds: dict[str, float] = {}
+        last = _load_times()
+        self._queue = sorted(self.missing, key=lambda n: -last.get(self._timing(n), float("inf")))
+        self._lock = threading.Lock()
+        self._stopped = False
         self._procs: list[subprocess.Popen] = []
         self._errors: list[str] = []
         self._threads = []
-        for i in range(min(workers, len(self.missing))):
-            batch = self.missing[i::workers]
-            t = threading.Thread(target=self._run, args=(batch,), daemon=True)
+        for _ in range(min(self.workers, len(self.missing))):
+            t = threading.Thread(target=self._work, daemon=True)
             t.start()
             self._threads.append(t)
 
-    def _run(self, batch: list[str]) -> None:
-        cmd = [sys.executable, "-m", "vizlab.gallery", "render-scenes", "--quality", self.quality]
-        cmd += ["--quick"] if self.quick else []
+    def _timing(self, name: str) -> str:
+        return f"{name}/{self.quality}/{'quick' if self.quick else 'full'}"
+
+    def _next(self) -> str | None:
+        with self._lock:
+            if self._errors or self._stopped or not self._queue:
+                return None
+            return self._queue.pop(0)
+
+    def _work(self) -> None:
+        cmd = [sys.executable, "-m", "vizlab.gallery", "render-scenes", "--queue"]
+        cmd += ["--quality", self.quality] + (["--quick"] if self.quick else [])
         proc = subprocess.Popen(
-            cmd + batch, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
         )
-        self._procs.append(proc)
-        out, _ = proc.communicate()
-        if proc.returncode != 0:
-            tail = "\n".join(out.strip().splitlines()[-15:])
-            self._errors.append(f"rendering {', '.join(batch)} failed:\n{tail}")
-            return
-        # The child reports where it put each video: the code may have changed
-        # meanwhile (its key is then not the one computed here at the start).
-        for line in out.splitlines():
-            tag, _, rest = line.partition(" ")
-            if tag == _REPORT:
-                name, _, path = rest.partition(" ")
-                self.paths[name] = Path(path)
+        with self._lock:
+            self._procs.append(proc)
+        log: list[str] = []
+        try:
+            while (name := self._next()) is not None:
+                report = None
+                try:
+                    proc.stdin.write(f"{name} {self.keys[name]}\n")
+                    proc.stdin.flush()
+                except OSError:
+                    pass  # the process is gone; its output says why
+                for line in proc.stdout:
+                    tag, _, rest = line.rstrip("\n").partition(" ")
+                    if tag == _REPORT:
+                        report = json.loads(rest)
+                        break
+                    log.append(line.rstrip("\n"))
+                if report is None or report.get("name") != name:
+                    proc.wait()
+                    tail = "\n".join(log[-15:])
+                    with self._lock:
+                        self._errors.append(f"rendering {name} failed:\n{tail}")
+                    return
+                self.paths[name] = Path(report["path"])
+                self.seconds[self._timing(name)] = float(report["seconds"])
+        finally:
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait()
 
     def wait(self) -> dict[str, Path]:
         """Block until done; the MP4 of every scene. Raises RuntimeError if one failed."""
         for t in self._threads:
             t.join()
+        _save_times(self.seconds)
         if self._errors:
             raise RuntimeError("\n".join(self._errors))
         lost = [n for n, p in self.paths.items() if p is None or not p.is_file()]
@@ -156,7 +257,10 @@ class Renders:
 
     def stop(self) -> None:
         """Terminate renders still running (an interrupted build)."""
-        for p in self._procs:
+        with self._lock:
+            self._stopped = True
+            procs = list(self._procs)
+        for p in procs:
             if p.poll() is None:
                 p.terminate()
 
@@ -267,15 +371,33 @@ def page(scenes: list[tuple[str, str]], quality: str, quick: bool) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m vizlab.gallery render-scenes --quality Q [--quick] NAME...``."""
+    """``python -m vizlab.gallery render-scenes --quality Q [--quick] (NAME... | --queue)``.
+
+    With ``--queue``, reads ``NAME KEY`` lines from stdin (what :class:`Renders`
+    sends) and renders each in turn; else renders the named scenes under
+    their current keys. After each video, one line ``VIZLAB-SCENE {json}``
+    reports its name, path and rendering seconds.
+    """
     import argparse
+
+    from vizlab.gallery import videos
+    from vizlab.gallery.build import pin_malloc
 
     p = argparse.ArgumentParser(prog="python -m vizlab.gallery render-scenes")
     p.add_argument("--quality", default="medium")
     p.add_argument("--quick", action="store_true")
-    p.add_argument("names", nargs="+")
+    p.add_argument("--queue", action="store_true", help="read NAME KEY lines from stdin")
+    p.add_argument("names", nargs="*")
     args = p.parse_args(argv)
-    for name in args.names:
-        path = render_cached(name, args.quality, args.quick)
-        print(_REPORT, name, path, flush=True)
+    pin_malloc()
+    if args.queue:
+        jobs = (line.split() for line in sys.stdin if line.strip())
+    else:
+        jobs = ((n, videos.scene_key(n, args.quality, args.quick)) for n in args.names)
+    for name, key in jobs:
+        t0 = time.perf_counter()
+        path = render_video(name, key, args.quality, args.quick)
+        seconds = round(time.perf_counter() - t0, 2)
+        report = {"name": name, "path": str(path), "seconds": seconds}
+        print(_REPORT, json.dumps(report), flush=True)
     return 0
