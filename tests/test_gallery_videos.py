@@ -255,3 +255,11 @@ def test_renders_queue_the_slowest_first(tmp_path, monkeypatch):
     )
     # c never rendered: unknown time goes first; then the slower of the two
     assert renders._queue == ["c", "b", "a"]
+
+
+def test_processes_rendering_at_once_get_their_own_manim_folder(tmp_path):
+    with lectures.manim_slot(tmp_path) as first, lectures.manim_slot(tmp_path) as second:
+        assert first != second
+        assert first.parent == second.parent == tmp_path
+    with lectures.manim_slot(tmp_path) as again:
+        assert again == first  # released: its text and LaTeX caches are reused

@@ -14,6 +14,7 @@ each taking the next scene from one queue, the slowest first.
 from __future__ import annotations
 
 import ast
+import contextlib
 import html
 import json
 import os
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from vizlab import cache
@@ -77,7 +79,9 @@ def poster_of(mp4: Path, at: float = 0.75) -> Path:
     return poster
 
 
-def render_video(name: str, key: str, quality: str, quick: bool) -> Path:
+def render_video(
+    name: str, key: str, quality: str, quick: bool, manim_dir: Path | None = None
+) -> Path:
     """Render one scene into the video cache under ``key`` (unless it is there); return the MP4.
 
     The video and its poster (:func:`poster_of`) are made in a temporary
@@ -92,6 +96,11 @@ def render_video(name: str, key: str, quality: str, quick: bool) -> Path:
         Its key, :func:`vizlab.gallery.videos.scene_key`.
     quality : str
     quick : bool
+    manim_dir : Path, optional
+        manim's media folder (its text and LaTeX caches); default
+        ``manim/`` beside the run cache. Processes rendering at once need
+        one each (see :func:`manim_slot`): manim writes and deletes fixed
+        file names there.
     """
     from vizlab.render.scenes import render_scene
 
@@ -106,7 +115,7 @@ def render_video(name: str, key: str, quality: str, quick: bool) -> Path:
                 out_dir=tmp,
                 progress=False,
                 quick=quick,
-                cache_dir=cache.cache_dir().parent / "manim",
+                cache_dir=manim_dir or cache.cache_dir().parent / "manim",
             )
             if not mp4.is_file() or mp4.stat().st_size == 0:
                 raise RuntimeError(f"rendering {name} wrote no video")
@@ -115,6 +124,35 @@ def render_video(name: str, key: str, quality: str, quick: bool) -> Path:
         found = folder / f"{key}.mp4"
     poster_of(found)
     return found
+
+
+@contextlib.contextmanager
+def manim_slot(base: Path | None = None) -> Iterator[Path]:
+    """A manim media folder no other process uses while this one holds it.
+
+    ``<base>/slot-<i>`` for the first ``i`` whose lock file is free (an
+    exclusive ``flock``, released when the process ends however it ends), so
+    the text and LaTeX caches in it are reused by later builds, and two
+    processes rendering at once never share one: manim writes and then
+    deletes files of fixed names there, and two of them race.
+    """
+    import fcntl
+
+    base = base or cache.cache_dir().parent / "manim"
+    base.mkdir(parents=True, exist_ok=True)
+    for i in range(1024):
+        fh = open(base / f"slot-{i}.lock", "w")  # noqa: SIM115 (held until the slot is released)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            continue
+        try:
+            yield base / f"slot-{i}"
+        finally:
+            fh.close()
+        return
+    raise RuntimeError(f"no free manim media folder in {base}")
 
 
 def _load_times() -> dict[str, float]:
@@ -394,10 +432,11 @@ def main(argv: list[str]) -> int:
         jobs = (line.split() for line in sys.stdin if line.strip())
     else:
         jobs = ((n, videos.scene_key(n, args.quality, args.quick)) for n in args.names)
-    for name, key in jobs:
-        t0 = time.perf_counter()
-        path = render_video(name, key, args.quality, args.quick)
-        seconds = round(time.perf_counter() - t0, 2)
-        report = {"name": name, "path": str(path), "seconds": seconds}
-        print(_REPORT, json.dumps(report), flush=True)
+    with manim_slot() as manim_dir:
+        for name, key in jobs:
+            t0 = time.perf_counter()
+            path = render_video(name, key, args.quality, args.quick, manim_dir)
+            seconds = round(time.perf_counter() - t0, 2)
+            report = {"name": name, "path": str(path), "seconds": seconds}
+            print(_REPORT, json.dumps(report), flush=True)
     return 0
