@@ -361,7 +361,10 @@ class LiveView:
         if probs.shape[0] == 2:
             lines = boundary_lines(xs, ys, probs[1], 0.5)
         else:
-            lines = [seg for m in region_margins(probs) for seg in boundary_lines(xs, ys, m, 0.0)]
+            # every border lies between two classes, one of them not the last: the
+            # zero lines of the first K - 1 margins draw each border (once or twice)
+            margins = region_margins(probs)[:-1]
+            lines = [seg for m in margins for seg in boundary_lines(xs, ys, m, 0.0)]
         for seg in lines:
             out.append(
                 _polyline(
