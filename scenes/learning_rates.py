@@ -40,24 +40,33 @@ class LearningRates(LectureScene):
         for lr, trace in zip(rates, traces):
             view = CurveDescent(
                 trace,
-                x_length=5.2,
-                y_length=1.75,
+                x_length=5.0,
+                y_length=1.3,
                 arrow=False,
-                numbers=False,
+                numbers=True,
                 ball_radius=0.1,
-                x_label=None,
-                y_label=None,
+                x_label="x",
+                y_label="loss",
             )
+            # Every other loss tick is numbered: five numbers crowd a short axis.
+            ticks = view.axes.y_axis.numbers
+            ticks.remove(*[t for t in ticks if round(t.number / 5) % 2])
             name = Text(f"r = {lr}: {trace.header['regime']}", font_size=26)
-            name.next_to(view.axes, UP, buff=0.2)
+            name.next_to(view, UP, buff=0.12)
             note = Text("off the chart", font_size=22, color=DIVERGED)
-            note.next_to(view.axes, DOWN, buff=0.15).set_opacity(0)
+            note.next_to(view, DOWN, buff=0.1).set_opacity(0)
             panels.add(VGroup(view, name, note))
-        panels.arrange_in_grid(rows=2, cols=2, buff=(1.2, 0.45)).next_to(head, DOWN, buff=0.4)
+        panels.arrange_in_grid(rows=2, cols=2, buff=(1.0, 0.15))
         counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.4)
         n = max(len(t) for t in traces)
         timeline = lesson.timeline_for(max(traces, key=len))
-        lesson_stamp(self, lesson, timeline=timeline)
+        stamp = lesson_stamp(self, lesson, timeline=timeline)
+        # The panels fill the room between the title and the stamp (the off-chart
+        # note under the last panel stays clear of the stamp).
+        room = head.get_bottom()[1] - stamp.get_top()[1] - 0.3
+        if panels.height > room:
+            panels.scale_to_fit_height(room)
+        panels.move_to(UP * (head.get_bottom()[1] + stamp.get_top()[1]) / 2)
         clock = Clock(timeline, [len(t) for t in traces])
         for i, (view, _, note) in enumerate(panels):
             off = view.first_off_chart()

@@ -10,7 +10,9 @@ grid the core recorded with it.
 from manim import *
 
 from vizlab import lessons
+from vizlab.render import style
 from vizlab.render.mobjects import (
+    INK,
     Clock,
     Readout,
     SurfaceDescent,
@@ -47,7 +49,7 @@ class SurfaceDescentScene(ThreeDScene):
         counter.to_corner(UR, buff=0.5).shift(DOWN * 1.1)
         note = caption(
             f"r = {trace.config['lr']}: steep across the valley, so the ball zig-zags", font_size=26
-        )
+        ).shift(UP * 0.2)  # clear of the stamp
         stamp = lesson_stamp(self, lesson, timeline=timeline)
         self.add_fixed_in_frame_mobjects(head, rule, counter, note, stamp)
         self.set_camera_orientation(phi=58 * DEGREES, theta=-50 * DEGREES, zoom=0.85)
@@ -60,7 +62,28 @@ class SurfaceDescentScene(ThreeDScene):
             ball_radius=0.2,
         )
         scene.shift(IN * 1.2)
+        # The minimum: a star lying on the surface where the loss is lowest, drawn
+        # over the surface and under the path and the ball (larger than the ball,
+        # so it still shows when the ball reaches it).
+        axes = scene.axes
+        stars = VGroup(
+            *(
+                Star(n=5, outer_radius=0.42, color=style.MIN_COLOR, fill_opacity=1)
+                .set_stroke(INK, width=2)
+                .move_to(axes.c2p(mx, my, scene.height(mx, my) + 0.01 * scene.z_max))
+                for mx, my in trace["data/minima"]
+            )
+        )
+        scene.submobjects.insert(scene.submobjects.index(scene.shadow), stars)
+        # Axis names at the axes' ends, turned to face the camera.
+        (x0, x1), (y0, y1) = trace["grid/x"][[0, -1]], trace["grid/y"][[0, -1]]
+        names = VGroup(
+            Text("x", font_size=30).move_to(axes.c2p(x1 + 0.12 * (x1 - x0), 0, 0)),
+            Text("y", font_size=30).move_to(axes.c2p(0, y1 + 0.15 * (y1 - y0), 0)),
+            Text("loss", font_size=30).move_to(axes.c2p(0, 0, scene.z_max * 1.12)),
+        )
         self.add(scene)
+        self.add_fixed_orientation_mobjects(*names)
         clock = Clock(timeline, [len(trace)])
         clock.drive(scene)
         for r in counter:

@@ -46,6 +46,7 @@ _NAMES = {
     "lecture_defaults": "theme",
     "title": "theme",
     "caption": "theme",
+    "superscripts": "theme",
     "INK": "theme",
     "lecture_axes": "theme",
     "MUTED": "theme",

@@ -8,6 +8,8 @@ small print never under 22.
 
 from __future__ import annotations
 
+import re
+
 from manim import (
     DOWN,
     LEFT,
@@ -37,6 +39,31 @@ LABEL_SIZE = 28
 SMALL_SIZE = 22
 
 
+_SUPER = str.maketrans("0123456789+-−=()nixyz", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱˣʸᶻ")
+_POWER = re.compile(r"\^(\{([^{}]+)\}|[-−]?[0-9]+|[nixyz])")
+
+
+def superscripts(text: str) -> str:
+    """``text`` with each power written ``^2``, ``^-1`` or ``^{...}`` raised to Unicode superscripts.
+
+    Plain text on a slide has no superscript; "(x - a)^2" reads as a typo from
+    the back of the hall, "(x - a)²" does not. Powers whose characters have
+    no superscript form are left as written.
+
+    Examples
+    --------
+    >>> superscripts("y = (x - a)^2, 10^{-3}")
+    'y = (x - a)², 10⁻³'
+    """
+
+    def raise_(m: re.Match) -> str:
+        body = m.group(2) if m.group(2) is not None else m.group(1)
+        raised = body.translate(_SUPER)
+        return m.group(0) if any(c == r for c, r in zip(body, raised) if c != " ") else raised
+
+    return _POWER.sub(raise_, text)
+
+
 def lecture_defaults(scene) -> None:
     """White background and dark text defaults for ``scene`` (call first in ``construct``).
 
@@ -62,7 +89,8 @@ def title(text: str, subtitle: str | None = None) -> VGroup:
     text : str
         The title, bold, font size :data:`TITLE_SIZE` (40).
     subtitle : str, optional
-        A second line in the muted colour, font size 24.
+        A second line in the muted colour, font size 24. In both, powers
+        written ``^2`` are set as superscripts (:func:`superscripts`).
 
     Returns
     -------
@@ -71,10 +99,10 @@ def title(text: str, subtitle: str | None = None) -> VGroup:
         when longer, placed 0.3 units under the top edge; not yet added to
         a scene.
     """
-    head = Text(text, font_size=TITLE_SIZE, weight="BOLD", color=INK)
+    head = Text(superscripts(text), font_size=TITLE_SIZE, weight="BOLD", color=INK)
     group = VGroup(head)
     if subtitle:
-        sub = Text(subtitle, font_size=SMALL_SIZE + 2, color=MUTED)
+        sub = Text(superscripts(subtitle), font_size=SMALL_SIZE + 2, color=MUTED)
         sub.next_to(head, DOWN, buff=0.12)
         group.add(sub)
     if group.width > 13.0:  # keep inside a 16:9 frame (14.2 units wide)
@@ -88,7 +116,8 @@ def caption(text: str, font_size: int = LABEL_SIZE, color: str = INK) -> Text:
     Parameters
     ----------
     text : str
-        The line (plain text; no LaTeX).
+        The line (plain text; no LaTeX); powers written ``^2`` are set as
+        superscripts (:func:`superscripts`).
     font_size : int
         Font size (default :data:`LABEL_SIZE`, 28).
     color : str
@@ -100,7 +129,7 @@ def caption(text: str, font_size: int = LABEL_SIZE, color: str = INK) -> Text:
         The line, placed 0.3 manim units above the bottom edge; not yet
         added to a scene.
     """
-    return Text(text, font_size=font_size, color=color).to_edge(DOWN, buff=0.3)
+    return Text(superscripts(text), font_size=font_size, color=color).to_edge(DOWN, buff=0.3)
 
 
 def lecture_axes(
