@@ -21,6 +21,7 @@ from vizlab.render.mobjects import (
     Readout,
     lecture_defaults,
     lesson_stamp,
+    superscripts,
     title,
 )
 from vizlab.render.scenes import quick
@@ -44,7 +45,23 @@ class OptimizerRace(LectureScene):
             "The optimizer race",
             "Beale's function; each at its best rate of one sweep",
         )
-        race = ContourRace(traces, colors, side=6.1).to_edge(LEFT, buff=0.5).shift(DOWN * 0.6)
+        race = ContourRace(traces, colors, side=5.6).to_edge(LEFT, buff=0.9).shift(DOWN * 0.45)
+        # The minimum drawn last, over the balls, filled and outlined: at the end
+        # the balls sit on it and would hide it.
+        race.remove(race.minima)
+        race.minima.set_fill(style.MIN_COLOR, opacity=1).set_stroke(INK, width=2)
+        race.add(race.minima)
+        # The map's axes: the domain's ends at the corners, the names at the middles.
+        x0, x1, y0, y1 = race.box
+        frame = race.border
+        ends = VGroup(
+            Text("x", font_size=26).next_to(frame, DOWN, buff=0.12),
+            Text(f"{x0:g}", font_size=22).next_to(frame, DOWN, buff=0.12).align_to(frame, LEFT),
+            Text(f"{x1:g}", font_size=22).next_to(frame, DOWN, buff=0.12).align_to(frame, RIGHT),
+            Text("y", font_size=26).next_to(frame, LEFT, buff=0.15),
+            Text(f"{y0:g}", font_size=22).next_to(frame, LEFT, buff=0.12).align_to(frame, DOWN),
+            Text(f"{y1:g}", font_size=22).next_to(frame, LEFT, buff=0.12).align_to(frame, UP),
+        )
         legend = VGroup()
         for (opt, lr), trace, color in zip(racers, traces, colors):
             dot = Dot(radius=0.1, color=color)
@@ -61,21 +78,29 @@ class OptimizerRace(LectureScene):
         for _, loss in legend:
             loss.shift(RIGHT * (right - loss.get_left()[0]))
         legend.next_to(race, RIGHT, buff=0.5).align_to(race, UP)
-        # How many times smaller the loss is than at the start, in powers of ten:
-        # on a linear axis every curve sits on 0 after a few steps.
+        # The loss on a log scale, relative to each run's start (on a linear axis
+        # every curve sits on 0 after a few steps): the height is log10(loss /
+        # start) raised by the lowest whole power reached, so the axis starts at 0
+        # and its ticks are written back as powers of ten.
+        logs = [np.log10(t["scalar/loss"] / t["scalar/loss"][0]) for t in traces]
+        low = float(np.floor(min(np.nanmin(v[np.isfinite(v)]) for v in logs)))
         curve = LossCurve(
             [
-                (NAMES[o], t.steps, np.log10(t["scalar/loss"][0] / t["scalar/loss"]), c)
-                for (o, _), t, c in zip(racers, traces, colors)
+                (NAMES[o], t.steps, v - low, c)
+                for (o, _), t, v, c in zip(racers, traces, logs, colors)
             ],
             x_length=4.2,
             y_length=2.1,
-            y_label="loss fell 10^y times",
+            y_label="loss ÷ start (log scale)",
             legend=False,
         )
+        for tick in list(curve.axes.y_axis.numbers):
+            power = Text(superscripts(f"10^{round(tick.number + low)}"), font_size=22)
+            curve.axes.y_axis.numbers.remove(tick)
+            curve.axes.y_axis.numbers.add(power.move_to(tick, aligned_edge=RIGHT))
         curve.next_to(legend, DOWN, buff=0.6).align_to(legend, LEFT)
         counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.4)
-        self.add(head, race, legend, curve, counter)
+        self.add(head, race, ends, legend, curve, counter)
         n = max(len(t) for t in traces)
         timeline = lesson.timeline_for(max(traces, key=len))
         # Four runs' stamps: wrapped into the space right of the map, inside the frame.
