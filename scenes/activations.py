@@ -49,8 +49,12 @@ UNITS = 4
 def function_plot(fn, color) -> VGroup:
     """The activation function itself on z in [-4, 4] (the definition, not data)."""
     axes = lecture_axes([-4, 4, 2], [-1, 2, 1], x_length=2.0, y_length=1.0, numbers=False)
-    z = np.linspace(-4, 4, 81)
-    pts = [axes.c2p(a, b) for a, b in zip(z, np.clip(fn(z), -1, 2))]
+    z = np.linspace(-4, 4, 161)
+    # Only where the function stays on the chart: clipping ReLU at the top would
+    # draw it flat, as if it saturated like the sigmoid.
+    y = fn(z)
+    keep = (y >= -1) & (y <= 2)
+    pts = [axes.c2p(a, b) for a, b in zip(z[keep], y[keep])]
     curve = VMobject(stroke_color=color, stroke_width=4).set_points_as_corners(pts)
     return VGroup(axes, curve)
 
@@ -75,7 +79,7 @@ class ActivationFunctions(LectureScene):
             eq.scale_to_fit_width(min(eq.width, 3.3))
             plot = function_plot(fn, INK)
             left = VGroup(eq, plot).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-            axes = field_axes(trace, side=1.45)
+            axes = field_axes(trace, side=1.3)
             units = [FieldImage(trace, axes.copy(), "act/fc1", unit=u) for u in range(UNITS)]
             output = FieldImage(trace, axes.copy())
             frames = Group(*units, output)
@@ -86,7 +90,7 @@ class ActivationFunctions(LectureScene):
             tiles[-1].shift(RIGHT * 0.35)
             images.extend(frames)
             rows.add(Group(left, tiles))
-        rows.arrange(DOWN, buff=0.3).next_to(head, DOWN, buff=0.45)
+        rows.arrange(DOWN, buff=0.25).next_to(head, DOWN, buff=0.45)
         # Fixed columns: formulas from the left margin, tiles in the same place in every row.
         for left, tiles in rows:
             left.to_edge(LEFT, buff=0.6)
@@ -100,16 +104,29 @@ class ActivationFunctions(LectureScene):
             ),
             Text("output", font_size=20, color=MUTED).next_to(tiles0[-1], UP, buff=0.08),
         )
-        counter = Readout("step", traces[0].steps, width=3).to_corner(UR, buff=0.35)
+        # The step beside the subtitle: the corner is the long title's.
+        counter = Readout("step", traces[0].steps, width=3).to_edge(RIGHT, buff=0.35)
+        counter.set_y(head[-1].get_y())
         note = Text(
-            "each unit: a soft step along one line; the output combines them",
+            "each unit: a step (sigmoid, tanh) or a ramp (ReLU)\n"
+            "along one line; the output combines them",
             font_size=22,
             color=INK,
-        ).to_corner(DL, buff=0.35)
+            line_spacing=0.8,
+        ).to_corner(DL, buff=0.3)
+        timeline = lesson.timeline_for(traces[0])
+        # The three runs' stamps stacked in the bottom-right corner, right of the note.
+        room = config.frame_width / 2 - note.get_right()[0] - 0.5
+        stamp = lesson_stamp(self, lesson, timeline=timeline, max_width=room)
+        # The rows fill the room between the unit labels and the note / stamp.
+        top = head.get_bottom()[1] - 0.45
+        bottom = max(note.get_top()[1], stamp.get_top()[1]) + 0.2
+        group = Group(rows, labels)
+        if group.height > top - bottom:
+            group.scale_to_fit_height(top - bottom)
+        group.move_to(UP * (top + bottom) / 2 + RIGHT * group.get_x())
         self.add(rows, labels, counter, note)
         n = len(traces[0])
-        timeline = lesson.timeline_for(traces[0])
-        lesson_stamp(self, lesson, timeline=timeline)
         clock = Clock(timeline, [len(t) for t in traces])
         for img in images:
             clock.drive(img)

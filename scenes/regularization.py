@@ -3,7 +3,7 @@
 Render: ``manim -qm scenes/regularization.py L1VsL2``. The table is the slide's
 (:func:`vizlab.worked.worked_table`, penalties recomputed); the bars are the
 two runs of the lesson ``worked_table``, real gradient descents in torch
-(:func:`vizlab.penalty_descent`) on ``(w . x - y)^2 + C * penalty(w)``, played
+(:func:`vizlab.penalty_descent`) on ``(w . x - y)^2 + lambda * penalty(w)``, played
 on the lesson's timeline: L1 ends with w2 = w3 = 0 exactly, L2 spreads the
 weight over all three. The gallery page "L1 vs L2: the worked example" shows
 the same two runs.
@@ -48,9 +48,22 @@ def slide_table(rows) -> VGroup:
     )
     best_l1 = int(np.argmin([r.l1 for r in rows]))
     best_l2 = int(np.argmin([r.l2 for r in rows]))
-    table.add(SurroundingRectangle(table.get_cell((best_l1 + 2, 4)), color=COLORS["l1"], buff=0.05))
-    table.add(SurroundingRectangle(table.get_cell((best_l2 + 2, 5)), color=COLORS["l2"], buff=0.05))
+    for best, col, color in ((best_l1, 4, COLORS["l1"]), (best_l2, 5, COLORS["l2"])):
+        table.add(cell_box(table, best + 2, col, color))
     return table
+
+
+def cell_box(table, row: int, col: int, color: str) -> Rectangle:
+    """A frame around one cell (1-based, the header is row 1): the column's width, the row's height.
+
+    Built from the column's and row's entries (``Table.get_cell`` is off the
+    cell for a table without outer lines).
+    """
+    column, line = table.get_columns()[col - 1], table.get_rows()[row - 1]
+    box = Rectangle(
+        width=column.width + 0.3, height=line.height + 0.16, color=color, stroke_width=4
+    )
+    return box.move_to([column.get_x(), line.get_y(), 0])
 
 
 class L1VsL2(LectureScene):
@@ -97,10 +110,12 @@ class L1VsL2(LectureScene):
                 x_length=3.6,
                 y_length=3.2,
             )
+            name = Text("weight", font_size=24, color=INK)
+            name.next_to(bars.axes.y_axis, UP, buff=0.15).align_to(bars.axes.y_axis, LEFT)
+            bars.add(name)
             obj = formula(
-                rf"(w\cdot x - y)^2 + {strength}\,"
-                + (r"\sum_i |w_i|" if p == "l1" else r"\sum_i w_i^2"),
-                f"(w·x − y)² + {strength}·" + ("Σ|w_i|" if p == "l1" else "Σ w_i²"),
+                r"(w\cdot x - y)^2 + \lambda" + (r"\sum_i |w_i|" if p == "l1" else r"\sum_i w_i^2"),
+                "(w·x − y)² + λ·" + ("Σ|w_i|" if p == "l1" else "Σ w_i²"),
                 font_size=30,
                 color=COLORS[p],
             )
@@ -110,7 +125,13 @@ class L1VsL2(LectureScene):
         counter = (
             Readout("step", traces["l1"].steps, width=4).to_corner(UR, buff=0.4).shift(DOWN * 0.8)
         )
-        self.play(FadeIn(panels), FadeIn(counter), run_time=0.2 if short else 0.8)
+        # The penalty's weight, written as the symbol the formulas use.
+        lam = (
+            formula(rf"\lambda = {strength:g}", f"λ = {strength:g}", font_size=34)
+            .to_corner(UL, buff=0.4)
+            .shift(DOWN * 0.8)
+        )
+        self.play(FadeIn(panels), FadeIn(counter), FadeIn(lam), run_time=0.2 if short else 0.8)
         n = len(traces["l1"])
         clock = Clock(timeline, [n, n])
         for _, bars in panels:

@@ -43,6 +43,9 @@ class WeightBars(VGroup):
     Attributes
     ----------
     axes, bars, numbers, marks
+        Each value is written beyond its bar's end, or beyond the bar's
+        target mark when that mark lies just past the end (not over it).
+    targets : ndarray (d,) or None
     row : int
     """
 
@@ -108,10 +111,12 @@ class WeightBars(VGroup):
             )
         )
         self.marks = VGroup()
+        self.targets = None
         if targets is not None:
             targets = np.asarray(targets, dtype=np.float64).reshape(-1)
             if targets.shape != (d,):
                 raise ValueError(f"targets must have {d} values; got {targets.shape}")
+            self.targets = targets
             for j, t in enumerate(targets):
                 self.marks.add(
                     DashedLine(
@@ -144,7 +149,15 @@ class WeightBars(VGroup):
             )
             num.set_value(self.values[row, j])
             where = UP if v >= 0 else DOWN
-            num.move_to(self.axes.c2p(j + 0.5, v) + where * 0.25)
+            # The value sits beyond the bar's end, or beyond its target mark when
+            # the mark is on that side and near enough to be written over.
+            end = v
+            if self.targets is not None:
+                t = float(np.clip(self.targets[j], lo, hi))
+                near = abs(self.axes.c2p(0, t)[1] - self.axes.c2p(0, v)[1]) < 0.45
+                if near and (t >= v if v >= 0 else t <= v):
+                    end = t
+            num.move_to(self.axes.c2p(j + 0.5, end) + where * 0.25)
         return self
 
 
