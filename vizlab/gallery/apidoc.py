@@ -44,6 +44,8 @@ CORE = [
     "vizlab.DescendConfig",
     "vizlab.train",
     "vizlab.sweep",
+    "vizlab.LiveRun",
+    "vizlab.LiveSnapshot",
     "vizlab.descend",
     "vizlab.Trace",
     "vizlab.Timeline",
