@@ -19,6 +19,7 @@ from vizlab import explain_step, lessons
 from vizlab.render import style
 from vizlab.render.backprop import fmt
 from vizlab.render.mobjects import (
+    BACKGROUND,
     INK,
     MUTED,
     LectureScene,
@@ -26,11 +27,14 @@ from vizlab.render.mobjects import (
     formula,
     lecture_defaults,
     lesson_stamp,
+    superscripts,
     title,
 )
 from vizlab.render.scenes import quick
 
 EXAMPLE, WEIGHT = 0, ("fc1.weight", (0, 0))
+#: Vanishing-gradient bars: 10^LOG_BASE at the base, PER_DECADE scene units per power of ten.
+LOG_BASE, PER_DECADE = -7, 0.4
 
 
 def unit_column(x, n, radius=0.5):
@@ -114,11 +118,12 @@ class Backprop(LectureScene):
                 anims.append(
                     line.animate.set_stroke(style.sign_color(v), width=2 + 8 * abs(v) / gmax)
                 )
-                texts.add(
-                    Text(fmt(v), font_size=20, color=INK)
-                    .move_to(line.point_from_proportion(0.35))
-                    .shift(UP * 0.18)
-                )
+                # On the line, on a paper patch: the straight edges' numbers at their
+                # middles, the two crossing edges' near their sources, so the four
+                # numbers stay apart where the lines cross.
+                label = Text(fmt(v), font_size=20, color=INK)
+                label.move_to(line.point_from_proportion(0.5 if j == k or layer == 2 else 0.26))
+                texts.add(BackgroundRectangle(label, color=BACKGROUND, fill_opacity=0.9), label)
             self.play(*anims, FadeIn(texts), run_time=pause)
             shown.append(texts)
         back = caption("backward: ∂J/∂w on every edge", font_size=26).move_to(loss)
@@ -190,22 +195,41 @@ class Backprop(LectureScene):
                 key=lambda k: int(k.rsplit("fc", 1)[1]),
             )
             norms = np.array([float(t[k][0]) for k in keys])
-            heights = np.clip(np.log10(norms) + 7, 0.05, None) * 0.4  # 1e-7 at the base
+            heights = np.clip(np.log10(norms) - LOG_BASE, 0.05, None) * PER_DECADE
             bars = VGroup(
                 *(
-                    Rectangle(width=0.45, height=h, stroke_width=0).set_fill(
+                    Rectangle(width=0.36, height=h, stroke_width=0).set_fill(
                         style.layer_color(i + 1), 1
                     )
                     for i, h in enumerate(heights)
                 )
-            ).arrange(RIGHT, buff=0.12, aligned_edge=DOWN)
+            ).arrange(RIGHT, buff=0.1, aligned_edge=DOWN)
             name = Text(labels[run], font_size=24, color=INK).next_to(bars, DOWN, buff=0.2)
             ratio = Text(
                 f"first/last {norms[0] / norms[-1]:.0e}", font_size=22, color=MUTED
             ).next_to(name, DOWN, buff=0.1)
             rows.add(VGroup(bars, name, ratio))
-        rows.arrange(RIGHT, buff=1.0, aligned_edge=DOWN).next_to(sub, DOWN, buff=0.6)
-        self.play(FadeIn(sub), run_time=pause)
+        rows.arrange(RIGHT, buff=0.8, aligned_edge=DOWN).next_to(sub, DOWN, buff=0.6)
+        rows.shift(RIGHT * 0.5)  # room for the value axis on the left
+        base = min(r[0].get_bottom()[1] for r in rows)
+        for r in rows:  # one base line for all bars: the axis below reads for every group
+            r.shift(UP * (base - r[0].get_bottom()[1]))
+        # The value axis: powers of ten, 10^LOG_BASE at the bars' base.
+        top = max(r[0].get_top()[1] for r in rows)
+        x = rows[0][0].get_left()[0] - 0.2
+        axis = VGroup(Line([x, base, 0], [x, top + 0.1, 0], color=INK, stroke_width=2))
+        for power in range(LOG_BASE + 1, 2):
+            y = base + (power - LOG_BASE) * PER_DECADE
+            if y > top + 0.1 or power % 2:
+                continue
+            axis.add(Line([x - 0.08, y, 0], [x, y, 0], color=INK, stroke_width=2))
+            axis.add(
+                Text(superscripts(f"10^{power}"), font_size=20).next_to(
+                    [x - 0.08, y, 0], LEFT, buff=0.08
+                )
+            )
+        axis.add(Text("gradient norm", font_size=22).next_to([x, top + 0.1, 0], UP, buff=0.12))
+        self.play(FadeIn(sub), FadeIn(axis), run_time=pause)
         for r in rows:
             self.play(GrowFromEdge(r[0], DOWN), FadeIn(r[1]), FadeIn(r[2]), run_time=pause)
         self.wait(0.2 if short else 3)
