@@ -60,7 +60,7 @@ class DropoutNetwork(LectureScene):
         side.to_edge(RIGHT, buff=0.4)  # the loss axis title ("step") stays in frame
         note = caption(
             "the same example, a new mask every step: no unit can be relied on", font_size=24
-        )
+        ).shift(UP * 0.15)  # clear of the stamp
         self.add(head, net, side, note)
         # One recorded step per frame, slowly enough to see each mask.
         timeline = lesson.timeline_for(trace)
