@@ -16,21 +16,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser_util import CHROMIUM, CHROMIUM_ARGS
 from conftest import import_or_skip, require_or_skip
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["gallery_fixture"]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SLIDER_PAGES = [
     "auto_examples/03_boundaries/plot_lr_slider.html",
     "auto_examples/05_regularization/plot_l2_slider.html",
@@ -54,7 +45,7 @@ def browser():
     sync_api = import_or_skip("playwright.sync_api", "playwright")
     require_or_skip(f"Debian's chromium ({CHROMIUM})", Path(CHROMIUM).is_file())
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

@@ -12,40 +12,25 @@ leaves 127.0.0.1.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from browser_util import CHROMIUM, CHROMIUM_ARGS, browser_env, offline_router, serve
 from conftest import import_or_skip, require_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 require_or_skip(f"Chromium at {CHROMIUM}", Path(CHROMIUM).exists())
 playwright_sync = import_or_skip("playwright.sync_api", "playwright")
 import_or_skip("jupyterlab")
 import_or_skip("ipywidgets")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NOTEBOOK = sorted((ROOT / "notebooks").glob("01_*.ipynb"))[0]
 # Every code cell finished: an execution count on each, none still queued ("[*]").
 CELLS_DONE = """() => {
@@ -54,19 +39,11 @@ CELLS_DONE = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def lab(tmp_path):
     shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
     token = secrets.token_hex(16)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env.update(
+    env = browser_env(
         VIZLAB_QUICK="1",
         OMP_NUM_THREADS="1",
         JUPYTER_CONFIG_DIR=str(tmp_path / ".jupyter"),
@@ -74,9 +51,9 @@ def lab(tmp_path):
         JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / ".workspaces"),
     )
     env.setdefault("VIZLAB_CACHE_DIR", str(ROOT / ".cache" / "runs"))
-    log = open(tmp_path / "lab.log", "wb")
-    proc = subprocess.Popen(
-        [
+
+    def args(port: int) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "jupyterlab",
@@ -90,44 +67,16 @@ def lab(tmp_path):
             "--allow-root",
             "--LabApp.expose_app_in_browser=True",
             "--LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"jupyterlab did not start:\n{(tmp_path / 'lab.log').read_text()}")
-                time.sleep(0.3)
+        ]
+
+    with serve(args, tmp_path, env, tmp_path / "lab.log", start_s=60) as port:
         yield f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={token}"
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
 
 
 def test_notebook_01_runs_and_the_slider_redraws(lab, tmp_path):
     errors, outside = [], []
 
-    def route(r):
-        if urlparse(r.request.url).hostname == "127.0.0.1":
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
+    route = offline_router(outside, font_awesome=False)
 
     with playwright_sync.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -10,27 +10,18 @@ explorer's browser test).
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from browser_util import CHROMIUM, CHROMIUM_ARGS, offline_router, voila_notebook
 from conftest import import_or_skip, require_or_skip
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser]
 require_or_skip(f"Chromium at {CHROMIUM}", Path(CHROMIUM).exists())
 playwright_sync = import_or_skip("playwright.sync_api", "playwright")
-nbformat = import_or_skip("nbformat")
+import_or_skip("nbformat")
 import_or_skip("voila")
-
-from test_browser_widgets import CHROMIUM_ARGS, FONT_AWESOME_CDN, free_port  # noqa: E402
 
 PLAYGROUND = (
     "import vizlab\n"
@@ -42,53 +33,8 @@ PLAYGROUND = (
 
 @pytest.fixture
 def voila_url(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [nbformat.v4.new_code_cell(PLAYGROUND)]
-    nbformat.write(nb, tmp_path / "playground.ipynb")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    log = open(tmp_path / "voila.log", "wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "voila",
-            "playground.ipynb",
-            "--no-browser",
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-            "--ServerApp.ip=127.0.0.1",
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"voila did not start:\n{(tmp_path / 'voila.log').read_text()}")
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    with voila_notebook(tmp_path, "playground.ipynb", PLAYGROUND) as url:
+        yield url
 
 
 def _links(page) -> int:
@@ -98,16 +44,7 @@ def _links(page) -> int:
 def test_playground_in_voila(voila_url, tmp_path):
     errors, outside = [], []
 
-    def route(r):
-        host = urlparse(r.request.url).hostname
-        if host == "127.0.0.1":
-            r.continue_()
-        elif host == FONT_AWESOME_CDN and "fontawesome" in r.request.url:
-            r.fulfill(status=200, content_type="text/css", body="/* bundled with voila */")
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
+    route = offline_router(outside)
     expect = playwright_sync.expect
     with playwright_sync.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

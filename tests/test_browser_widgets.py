@@ -16,35 +16,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from browser_util import CHROMIUM, CHROMIUM_ARGS, offline_router, voila_notebook
 from conftest import import_or_skip, require_or_skip
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser]
 require_or_skip(f"Chromium at {CHROMIUM}", Path(CHROMIUM).exists())
 playwright_sync = import_or_skip("playwright.sync_api", "playwright")
-nbformat = import_or_skip("nbformat")
+import_or_skip("nbformat")
 import_or_skip("voila")
 
-FONT_AWESOME_CDN = "cdn.jsdelivr.net"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # In the page: remember when Enter goes down in the readout and when the
 # picture's src changes, on the page's own clock.
 WATCH = """() => {
@@ -57,79 +41,17 @@ WATCH = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def voila_url(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [
-        nbformat.v4.new_code_cell(
-            'from vizlab.widgets import LearningRateExplorer\nLearningRateExplorer("quadratic", lr=0.01)'
-        )
-    ]
-    nbformat.write(nb, tmp_path / "explorer.ipynb")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    log = open(tmp_path / "voila.log", "wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "voila",
-            "explorer.ipynb",
-            "--no-browser",
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-            "--ServerApp.ip=127.0.0.1",
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"voila did not start:\n{(tmp_path / 'voila.log').read_text()}")
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    source = 'from vizlab.widgets import LearningRateExplorer\nLearningRateExplorer("quadratic", lr=0.01)'
+    with voila_notebook(tmp_path, "explorer.ipynb", source) as url:
+        yield url
 
 
 def test_learning_rate_slider_in_voila(voila_url, tmp_path):
     errors, outside = [], []
 
-    def route(r):
-        host = urlparse(r.request.url).hostname
-        if host == "127.0.0.1":
-            r.continue_()
-        elif host == FONT_AWESOME_CDN and "fontawesome" in r.request.url:
-            r.fulfill(status=200, content_type="text/css", body="/* bundled with voila */")
-        else:
-            outside.append(r.request.url)
-            r.abort()
+    route = offline_router(outside)
 
     with playwright_sync.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
