@@ -161,3 +161,59 @@ def subplots(
     with style.theme(theme):
         fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **kwargs)
     return fig, axes
+
+
+_ANIMATE_DOC = """:func:`{draw}` at row 0, then one recorded row per frame of ``timeline``.
+
+Parameters
+----------
+{param}
+timeline : Timeline, optional
+    Frame -> recorded row map{longest}; default the display's own
+    (log-spaced, holding at the end).
+**kwargs
+    Passed to :func:`{draw}`.
+
+Returns
+-------
+matplotlib.animation.FuncAnimation
+    Frame ``i`` shows ``timeline.rows[i]``; save it with
+    ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
+"""
+
+
+def animator(draw, *, many: bool = False):
+    """The ``animate_<name>`` of a ``draw_<name>(trace(s), step, ...)``: draw row 0, then play.
+
+    Parameters
+    ----------
+    draw : callable
+        A renderer whose second argument is the recorded row to show and
+        whose display has ``animate(timeline)``.
+    many : bool
+        ``draw`` takes a sequence of traces (played on the longest one's rows).
+
+    Returns
+    -------
+    callable
+        ``animate_<name>(trace_or_traces, *, timeline=None, **kwargs)`` returning
+        a :class:`matplotlib.animation.FuncAnimation`, with its own docstring.
+    """
+    if many:
+
+        def animate(traces, *, timeline=None, **kwargs):
+            return draw(traces, 0, **kwargs).animate(timeline)
+
+        param = "traces : sequence of Trace\n    The runs to play together."
+    else:
+
+        def animate(trace, *, timeline=None, **kwargs):
+            return draw(trace, 0, **kwargs).animate(timeline)
+
+        param = "trace : Trace\n    The run to play."
+    name = draw.__name__
+    animate.__name__ = animate.__qualname__ = "animate_" + name.removeprefix("draw_")
+    animate.__module__ = draw.__module__
+    longest = " (of the longest trace)" if many else ""
+    animate.__doc__ = _ANIMATE_DOC.format(draw=name, param=param, longest=longest)
+    return animate

@@ -19,7 +19,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from vizlab.render import multiclass, style
-from vizlab.render.base import Display, figure
+from vizlab.render.base import Display, animator, figure
 from vizlab.render.curves import DIVERGED_COLOR, CurvesDisplay, draw_curves, fmt_loss
 from vizlab.timeline import Timeline
 from vizlab.trace import Trace
@@ -326,26 +326,7 @@ def draw_boundary(
     return disp
 
 
-def animate_boundary(trace: Trace, *, timeline: Timeline | None = None, **kwargs):
-    """:func:`draw_boundary` at row 0, then one row per frame of ``timeline``.
-
-    Parameters
-    ----------
-    trace : Trace
-        The run to play.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_boundary`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_boundary(trace, step=0, **kwargs).animate(timeline)
+animate_boundary = animator(draw_boundary)
 
 
 # The grid pictures live in vizlab.render.boundary_grid (which imports this

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.artist import Artist
 
 from vizlab.render import style
-from vizlab.render.base import Display, figure
+from vizlab.render.base import Display, animator, figure
 from vizlab.render.boundary import (
     DATASET_NAMES,
     BoundaryDisplay,
@@ -23,7 +23,6 @@ from vizlab.render.boundary import (
     describe,
 )
 from vizlab.render.curves import draw_curves
-from vizlab.timeline import Timeline
 from vizlab.trace import Trace
 
 
@@ -211,23 +210,4 @@ def _acc_title(head: str):
     return title
 
 
-def animate_boundary_grid(traces: Sequence[Trace], *, timeline: Timeline | None = None, **kwargs):
-    """:func:`draw_boundary_grid` at row 0, then one shared row per frame of ``timeline``.
-
-    Parameters
-    ----------
-    traces : sequence of Trace
-        The runs to play together.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_boundary_grid`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_boundary_grid(traces, step=0, **kwargs).animate(timeline)
+animate_boundary_grid = animator(draw_boundary_grid, many=True)

@@ -17,7 +17,7 @@ from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from vizlab.render import style
-from vizlab.render.base import Display, figure
+from vizlab.render.base import Display, animator, figure
 from vizlab.trace import Trace
 
 METRICS = {
@@ -364,23 +364,4 @@ def _set_ylim(ax: Axes, metric, logy, train: np.ndarray, val: np.ndarray, head: 
     ax.set_ylim(0, hi * head if hi > 0 else 1.0)
 
 
-def animate_curves(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_curves` at the first frame, then one row per frame of ``timeline``.
-
-    Parameters
-    ----------
-    trace : Trace
-        The run to play.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_curves`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_curves(trace, step=0, **kwargs).animate(timeline)
+animate_curves = animator(draw_curves)

@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from vizlab.render import style
-from vizlab.render.base import Display
+from vizlab.render.base import Display, animator
 from vizlab.render.paths import (
     DIVERGED_COLOR,
     BatchPathsDisplay,
@@ -340,26 +340,7 @@ def draw_descent_1d(
     return disp
 
 
-def animate_descent_1d(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_descent_1d` at row 0, moved along ``timeline``.
-
-    Parameters
-    ----------
-    trace : Trace
-        The run to play.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_descent_1d`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_descent_1d(trace, 0, **kwargs).animate(timeline)
+animate_descent_1d = animator(draw_descent_1d)
 
 
 class LRRegimesDisplay(PartsDisplay):
@@ -422,23 +403,4 @@ def draw_lr_regimes(
     return disp
 
 
-def animate_lr_regimes(traces: Sequence[Trace], *, timeline=None, **kwargs):
-    """:func:`draw_lr_regimes` at row 0, moved along ``timeline`` (longest trace).
-
-    Parameters
-    ----------
-    traces : sequence of Trace
-        The runs to play together.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_lr_regimes`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_lr_regimes(traces, 0, **kwargs).animate(timeline)
+animate_lr_regimes = animator(draw_lr_regimes, many=True)

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from vizlab.render import style
+from vizlab.render.base import animator
 from vizlab.render.lossmap import (
     LossLines,
     PartsDisplay,
@@ -198,28 +199,7 @@ def draw_landscape(
     return disp
 
 
-def animate_landscape(traces, *, timeline=None, **kwargs):
-    """:func:`draw_landscape` at row 0, moved along ``timeline``.
-
-    Parameters
-    ----------
-    traces : Trace or list of Trace
-        Landscape traces from one :func:`vizlab.landscape` call, as in
-        :func:`draw_landscape`.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own (log-spaced
-        over the longest run, holding at the end).
-    **kwargs
-        Passed to :func:`draw_landscape` (``labels``, ``theme``, ``title``,
-        ``levels``, ``stamp``).
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; ``anim.vizlab_display`` is the
-        LandscapeDisplay and ``anim.vizlab_timeline`` the timeline played.
-    """
-    return draw_landscape(traces, 0, **kwargs).animate(timeline)
+animate_landscape = animator(draw_landscape, many=True)
 
 
 def draw_landscape_3d(
@@ -271,28 +251,7 @@ def draw_landscape_3d(
     return disp
 
 
-def animate_landscape_3d(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_landscape_3d` at row 0, moved along ``timeline``.
-
-    Parameters
-    ----------
-    trace : Trace
-        One landscape trace from :func:`vizlab.landscape`, with
-        ``path/loss_plane``.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own (log-spaced,
-        holding at the end).
-    **kwargs
-        Passed to :func:`draw_landscape_3d` (``theme``, ``title``,
-        ``resolution``, ``elev``, ``azim`` in degrees, ``stamp``).
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; ``anim.vizlab_display`` is the
-        SurfaceDisplay and ``anim.vizlab_timeline`` the timeline played.
-    """
-    return draw_landscape_3d(trace, 0, **kwargs).animate(timeline)
+animate_landscape_3d = animator(draw_landscape_3d)
 
 
 class SeedLossesDisplay(PartsDisplay):

@@ -17,7 +17,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from vizlab.render import style
-from vizlab.render.base import figure
+from vizlab.render.base import animator, figure
 
 # The loss-map parts and the 3-D surface live in their own modules; their
 # names stay importable here.
@@ -156,26 +156,7 @@ def draw_contour_paths(
     return disp
 
 
-def animate_contour_paths(traces, *, timeline=None, **kwargs):
-    """:func:`draw_contour_paths` at row 0, moved along ``timeline`` (longest trace).
-
-    Parameters
-    ----------
-    traces : sequence of Trace
-        The runs to play together.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_contour_paths`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_contour_paths(traces, 0, **kwargs).animate(timeline)
+animate_contour_paths = animator(draw_contour_paths, many=True)
 
 
 def draw_optimizer_race(
@@ -234,26 +215,7 @@ def draw_optimizer_race(
     return disp
 
 
-def animate_optimizer_race(traces, *, timeline=None, **kwargs):
-    """:func:`draw_optimizer_race` at row 0, moved along ``timeline``.
-
-    Parameters
-    ----------
-    traces : sequence of Trace
-        The runs to play together.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_optimizer_race`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_optimizer_race(traces, 0, **kwargs).animate(timeline)
+animate_optimizer_race = animator(draw_optimizer_race, many=True)
 
 
 class FitLines:
@@ -344,23 +306,4 @@ def draw_batch_paths(
     return disp
 
 
-def animate_batch_paths(traces, *, timeline=None, **kwargs):
-    """:func:`draw_batch_paths` at row 0, moved along ``timeline``.
-
-    Parameters
-    ----------
-    traces : sequence of Trace
-        The runs to play together.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_batch_paths`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_batch_paths(traces, 0, **kwargs).animate(timeline)
+animate_batch_paths = animator(draw_batch_paths, many=True)

@@ -10,7 +10,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from vizlab.render import style
-from vizlab.render.base import Display, figure, subplots
+from vizlab.render.base import Display, animator, figure, subplots
 from vizlab.render.paths import (
     as_traces,
     box,
@@ -139,23 +139,4 @@ def draw_lr_schedule(
     return disp
 
 
-def animate_lr_schedule(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_lr_schedule` at row 0, moved along ``timeline``.
-
-    Parameters
-    ----------
-    trace : Trace
-        The run to play.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_lr_schedule`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_lr_schedule(trace, 0, **kwargs).animate(timeline)
+animate_lr_schedule = animator(draw_lr_schedule)

@@ -11,7 +11,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from vizlab.render import style
-from vizlab.render.base import Display
+from vizlab.render.base import Display, animator
 from vizlab.render.lossmap import (
     DIVERGED_COLOR,
     MIN_COLOR,
@@ -173,23 +173,4 @@ def draw_surface_3d(
     return disp
 
 
-def animate_surface_3d(trace: Trace, *, timeline=None, **kwargs):
-    """:func:`draw_surface_3d` at row 0, moved along ``timeline``.
-
-    Parameters
-    ----------
-    trace : Trace
-        The run to play.
-    timeline : Timeline, optional
-        Frame -> recorded row map; default the display's own
-        (log-spaced, holding at the end).
-    **kwargs
-        Passed to :func:`draw_surface_3d`.
-
-    Returns
-    -------
-    matplotlib.animation.FuncAnimation
-        Frame ``i`` shows ``timeline.rows[i]``; save it with
-        ``anim.vizlab_display.save("run.mp4", timeline=timeline)``.
-    """
-    return draw_surface_3d(trace, 0, **kwargs).animate(timeline)
+animate_surface_3d = animator(draw_surface_3d)
