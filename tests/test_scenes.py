@@ -525,3 +525,25 @@ def test_backprop_scene_renders_at_tiny_size(tmp_path, cache_dir):
     assert frames >= 5
     assert frames / fps == pytest.approx(done.seconds, abs=0.1)
     assert "backprop" in dict(list_scenes())
+
+
+def test_powers_in_slide_text_are_superscripts():
+    from vizlab.render.mobjects import superscripts, title
+
+    assert superscripts("Parabola y = (x - a)^2, a = 2") == "Parabola y = (x - a)², a = 2"
+    assert superscripts("10^{-3} and x^-1") == "10⁻³ and x⁻¹"
+    assert superscripts("e^{ab}") == "e^{ab}"  # no superscript form: left as written
+    head = title("Gradient descent", "y = (x - a)^2")
+    assert [m.original_text for m in head] == ["Gradient descent", "y = (x - a)²"]
+
+
+def test_bar_value_is_not_written_over_its_target_mark():
+    values = np.array([[3.0, 1.0], [3.2, 1.0]])  # bar 0 just under its mark, bar 1 far under
+    bars = WeightBars(values, targets=np.array([3.3, 2.5]), y_range=(0.0, 4.0))
+    bars.set_row(1)
+    for num, mark, bar in zip(bars.numbers, bars.marks, bars.bars):
+        assert num.get_bottom()[1] > bar.get_top()[1]
+    # lifted over the mark, with a gap (written at the bar's end, it sat on the mark)
+    assert bars.numbers[0].get_bottom()[1] > bars.marks[0].get_top()[1] + 0.1
+    # far from its mark, the value stays on its bar (under the mark)
+    assert bars.numbers[1].get_top()[1] < bars.marks[1].get_bottom()[1]
