@@ -541,7 +541,7 @@ def test_bar_value_is_not_written_over_its_target_mark():
     values = np.array([[3.0, 1.0], [3.2, 1.0]])  # bar 0 just under its mark, bar 1 far under
     bars = WeightBars(values, targets=np.array([3.3, 2.5]), y_range=(0.0, 4.0))
     bars.set_row(1)
-    for num, mark, bar in zip(bars.numbers, bars.marks, bars.bars):
+    for num, bar in zip(bars.numbers, bars.bars):
         assert num.get_bottom()[1] > bar.get_top()[1]
     # lifted over the mark, with a gap (written at the bar's end, it sat on the mark)
     assert bars.numbers[0].get_bottom()[1] > bars.marks[0].get_top()[1] + 0.1
