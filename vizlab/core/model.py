@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 
+
 def tanh(z: torch.Tensor) -> torch.Tensor:
     """``tanh(z) = 2 sigmoid(2 z) - 1``, elementwise.
 
