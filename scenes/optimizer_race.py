@@ -83,7 +83,9 @@ class OptimizerRace(LectureScene):
         # start) raised by the lowest whole power reached, so the axis starts at 0
         # and its ticks are written back as powers of ten.
         logs = [np.log10(t["scalar/loss"] / t["scalar/loss"][0]) for t in traces]
-        low = float(np.floor(min(np.nanmin(v[np.isfinite(v)]) for v in logs)))
+        lowest = min(float(np.nanmin(v[np.isfinite(v)])) for v in logs)
+        # a whole power of ten (of five past ten decades), so the ticks read 10^0, 10^-5, ...
+        low = float(np.floor(lowest) if lowest >= -10 else 5 * np.floor(lowest / 5))
         curve = LossCurve(
             [
                 (NAMES[o], t.steps, v - low, c)
