@@ -52,7 +52,8 @@ class SurfaceDescentScene(ThreeDScene):
         ).shift(UP * 0.2)  # clear of the stamp
         stamp = lesson_stamp(self, lesson, timeline=timeline)
         self.add_fixed_in_frame_mobjects(head, rule, counter, note, stamp)
-        self.set_camera_orientation(phi=58 * DEGREES, theta=-50 * DEGREES, zoom=0.85)
+        # zoom 0.8: the x axis's end (and its name) stays above the caption as the camera turns
+        self.set_camera_orientation(phi=58 * DEGREES, theta=-50 * DEGREES, zoom=0.8)
         scene = SurfaceDescent(
             trace,
             resolution=12 if short else 28,
@@ -78,7 +79,7 @@ class SurfaceDescentScene(ThreeDScene):
         # Axis names at the axes' ends, turned to face the camera.
         (x0, x1), (y0, y1) = trace["grid/x"][[0, -1]], trace["grid/y"][[0, -1]]
         names = VGroup(
-            Text("x", font_size=30).move_to(axes.c2p(x1 + 0.12 * (x1 - x0), 0, 0)),
+            Text("x", font_size=30).move_to(axes.c2p(x1 + 0.07 * (x1 - x0), 0, 0)),
             Text("y", font_size=30).move_to(axes.c2p(0, y1 + 0.15 * (y1 - y0), 0)),
             Text("loss", font_size=30).move_to(axes.c2p(0, 0, scene.z_max * 1.12)),
         )
