@@ -125,10 +125,14 @@ def forward(
     """
     act = ACTIVATION_FUNCTIONS[activation]
     n_layers = len(params) // 2
+    # tanh(z) = 2 sigmoid(2 z) - 1 in place on the matmul's output, 2 z taken
+    # by the matmul itself (scaling by 2 is exact): no pass, no tensor for 2 z.
+    fuse_tanh = activation == "tanh" and not torch.is_grad_enabled()
     h = X
     hidden = []
     for i in range(1, n_layers + 1):
         w, b = params[f"fc{i}.weight"], params[f"fc{i}.bias"]
+        scale = 1
         if w.dim() == 3 and (h.dim() == 2 or (h.dim() == 3 and h.shape[0] in (1, w.shape[0]))):
             # stacked models (on shared or their own inputs): one fused kernel per layer
             h3 = h.expand(w.shape[0], *h.shape[-2:])
@@ -137,12 +141,15 @@ def forward(
                 # and (M, 1, B) is (M, B, 1) in memory
                 z = torch.baddbmm(b.unsqueeze(-1), w, h3.transpose(-1, -2)).transpose(-1, -2)
             else:
-                z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
+                scale = 2 if fuse_tanh and i < n_layers else 1
+                z = torch.baddbmm(
+                    b.unsqueeze(-2), h3, w.transpose(-1, -2), beta=scale, alpha=scale
+                )
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
             return z, hidden
-        h = act(z)
+        h = torch.sigmoid_(z).mul_(2).sub_(1) if scale == 2 else act(z)
         hidden.append(h)
         if masks is not None and masks[i - 1] is not None:
             h = h * masks[i - 1] / (1.0 - drop_p[i - 1])
