@@ -50,6 +50,16 @@ def superscripts(text: str) -> str:
     the back of the hall, "(x - a)²" does not. Powers whose characters have
     no superscript form are left as written.
 
+    Parameters
+    ----------
+    text : str
+        Plain text, powers written with a caret.
+
+    Returns
+    -------
+    str
+        The same text with each power raised.
+
     Examples
     --------
     >>> superscripts("y = (x - a)^2, 10^{-3}")
