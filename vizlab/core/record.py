@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import torch
 
+from vizlab import budget
 from vizlab.config import RunConfig
 from vizlab.core import model
 from vizlab.core.data import Dataset
@@ -177,32 +178,47 @@ class Recorder:
         self._y_bool = data[1].bool() if self.score_name == "acc" else None
 
     @torch.no_grad()
-    def evaluate(self, chunk_elements: int = 1 << 22) -> None:
+    def evaluate(self, max_bytes: int | None = None) -> None:
         """Loss, accuracy and penalty of every recorded state (no dropout).
 
         Computed after training from the recorded parameters, in batched
-        passes over many rows at once: far cheaper than evaluating the whole
-        training and validation sets inside the loop at every step.
+        passes: far cheaper than evaluating the whole training and validation
+        sets inside the loop at every step. Each pass takes as many rows (of
+        every model) as fit ``max_bytes`` of working memory (default
+        :data:`vizlab.budget.FIELD_PASS_BYTES`, counted as the field pass
+        counts it); a sweep's rows run every (row, model) as one network of a
+        stack: one fused kernel per layer.
         """
         Xtr, ytr, Xva, yva = self.data
         splits = [("val", Xva, yva)]
         if not self.train_in_loop:
             splits.insert(0, ("train", Xtr, ytr))
         models = self.param.shape[1] if self.stacked else 1
-        widest = max(n for _, shape, _, n in self.flat.layout if len(shape) == 1)
-        per_row = models * (Xtr.shape[-2] + Xva.shape[-2]) * widest
-        chunk = max(1, chunk_elements // max(per_row, 1))
+        widths = [Xva.shape[-1]] + [s[0] for _, s, _, _ in self.flat.layout if len(s) == 1]
+        points = sum(x.shape[-2] for _, x, _ in splits)
+        item = self.param.element_size()
+        per_row = models * points * budget.field_pass_point_bytes(widths, item)
+        bound = budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes
+        chunk = max(1, bound // max(per_row, 1))
         for a in range(0, len(self.steps), chunk):
-            params = self.flat.unflatten(self.param[a : a + chunk])
+            rows = self.param[a : a + chunk]  # (r, M, P) or (r, P)
+            r = len(rows)
+            params = self.flat.unflatten(rows)
+            # (r, M, ...) -> r * M networks, each on its own model's points; one
+            # model keeps its (r, 1, ...) pass, as the live snapshot measures it.
+            fuse = self.stacked and models > 1
+            net = params
+            if fuse:
+                net = {k: v.reshape(r * models, *v.shape[2:]) for k, v in params.items()}
             for split, X, y in splits:
-                logits, _ = model.forward(params, X, self.activation)
-                self.scalar[f"loss_{split}"][a : a + chunk] = model.data_loss(
-                    logits, y, self.loss_kind
-                )
-                self.scalar[f"{self.score_name}_{split}"][a : a + chunk] = model.score(
-                    logits, y, self.loss_kind
-                )
-            self.scalar["penalty"][a : a + chunk] = model.penalty(params, self.l1, self.l2)
+                if fuse:
+                    X = X.expand(r, *X.shape).reshape(r * models, *X.shape[1:])
+                logits, _ = model.forward(net, X, self.activation)
+                logits = logits.view(*rows.shape[:-1], *logits.shape[-2:])
+                self.scalar[f"loss_{split}"][a : a + r] = model.data_loss(logits, y, self.loss_kind)
+                score = model.score(logits, y, self.loss_kind)
+                self.scalar[f"{self.score_name}_{split}"][a : a + r] = score
+            self.scalar["penalty"][a : a + r] = model.penalty(params, self.l1, self.l2)
 
     @torch.no_grad()
     def keep_step(self, row, loss_batch, lr, idx, masks, logits) -> None:
