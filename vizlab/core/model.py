@@ -142,9 +142,7 @@ def forward(
                 z = torch.baddbmm(b.unsqueeze(-1), w, h3.transpose(-1, -2)).transpose(-1, -2)
             else:
                 scale = 2 if fuse_tanh and i < n_layers else 1
-                z = torch.baddbmm(
-                    b.unsqueeze(-2), h3, w.transpose(-1, -2), beta=scale, alpha=scale
-                )
+                z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2), beta=scale, alpha=scale)
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
