@@ -132,6 +132,5 @@ class HiddenSpaceScene(LectureScene):
         VGroup(after, later).arrange(DOWN, buff=0.14).to_edge(DOWN, buff=0.5)
         self.play(FadeOut(through), FadeIn(after), run_time=0.2 if short else 0.6)
         self.play(FadeIn(later), run_time=0.2 if short else 0.6)
-        # A long hold to read both lines; it also puts the lecture page's poster
-        # (the frame three quarters through the video) on this end state.
-        self.wait(0.2 if short else 7)
+        # A hold to read both lines; the lecture page's poster is taken from it.
+        self.wait(0.2 if short else 4)

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from vizlab import cache
+from vizlab.gallery.videos import POSTER_BEFORE_END_S
 
 #: Build mode -> manim quality (see vizlab.render.scenes.QUALITIES).
 QUALITY = {"full": "medium", "quick": "tiny"}
@@ -53,11 +54,24 @@ def cached_video(key: str) -> Path | None:
     return path if path.is_file() and path.stat().st_size > 0 else None
 
 
-def poster_of(mp4: Path, at: float = 0.75) -> Path:
-    """A PNG of the frame ``at`` (0..1) of the way through ``mp4``, beside it (made once).
+def poster_of(mp4: Path, before_end: float = POSTER_BEFORE_END_S) -> Path:
+    """A PNG of the frame ``before_end`` seconds before the end of ``mp4``, beside it (made once).
 
     Without a poster a video element is a blank box until the browser has
-    fetched its first frame; this frame says what the video shows.
+    fetched its first frame; this frame, the end state, says what the video
+    shows.
+
+    Parameters
+    ----------
+    mp4 : Path
+        The video.
+    before_end : float
+        Seconds before the last frame (clamped to the video's start).
+
+    Returns
+    -------
+    Path
+        ``mp4`` with the suffix ``.png``.
     """
     import av
 
@@ -66,7 +80,8 @@ def poster_of(mp4: Path, at: float = 0.75) -> Path:
         return poster
     with av.open(str(mp4)) as container:
         stream = container.streams.video[0]
-        target = int((stream.duration or 0) * at)
+        back = int(before_end / stream.time_base) if stream.time_base else 0
+        target = max(0, int(stream.duration or 0) - back)
         if target:
             container.seek(target, stream=stream)  # lands on the keyframe before it
         for frame in container.decode(stream):

@@ -53,6 +53,12 @@ PRODUCERS = "vizlab.core"
 BRIDGES = frozenset({"vizlab", "vizlab.cache", "vizlab.lessons.run"})
 #: Installed distributions whose version changes how a video looks or is encoded.
 RENDERER_DISTRIBUTIONS = ("manim", "manimpango", "pycairo", "av")
+#: Where a lecture's poster is taken: this many seconds before its last frame.
+#: Every lecture ends on its end state held still (the last run's result, the
+#: separation step, the final bars), so this frame is the one that says what
+#: the video shows; a fixed share of the way through can land on a fade.
+POSTER_BEFORE_END_S = 1.0
+
 #: The lecture theme (relative to the package folder): its digest is a part of every key.
 THEME = ("render/mobjects/theme.py", "render/style.py")
 
@@ -258,6 +264,7 @@ def video_parts(
         "quality": quality,
         "quick": bool(quick),
         "versions": {**renderer_versions(), "theme": theme_digest(package)},
+        "poster_before_end_s": POSTER_BEFORE_END_S,
     }
 
 
