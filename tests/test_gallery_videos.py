@@ -263,3 +263,32 @@ def test_processes_rendering_at_once_get_their_own_manim_folder(tmp_path):
         assert first.parent == second.parent == tmp_path
     with lectures.manim_slot(tmp_path) as again:
         assert again == first  # released: its text and LaTeX caches are reused
+
+
+def test_lecture_poster_is_the_held_end_state(tmp_path):
+    """The poster is the frame one second before the end: the end state a lecture holds."""
+    av = pytest.importorskip("av")
+    fps, seconds = 10, 4
+    mp4 = tmp_path / "lecture.mp4"
+    with av.open(str(mp4), "w") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width = stream.height = 32
+        stream.pix_fmt = "yuv420p"
+        for i in range(fps * seconds):
+            # 3 s of a dark picture, then the end state (bright) held for 1 s
+            value = 30 if i < fps * (seconds - 1) - 1 else 220
+            rgb = np.full((32, 32, 3), value, dtype=np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    from PIL import Image
+
+    poster = lectures.poster_of(mp4)
+    assert poster == mp4.with_suffix(".png")
+    assert abs(float(np.asarray(Image.open(poster).convert("L")).mean()) - 220) < 12
+    # taken two seconds before the end instead, it would be the dark picture
+    early = tmp_path / "early.mp4"
+    early.write_bytes(mp4.read_bytes())
+    shown = np.asarray(Image.open(lectures.poster_of(early, before_end=2.0)).convert("L"))
+    assert abs(float(shown.mean()) - 30) < 12
