@@ -9,7 +9,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-BENCHMARKS = ["bench_core", "bench_gpu", "bench_export", "bench_scenes", "bench_widgets", "bench_gallery"]
+BENCHMARKS = [
+    "bench_core",
+    "bench_gpu",
+    "bench_export",
+    "bench_scenes",
+    "bench_widgets",
+    "bench_gallery",
+]
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()

@@ -68,8 +68,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from vizlab.core.landscapes import LANDSCAPES, Landscape
     from vizlab.core.linreg import minibatch_descent
     from vizlab.core.live import LiveRun
-    from vizlab.core.snapshot import LiveSnapshot
     from vizlab.core.losses import loss_gradients
+    from vizlab.core.snapshot import LiveSnapshot
     from vizlab.core.sweep import grid as sweep_grid
     from vizlab.core.sweep import sweep
     from vizlab.core.train import train

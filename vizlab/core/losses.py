@@ -23,9 +23,7 @@ from vizlab.trace import Trace
 COMPARED = ("bce", "mse")
 
 
-def loss_gradients(
-    z_min: float = -8.0, z_max: float = 8.0, n: int = 161, label: int = 1
-) -> Trace:
+def loss_gradients(z_min: float = -8.0, z_max: float = 8.0, n: int = 161, label: int = 1) -> Trace:
     """Loss and its gradient with respect to the logit, for one example of class ``label``.
 
     Parameters

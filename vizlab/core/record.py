@@ -348,7 +348,9 @@ class Recorder:
         out["batch/indices"] = take(self.batch)
         out.update({f"mask/{k}": take(self.mask[k]) for k in sorted(self.masked_layers)})
         for b in opt_buffers:
-            out.update({f"opt/{k}.{b}": v for k, v in self.flat.unflatten(take(self.opt[b])).items()})
+            out.update(
+                {f"opt/{k}.{b}": v for k, v in self.flat.unflatten(take(self.opt[b])).items()}
+            )
         return out
 
 

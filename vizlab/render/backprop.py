@@ -131,9 +131,7 @@ class BackpropDisplay(Display):
             f"example {self.example} (training point {int(e.indices[0])})"
             if self.example is not None
             else (
-                f"the whole batch of {len(e.indices)}"
-                if len(e.indices) > 1
-                else "its one example"
+                f"the whole batch of {len(e.indices)}" if len(e.indices) > 1 else "its one example"
             )
         )
         # The second line carries the notes, so the first stays clear of the stamp.

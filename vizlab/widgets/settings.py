@@ -35,6 +35,8 @@ LEARNING_RATES = (1e-5, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BATCH_SIZES = (("full", 0), ("1", 1), ("4", 4), ("10", 10), ("16", 16), ("32", 32), ("64", 64))
 STRENGTHS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 HORIZONS = (200, 500, 1000, 2000, 5000)
+
+
 def parse_hidden(text: str) -> tuple[int, ...]:
     """``"4, 2"`` -> ``(4, 2)``; empty -> ``()`` (a linear model)."""
     parts = [p for p in text.replace(",", " ").split() if p]
