@@ -114,8 +114,9 @@ def bench_playground(seconds: float, config: vizlab.RunConfig | None = None) -> 
     """Train ``seconds`` with the view drawn, as a student pressing play would."""
     from vizlab.widgets.settings import DEFAULT_CONFIG
 
-    # long enough not to end inside the measured window
-    config = (config or DEFAULT_CONFIG).replace(steps=5000)
+    # long enough not to end inside the measured window (a quiet machine
+    # trains ~1,000 steps/s while drawing); checked below
+    config = (config or DEFAULT_CONFIG).replace(steps=50_000)
     pg = Playground(config)
     calls = []
     draw = pg._redraw
@@ -141,6 +142,8 @@ def bench_playground(seconds: float, config: vizlab.RunConfig | None = None) -> 
     elapsed = time.perf_counter() - t0
     pg.wait()
     steps, pictures = pg.snapshot.step, len(calls) - 1  # the last one is drawn after pausing
+    if steps >= config.steps:
+        raise SystemExit(f"the run ended inside the window: raise steps above {config.steps}")
     print(
         f"Playground ({pg.config.dataset}, {pg.config.hidden}): {alone:5.0f} steps/s alone, "
         f"{steps / elapsed:5.0f} steps/s while drawing ({steps / elapsed / alone:.0%} kept); "
