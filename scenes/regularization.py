@@ -108,7 +108,7 @@ class L1VsL2(LectureScene):
                 color=COLORS[p],
                 targets=trace["data/optimum"],
                 x_length=3.6,
-                y_length=3.2,
+                y_length=2.8,
             )
             name = Text("weight", font_size=24, color=INK)
             name.next_to(bars.axes.y_axis, UP, buff=0.15).align_to(bars.axes.y_axis, LEFT)
