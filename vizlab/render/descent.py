@@ -22,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
+from vizlab.lessons.descent import REGIME_RATES
 from vizlab.render import style
 from vizlab.render.base import Display, animator
 from vizlab.render.paths import (
@@ -78,8 +79,8 @@ __all__ = [
 
 #: Learning rates of plain gradient descent on the lecture's parabola
 #: ``(x - 2)^2`` (50 steps from x = -2) that land in each regime; the factor
-#: ``1 - 2r`` per step is 0.98, 0.4, -0.9 and -1.1.
-REGIME_LRS = {"too small": 0.01, "just right": 0.3, "oscillating": 0.95, "diverging": 1.05}
+#: ``1 - 2r`` per step is 0.98, 0.4, -0.9 and -1.1: the learning-rate lesson's runs.
+REGIME_LRS = dict(REGIME_RATES)
 
 #: The optimizer race where the differences show best (see the gallery):
 #: Beale's function from (1, 1.4), 300 steps, zoomed on the valley.
