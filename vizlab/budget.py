@@ -19,25 +19,15 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from vizlab.config import ConfigError, RunConfig
+from vizlab.config import OPTIMIZER_BUFFERS, ConfigError, RunConfig
 
 DEFAULT_MAX_BYTES = 2 << 30
 ENV_VAR = "VIZLAB_MAX_BYTES"
-# Per-neuron maps are recorded for hidden layers at most this wide
-# (vizlab.core.record.MAX_UNITS_WITH_MAPS; repeated here so this module stays torch-free).
+#: Per-neuron maps are recorded for hidden layers at most this wide (the field
+#: pass, the live snapshot and the Playground read it from here).
 MAX_UNITS_WITH_MAPS = 16
-#: The state buffers each optimizer keeps, one per parameter (torch's names;
-#: vizlab.core.batched_optim.OPTIMIZERS, restated here to stay torch-free).
-OPTIMIZER_BUFFERS = {
-    "sgd": (),
-    "momentum": ("momentum_buffer",),
-    "nesterov": ("momentum_buffer",),
-    "adagrad": ("sum",),
-    "rmsprop": ("square_avg",),
-    "adam": ("exp_avg", "exp_avg_sq"),
-}
-#: Working memory of the decision-field pass: it runs one field row at a
-#: time, over chunks of points that fit in this bound (bytes).
+#: Working memory of the decision-field pass: each chunk holds as many whole
+#: recorded rows as fit in this bound (bytes); a row too big alone is split.
 FIELD_PASS_BYTES = 128 << 20
 #: The field pass takes points in multiples of this many (see vizlab.core.fields).
 FIELD_ALIGN = 64

@@ -25,6 +25,17 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear")
 INITS = ("uniform", "normal", "xavier", "he", "zeros")
 LOSSES = ("bce", "cross_entropy", "mse")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+#: The state buffers each optimizer keeps, one per parameter, by torch's names
+#: (vizlab.core.batched_optim's registry; the tests check they agree). Kept here,
+#: torch-free, for the memory budget and the effective-step renderer.
+OPTIMIZER_BUFFERS = {
+    "sgd": (),
+    "momentum": ("momentum_buffer",),
+    "nesterov": ("momentum_buffer",),
+    "adagrad": ("sum",),
+    "rmsprop": ("square_avg",),
+    "adam": ("exp_avg", "exp_avg_sq"),
+}
 SCHEDULES = ("constant", "step", "exponential", "cosine", "plateau")
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("float32", "float64")

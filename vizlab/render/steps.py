@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.artist import Artist
 
+from vizlab.config import OPTIMIZER_BUFFERS
 from vizlab.render import style
 from vizlab.render.base import Display
 from vizlab.render.landscape import footer
@@ -31,14 +32,7 @@ from vizlab.trace import Trace
 ADAGRAD_EPS = 1e-10
 RMSPROP_ALPHA, RMSPROP_EPS = 0.99, 1e-8
 ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
-BUFFERS = {
-    "sgd": (),
-    "momentum": ("momentum_buffer",),
-    "nesterov": ("momentum_buffer",),
-    "adagrad": ("sum",),
-    "rmsprop": ("square_avg",),
-    "adam": ("exp_avg", "exp_avg_sq"),
-}
+BUFFERS = OPTIMIZER_BUFFERS
 SOURCES = (
     "recorded optimizer state",
     "replayed from the recorded gradients",
