@@ -154,9 +154,22 @@ def digest(example: Path, package: Path | None = None) -> str:
         Changes exactly when one of :func:`dependencies` changes.
     """
     package = package or PACKAGE
-    files, _ = _graph(package)
+    return modules_digest(dependencies(example, package), package)
+
+
+def modules_digest(names: list[str], package: Path | None = None) -> str:
+    """sha256 (16 hex digits) over the names and bytes of the given vizlab modules, in order.
+
+    Parameters
+    ----------
+    names : list of str
+        Dotted module names of ``package`` (as :func:`dependencies` gives them).
+    package : Path, optional
+        The vizlab package folder; default the one running.
+    """
+    files, _ = _graph(package or PACKAGE)
     h = hashlib.sha256()
-    for name in dependencies(example, package):
+    for name in names:
         h.update(name.encode() + b"\0" + files[name].read_bytes() + b"\0")
     return h.hexdigest()[:16]
 

@@ -153,11 +153,11 @@ def scene_modules(scene: Path, package: Path | None = None) -> list[str]:
 def module_digest(scene: Path, package: Path | None = None) -> str:
     """sha256 (16 hex digits) over the names and bytes of :func:`scene_modules`."""
     package = package or deps.PACKAGE
-    files, _ = deps._graph(package)
-    h = hashlib.sha256()
-    for name in scene_modules(scene, package):
-        h.update(name.encode() + b"\0" + files[name].read_bytes() + b"\0")
-    return h.hexdigest()[:16]
+    return deps.modules_digest(scene_modules(scene, package), package)
+
+
+def _traces(run: Any) -> list[Any]:
+    return list(run) if isinstance(run, list | tuple) else [run]
 
 
 def trace_digest(trace: Any) -> str:
@@ -167,17 +167,13 @@ def trace_digest(trace: Any) -> str:
     that returns several) is digested in order.
     """
     h = hashlib.sha256()
-    for t in trace if isinstance(trace, list | tuple) else [trace]:
+    for t in _traces(trace):
         h.update(json.dumps(t.header, sort_keys=True).encode() + b"\0")
         for key in sorted(t.arrays):
             a = np.ascontiguousarray(t.arrays[key])
             h.update(f"{key}\0{a.dtype.str}\0{a.shape}\0".encode())
             h.update(memoryview(a).cast("B"))
     return h.hexdigest()[:16]
-
-
-def _traces(run: Any) -> list[Any]:
-    return list(run) if isinstance(run, list | tuple) else [run]
 
 
 def run_digests(lesson: Any, traces: Mapping[str, Any]) -> dict[str, dict[str, str]]:
