@@ -22,11 +22,10 @@ axes) is built once per run by :class:`LiveView`. Nothing here imports torch.
 
 from __future__ import annotations
 
-import base64
 import html
 
 import numpy as np
-from matplotlib.colors import to_rgb
+from matplotlib.colors import to_hex
 from matplotlib.ticker import MaxNLocator
 
 from vizlab.features import expand
@@ -34,7 +33,7 @@ from vizlab.render import style
 from vizlab.render.boundary import architecture, boundary_lines
 from vizlab.render.curves import LOSS_NAMES
 from vizlab.render.multiclass import field_rgb, region_margins
-from vizlab.render.netgraph import network_svg, png_rgb
+from vizlab.render.netgraph import network_svg, png_uri
 
 __all__ = ["LiveView", "live_graph_svg", "snapshot_pictures"]
 
@@ -45,11 +44,6 @@ CURVES = (480, 40, 280, 330)  # left, top, width, height of the loss axes
 CURVE_POINTS = 250  # at most this many points per loss line
 FONT = 'font-family="DejaVu Sans, sans-serif"'
 _LUT = (255 * style.FIELD_CMAP(np.linspace(0, 1, 256))[:, :3]).round().astype(np.uint8)
-
-
-def _hex(rgb) -> str:
-    r, g, b = (int(round(255 * c)) for c in to_rgb(rgb))
-    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def _text(x: float, y: float, s: str, size: int = 12, anchor: str = "start", **kw) -> str:
@@ -82,10 +76,6 @@ def _colours(v: np.ndarray) -> np.ndarray:
     """Rows of the colour table at ``floor(v)`` (v already offset by one half: rounding), uint8."""
     idx = np.clip(v, 0, 255, out=v).astype(np.uint8)  # truncation of v >= 0 is floor
     return np.take(_LUT, idx, axis=0)
-
-
-def _uri(rgb: np.ndarray) -> str:
-    return "data:image/png;base64," + base64.b64encode(png_rgb(rgb)).decode()
 
 
 def _probs(snap) -> np.ndarray:
@@ -232,7 +222,7 @@ class LiveView:
             else:
                 px, py = self._fx(X[:, 0]), self._fy(X[:, 1])
                 if self.regression:
-                    fill = [_hex(c / 255) for c in _lut(y, self.ymax)]
+                    fill = [to_hex(c / 255) for c in _lut(y, self.ymax)]
                 else:
                     fill = [style.class_color(int(k)) for k in y]
             for x0, y0, f in zip(px, py, fill):
@@ -350,7 +340,7 @@ class LiveView:
         left, top, side = FIELD
         out = [
             f'<image x="{left}" y="{top}" width="{side}" height="{side}" '
-            f'preserveAspectRatio="none" href="{_uri(self.field_rgb(snap, discretize))}"/>'
+            f'preserveAspectRatio="none" href="{png_uri(self.field_rgb(snap, discretize))}"/>'
         ]
         if self.regression:
             return out
