@@ -21,14 +21,12 @@ right, too high"):
   input turns negative for every point, so their gradient is 0) and the
   network is stuck at a constant guess.
 
-The top of the ladder is not monotone: :math:`r = 10` ends at 80 % validation
-accuracy, above :math:`r = 5` at 55 %. Both runs blow up in their first steps
-(training loss 3.4 at step 4 for :math:`r = 5`, 11.6 at step 3 for
-:math:`r = 10`). At :math:`r = 5` the spike leaves 7 of the 16 units of the
-second hidden layer alive and by step 30 only one; that one still brings the
-training loss down to 0.08 by step 60, then a second spike (1.9 at step 63)
-ends it: at step 300 all 16 are dead. At :math:`r = 10` two of them survive and
-keep learning. Which units outlive a blow-up is luck, not a better rate. Every picture of the slider shares one pair
+Above :math:`r = 2` the ladder need not be monotone. The top rungs blow up
+in their first steps, and each blow-up kills ReLU units (their input turns
+negative for every point, so their gradient is 0); which units outlive it is
+luck, not a better rate, so a higher rung can end above a lower one. What
+these runs did is printed under the three rungs below, read from their
+traces. Every picture of the slider shares one pair
 of axes, so the loss curves of different rungs compare by height.
 """
 
@@ -38,6 +36,8 @@ of axes, so the loss curves of different rungs compare by height.
 # The lesson ``lr_slider`` names every rung; :func:`vizlab.lessons.run_lesson`
 # trains them in one :func:`vizlab.sweep` (the lesson is ``batched``) and
 # caches them, so rebuilding the site retrains nothing.
+import numpy as np
+
 from vizlab import lessons
 from vizlab.gallery import pick, quick
 from vizlab.render.boundary import draw_boundary, draw_boundary_grid
@@ -60,6 +60,30 @@ draw_boundary_grid(
     titles=[f"r = {ladder[i]:g}" for i in rungs],
     curves=True,
 )
+
+# %%
+# The two top rungs, read from their traces: the first spike, the lowest
+# training loss after it, the highest after that (a second spike), the units
+# of the second hidden layer still active on some training point at the last
+# recorded step, and the validation accuracy at the end.
+for lr in (5.0, 10.0):
+    t = traces[ladder.index(lr)]
+    loss = np.asarray(t["scalar/loss_train"], dtype=float)
+    spike = int(np.nanargmax(loss[:10]))
+    low = spike + int(np.nanargmin(loss[spike:]))
+    again = low + int(np.nanargmax(loss[low:]))
+    line = (
+        f"r = {lr:g}: training loss {loss[spike]:.1f} at step {t.steps[spike]}, "
+        f"down to {loss[low]:.2f} at step {t.steps[low]}"
+    )
+    if again > low:
+        line += f", up again to {loss[again]:.2f} at step {t.steps[again]}"
+    if "embed/fc2" in t:
+        alive = int((t["embed/fc2"][-1].max(axis=0) > 0).sum())
+        line += f"; active units at step {t.field_steps[-1]}: {alive} of {t['embed/fc2'].shape[-1]}"
+    print(f"{line}; validation accuracy {t['scalar/acc_val'][-1]:.0%}")
+top = [float(traces[ladder.index(lr)]["scalar/acc_val"][-1]) for lr in (5.0, 10.0)]
+print("r = 10 ends above r = 5" if top[1] > top[0] else "r = 10 ends no better than r = 5")
 
 # %%
 # One picture per run, one slider
