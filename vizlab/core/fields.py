@@ -18,7 +18,7 @@ from vizlab.budget import FIELD_ALIGN, MAX_UNITS_WITH_MAPS
 from vizlab.core import model
 from vizlab.features import expand
 
-__all__ = ["FIELD_ALIGN", "compute_fields"]
+__all__ = ["FIELD_ALIGN", "compute_fields", "grid_points", "output_maps"]
 
 
 @torch.no_grad()
@@ -54,10 +54,8 @@ def compute_fields(
     chunk, and points are padded and chunked in multiples of ``FIELD_ALIGN`` on
     one thread, so every value takes the same vectorised kernel path.
     """
-    gx, gy = np.meshgrid(xs, ys)
-    H, W = gy.shape
-    n_inputs = X_train.shape[1]
-    points = expand(np.stack([gx.ravel(), gy.ravel()], 1)[:, :n_inputs], features)
+    H, W = len(ys), len(xs)
+    points = grid_points(xs, ys, X_train.shape[1], features)
     grid = torch.as_tensor(_aligned(points), dtype=dtype, device=device)
     data = torch.as_tensor(_aligned(expand(X_train, features)), dtype=dtype, device=device)
     n_layers = len(params) // 2
@@ -91,6 +89,33 @@ def compute_fields(
     return out
 
 
+def grid_points(
+    xs: np.ndarray, ys: np.ndarray, n_inputs: int, features: tuple[str, ...]
+) -> np.ndarray:
+    """The grid's points (H * W, n_features), row by row, expanded to ``features``.
+
+    ``xs`` (W,) and ``ys`` (H,) are the axes in standardised input units; 1-D
+    data (``n_inputs`` 1) keep only the x coordinate.
+    """
+    gx, gy = np.meshgrid(xs, ys)
+    return expand(np.stack([gx.ravel(), gy.ravel()], 1)[:, :n_inputs], features)
+
+
+def output_maps(logits: torch.Tensor, loss_kind: str) -> dict[str, torch.Tensor]:
+    """The decision maps of output ``logits`` (..., K), each (...).
+
+    ``field/output``: the predicted value for regression
+    (``loss_kind="squared_error"``), else P(class 1) for two classes;
+    ``field/class{c}``: P(class c) for each of K > 2 classes instead.
+    """
+    if loss_kind == "squared_error":
+        return {"field/output": logits[..., 0]}
+    if logits.shape[-1] > 2:
+        probs = model.probabilities(logits)
+        return {f"field/class{c}": probs[..., c] for c in range(logits.shape[-1])}
+    return {"field/output": model.prob_class1(logits)}
+
+
 def _aligned(points: np.ndarray) -> np.ndarray:
     """``points`` (n, d) padded with zero rows to a multiple of ``FIELD_ALIGN`` rows."""
     pad = -len(points) % FIELD_ALIGN
@@ -118,19 +143,12 @@ def _field_rows(
     dev, dt = grid.device, grid.dtype
     stacked = {k: torch.as_tensor(v, dtype=dt, device=dev) for k, v in params.items()}
     b = a + len(next(iter(stacked.values())))
-    names = [k for k in out if k.startswith("field/")]
     narrow = [int(k[len("act/fc") :]) for k in out if k.startswith("act/")]
     for s in range(0, C, step):
         e = min(s + step, C)
         logits, hidden = model.forward(stacked, grid[s : s + step], activation)
-        if loss_kind == "squared_error":
-            maps = [logits[..., 0]]
-        elif len(names) > 1:
-            probs = model.probabilities(logits)
-            maps = [probs[..., c] for c in range(len(names))]
-        else:
-            maps = [model.prob_class1(logits)]
-        for name, m in zip(names, maps):
+        maps = output_maps(logits, loss_kind)
+        for name, m in maps.items():
             out[name][a:b, s:e] = m[..., : e - s].float().cpu().numpy()
         for i in narrow:
             act = hidden[i - 1][..., : e - s, :].transpose(-1, -2).float()

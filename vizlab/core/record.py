@@ -203,22 +203,45 @@ class Recorder:
         for a in range(0, len(self.steps), chunk):
             rows = self.param[a : a + chunk]  # (r, M, P) or (r, P)
             r = len(rows)
-            params = self.flat.unflatten(rows)
-            # (r, M, ...) -> r * M networks, each on its own model's points; one
-            # model keeps its (r, 1, ...) pass, as the live snapshot measures it.
-            fuse = self.stacked and models > 1
-            net = params
+            measured = self.measure(rows, [split for split, _, _ in splits])
+            for split, _, _ in splits:
+                self.scalar[f"loss_{split}"][a : a + r] = measured[f"loss_{split}"]
+                self.scalar[f"{self.score_name}_{split}"][a : a + r] = measured[f"score_{split}"]
+            self.scalar["penalty"][a : a + r] = model.penalty(
+                self.flat.unflatten(rows), self.l1, self.l2
+            )
+
+    @torch.no_grad()
+    def measure(
+        self, rows: torch.Tensor, splits: Sequence[str] = ("train", "val")
+    ) -> dict[str, torch.Tensor]:
+        """Data loss and score of the recorded states ``rows`` (no dropout, no penalty).
+
+        ``rows`` are flat parameter rows, (r, M, P) (or (r, P) unstacked);
+        returns ``loss_{split}`` and ``score_{split}``, each (r, M) (or (r,)),
+        for each of ``splits`` (``"train"``, ``"val"``).
+        """
+        Xtr, ytr, Xva, yva = self.data
+        sets = {"train": (Xtr, ytr), "val": (Xva, yva)}
+        r = len(rows)
+        models = self.param.shape[1] if self.stacked else 1
+        params = self.flat.unflatten(rows)
+        # (r, M, ...) -> r * M networks, each on its own model's points; one
+        # model keeps its (r, 1, ...) pass (the live snapshot measures with it).
+        fuse = self.stacked and models > 1
+        net = params
+        if fuse:
+            net = {k: v.reshape(r * models, *v.shape[2:]) for k, v in params.items()}
+        out = {}
+        for split in splits:
+            X, y = sets[split]
             if fuse:
-                net = {k: v.reshape(r * models, *v.shape[2:]) for k, v in params.items()}
-            for split, X, y in splits:
-                if fuse:
-                    X = X.expand(r, *X.shape).reshape(r * models, *X.shape[1:])
-                logits, _ = model.forward(net, X, self.activation)
-                logits = logits.view(*rows.shape[:-1], *logits.shape[-2:])
-                self.scalar[f"loss_{split}"][a : a + r] = model.data_loss(logits, y, self.loss_kind)
-                score = model.score(logits, y, self.loss_kind)
-                self.scalar[f"{self.score_name}_{split}"][a : a + r] = score
-            self.scalar["penalty"][a : a + r] = model.penalty(params, self.l1, self.l2)
+                X = X.expand(r, *X.shape).reshape(r * models, *X.shape[1:])
+            logits, _ = model.forward(net, X, self.activation)
+            logits = logits.view(*rows.shape[:-1], *logits.shape[-2:])
+            out[f"loss_{split}"] = model.data_loss(logits, y, self.loss_kind)
+            out[f"score_{split}"] = model.score(logits, y, self.loss_kind)
+        return out
 
     @torch.no_grad()
     def keep_step(self, row, loss_batch, lr, idx, masks, logits) -> None:

@@ -26,8 +26,8 @@ import torch
 from vizlab.budget import MAX_UNITS_WITH_MAPS
 from vizlab.config import RunConfig
 from vizlab.core import model
+from vizlab.core.fields import grid_points, output_maps
 from vizlab.core.record import grid_axes, one_thread
-from vizlab.features import expand
 
 __all__ = ["LiveSnapshot", "Curves"]
 
@@ -108,19 +108,9 @@ class Curves:
         self.done = 0  # of self.rows
         self.values = {k: np.full(len(self.rows), np.nan) for k in KEYS}
 
-    @torch.no_grad()
     def _measure(self, rows: np.ndarray) -> dict[str, np.ndarray]:
-        rec = self.rec
-        Xtr, ytr, Xva, yva = rec.data
-        params = rec.flat.unflatten(rec.param[torch.as_tensor(rows)])
-        out = {}
-        for split, X, y in (("train", Xtr, ytr), ("val", Xva, yva)):
-            logits, _ = model.forward(params, X, rec.activation)
-            loss = model.data_loss(logits, y, rec.loss_kind)
-            score = model.score(logits, y, rec.loss_kind)
-            out[f"loss_{split}"] = loss.reshape(len(rows)).double().cpu().numpy()
-            out[f"score_{split}"] = score.reshape(len(rows)).double().cpu().numpy()
-        return out
+        measured = self.rec.measure(self.rec.param[torch.as_tensor(rows)])
+        return {k: v.reshape(len(rows)).double().cpu().numpy() for k, v in measured.items()}
 
     def up_to(self, n: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Row indices and values of the measured rows below ``n``, and of row ``n - 1``."""
@@ -152,26 +142,16 @@ class FieldPass:
     def __init__(self, engine, data, grid: int):
         c = engine.configs[0]
         self.xs, self.ys = grid_axes(data, grid)
-        gx, gy = np.meshgrid(self.xs, self.ys)
-        n_in = data.X_train.shape[1]
-        pts = expand(np.stack([gx.ravel(), gy.ravel()], 1)[:, :n_in], c.features)
+        pts = grid_points(self.xs, self.ys, data.X_train.shape[1], c.features)
         self.points = torch.as_tensor(pts, dtype=engine.dtype, device=engine.device)
-        self.shape = gx.shape
+        self.shape = (len(self.ys), len(self.xs))
         self.activation, self.kind = c.activation, model.loss_kind(c.loss, c.task)
 
     @torch.no_grad()
     def __call__(self, params: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
         logits, hidden = model.forward(params, self.points, self.activation)
-        logits = logits[0]
         H, W = self.shape
-        K = logits.shape[-1]
-        if self.kind == "squared_error":
-            maps = {"field/output": logits[:, 0]}
-        elif K > 2:
-            probs = model.probabilities(logits)
-            maps = {f"field/class{c}": probs[:, c] for c in range(K)}
-        else:
-            maps = {"field/output": model.prob_class1(logits)}
+        maps = output_maps(logits[0], self.kind)
         out = {k: v.float().cpu().numpy().reshape(H, W) for k, v in maps.items()}
         for i, h in enumerate(hidden, start=1):
             if h.shape[-1] <= MAX_UNITS_WITH_MAPS:
