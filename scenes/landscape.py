@@ -54,9 +54,8 @@ class LossLandscapeScene(ThreeDScene):
         stamp = lesson_stamp(self, lesson, "net", "pca", timeline=timeline)
         self.add_fixed_in_frame_mobjects(head, counter, note, stamp)
         self.set_camera_orientation(phi=60 * DEGREES, theta=-120 * DEGREES, zoom=0.85)
-        view = descent_view(plane, height="plane")
         surface = SurfaceDescent(
-            view,
+            descent_view(plane, height="plane"),
             resolution=12 if short else 30,
             x_length=7,
             y_length=7,
@@ -67,12 +66,8 @@ class LossLandscapeScene(ThreeDScene):
         self.add(surface)
         # Axis names at the axes' ends, turned to face the camera: the plane's two
         # directions are the path's principal directions.
-        axes = surface.axes
-        (x0, x1), (y0, y1) = view["grid/x"][[0, -1]], view["grid/y"][[0, -1]]
         self.add_fixed_orientation_mobjects(
-            Text("direction 1", font_size=26).move_to(axes.c2p(x1 + 0.2 * (x1 - x0), 0, 0)),
-            Text("direction 2", font_size=26).move_to(axes.c2p(0, y1 + 0.2 * (y1 - y0), 0)),
-            Text("loss", font_size=26).move_to(axes.c2p(0, 0, surface.z_max * 1.12)),
+            *surface.axis_names("direction 1", "direction 2", font_size=26, past=(0.2, 0.2))
         )
         clock = Clock(timeline, [len(plane)])
         clock.drive(surface)

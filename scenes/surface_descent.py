@@ -76,15 +76,9 @@ class SurfaceDescentScene(ThreeDScene):
             )
         )
         scene.submobjects.insert(scene.submobjects.index(scene.shadow), stars)
-        # Axis names at the axes' ends, turned to face the camera.
-        (x0, x1), (y0, y1) = trace["grid/x"][[0, -1]], trace["grid/y"][[0, -1]]
-        names = VGroup(
-            Text("x", font_size=30).move_to(axes.c2p(x1 + 0.07 * (x1 - x0), 0, 0)),
-            Text("y", font_size=30).move_to(axes.c2p(0, y1 + 0.15 * (y1 - y0), 0)),
-            Text("loss", font_size=30).move_to(axes.c2p(0, 0, scene.z_max * 1.12)),
-        )
         self.add(scene)
-        self.add_fixed_orientation_mobjects(*names)
+        # Axis names at the axes' ends, turned to face the camera.
+        self.add_fixed_orientation_mobjects(*scene.axis_names())
         clock = Clock(timeline, [len(trace)])
         clock.drive(scene)
         for r in counter:

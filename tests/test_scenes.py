@@ -403,6 +403,19 @@ def test_surface_ball_and_race_balls_follow_their_traces():
         np.testing.assert_allclose(ball.get_center(), race.axes.c2p(*t["point/xy"][r]), atol=1e-9)
 
 
+def test_surface_axis_names_sit_past_the_recorded_grid_where_the_axes_are():
+    trace = vizlab.descend("bowl", lr=0.15, steps=3)
+    surf = SurfaceDescent(trace, resolution=6)
+    surf.shift([0.5, -0.3, -1.2])  # names are placed where the axes are now
+    xn, yn, zn = surf.axis_names("across", "along", font_size=20, past=(0.1, 0.3))
+    assert [t.text for t in (xn, yn, zn)] == ["across", "along", "loss"]
+    (x0, x1), (y0, y1) = trace["grid/x"][[0, -1]], trace["grid/y"][[0, -1]]
+    back = [surf.axes.p2c(t.get_center()) for t in (xn, yn, zn)]
+    np.testing.assert_allclose(back[0], [x1 + 0.1 * (x1 - x0), 0, 0], atol=1e-6)
+    np.testing.assert_allclose(back[1], [0, y1 + 0.3 * (y1 - y0), 0], atol=1e-6)
+    np.testing.assert_allclose(back[2], [0, 0, 1.12 * surf.z_max], atol=1e-6)
+
+
 def test_hidden_space_points_and_line_come_from_the_trace():
     cfg = vizlab.RunConfig(
         dataset="xor", hidden=(2,), activation="tanh", steps=20, grid=10, frames=5

@@ -10,7 +10,7 @@ the floor (z = 0) grow with the row. For a :class:`manim.ThreeDScene`.
 from __future__ import annotations
 
 import numpy as np
-from manim import Dot3D, Surface, ThreeDAxes, VGroup, VMobject
+from manim import Dot3D, Surface, Text, ThreeDAxes, VGroup, VMobject
 
 from vizlab.render import style
 from vizlab.render.mobjects.theme import INK
@@ -113,6 +113,43 @@ class SurfaceDescent(VGroup):
         self.add(self.axes, self.surface, self.shadow, self.path, self.ball)
         self.row = -1
         self.set_row(0)
+
+    def axis_names(
+        self,
+        x: str = "x",
+        y: str = "y",
+        z: str = "loss",
+        *,
+        font_size: float = 30,
+        past: tuple[float, float] = (0.07, 0.15),
+    ) -> VGroup:
+        """The axes' names at their ends, where the axes are now (call it after moving the surface).
+
+        Parameters
+        ----------
+        x, y, z : str
+            The names of the two plane axes and the loss axis.
+        font_size : float
+            Text size.
+        past : (float, float)
+            How far past the grid's far edge the x and y names sit, as shares
+            of the grid's extent along x and along y. The loss name sits at
+            1.12 ``z_max``.
+
+        Returns
+        -------
+        VGroup
+            Three texts (x, y, z) in scene coordinates; add them with
+            ``ThreeDScene.add_fixed_orientation_mobjects`` so they face the camera.
+        """
+        xs, ys, _ = self._grid
+        (x0, x1), (y0, y1) = (xs[0], xs[-1]), (ys[0], ys[-1])
+        c2p = self.axes.c2p
+        return VGroup(
+            Text(x, font_size=font_size).move_to(c2p(x1 + past[0] * (x1 - x0), 0, 0)),
+            Text(y, font_size=font_size).move_to(c2p(0, y1 + past[1] * (y1 - y0), 0)),
+            Text(z, font_size=font_size).move_to(c2p(0, 0, self.z_max * 1.12)),
+        )
 
     def height(self, x: float, y: float) -> float:
         """Recorded loss surface at ``(x, y)``, cut at ``z_max``."""
