@@ -320,14 +320,18 @@ class LiveView:
         parts.append("</svg>")
         return "".join(parts)
 
-    def field_rgb(self, snap, discretize: bool = False) -> np.ndarray:
-        """The field panel's pixels (H, W, 3) uint8, rows top down (2-D data)."""
+    def field_rgb(self, snap, discretize: bool = False, probs=None) -> np.ndarray:
+        """The field panel's pixels (H, W, 3) uint8, rows top down (2-D data).
+
+        ``probs`` (K, H, W), when the caller has the class probabilities
+        already, saves computing them again.
+        """
         if self.regression:
             v = snap.fields["field/output"]
             if discretize:
                 v = np.sign(v) * self.ymax
             return _lut(np.nan_to_num(v), self.ymax)[::-1]
-        probs = _probs(snap)
+        probs = _probs(snap) if probs is None else probs
         if probs.shape[0] == 2:  # P(class 1) on the orange-white-blue map, as draw_boundary
             p1 = np.nan_to_num(probs[1])
             p1 = (p1 >= 0.5).astype(float) if discretize else p1
@@ -338,13 +342,13 @@ class LiveView:
 
     def _field(self, snap, discretize: bool) -> list[str]:
         left, top, side = FIELD
+        probs = None if self.regression else _probs(snap)
         out = [
             f'<image x="{left}" y="{top}" width="{side}" height="{side}" '
-            f'preserveAspectRatio="none" href="{png_uri(self.field_rgb(snap, discretize))}"/>'
+            f'preserveAspectRatio="none" href="{png_uri(self.field_rgb(snap, discretize, probs))}"/>'
         ]
         if self.regression:
             return out
-        probs = _probs(snap)
         xs, ys = snap.grid_x, snap.grid_y
         if not np.isfinite(probs).all():
             return out
