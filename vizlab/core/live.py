@@ -167,6 +167,6 @@ class LiveRun:
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 2:
                 raise ValueError(f"{name} must be an integer of at least 2; got {v!r}")
         if self._curves is None:
-            self._curves = Curves(self._engine.rec, len(self._engine.rec.steps), int(points))
+            self._curves = Curves(self._engine.rec, int(points))
             self._fields = FieldPass(self._engine, self.data, int(grid))
         return take(self._engine, self.data, self._curves, self._fields, self.events)

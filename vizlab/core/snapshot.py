@@ -97,12 +97,13 @@ class Curves:
     ``stride``-th recorded row is measured (``stride`` fixed by the run's
     length, so the curve does not depend on when pictures were taken), plus
     the latest row at every snapshot. A row's parameters never change once
-    it is recorded, so each is measured once: the same forward pass, loss
-    and score as the trace's evaluation.
+    it is recorded, so each is measured once, by the recorder's own
+    :meth:`~vizlab.core.record.Recorder.measure` (as the trace's evaluation is).
     """
 
-    def __init__(self, rec, n_rows: int, points: int):
+    def __init__(self, rec, points: int):
         self.rec = rec
+        n_rows = len(rec.steps)
         stride = max(1, -(-n_rows // max(points, 1)))
         self.rows = np.arange(0, n_rows, stride)
         self.done = 0  # of self.rows
