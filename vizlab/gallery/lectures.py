@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from vizlab import cache
+from vizlab.gallery.media import atomic_write
 from vizlab.gallery.videos import POSTER_BEFORE_END_S
 
 #: Build mode -> manim quality (see vizlab.render.scenes.QUALITIES).
@@ -88,10 +89,7 @@ def poster_of(mp4: Path, before_end: float = POSTER_BEFORE_END_S) -> Path:
             if frame.pts is None or frame.pts >= target:
                 break
         image = frame.to_image()
-    tmp = poster.with_name(f".{poster.stem}.{os.getpid()}.png")
-    image.save(tmp, "PNG")
-    tmp.replace(poster)
-    return poster
+    return atomic_write(poster, lambda f: image.save(f, "PNG"))
 
 
 def render_video(
@@ -183,11 +181,8 @@ def _save_times(new: dict[str, float]) -> None:
         return
     folder = video_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    times = {**_load_times(), **new}
-    fd, tmp = tempfile.mkstemp(prefix=f".{_TIMES}.", dir=folder)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(times, fh, indent=1, sort_keys=True)
-    os.replace(tmp, folder / _TIMES)
+    times = json.dumps({**_load_times(), **new}, indent=1, sort_keys=True)
+    atomic_write(folder / _TIMES, lambda f: f.write(times.encode()))
 
 
 class Renders:

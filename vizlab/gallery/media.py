@@ -173,9 +173,7 @@ def video(
     # The poster is the end state (what the run came to), never an empty first
     # frame, unless the display names its key moment (``poster_row``).
     shown = _poster_frame(timeline, getattr(display, "poster_row", None), len(frames_rgb))
-    poster = _atomic_write(
-        folder / f"{name}-poster.png", lambda f: frames_rgb[shown].save(f, "PNG")
-    )
+    poster = atomic_write(folder / f"{name}-poster.png", lambda f: frames_rgb[shown].save(f, "PNG"))
     gif_path = (
         write_gif(frames_rgb, mp4.with_suffix(".gif"), gif_width, timeline.fps, timeline.rows)
         if gif
@@ -256,10 +254,11 @@ def write_gif(frames: list, gif: Path, width: int, fps: int, rows=None) -> Path:
     def save(f):
         images[0].save(f, "GIF", save_all=True, append_images=images[1:], duration=ms, loop=0)
 
-    return _atomic_write(gif, save)
+    return atomic_write(gif, save)
 
 
-def _atomic_write(path: Path, write) -> Path:
+def atomic_write(path: Path, write) -> Path:
+    """Write ``path`` all or nothing: ``write(f)`` fills a temporary file beside it, renamed into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
