@@ -64,9 +64,8 @@ def compute_fields(
     F, C, N, K = len(rows), len(points), len(X_train), widths[-1]
     step = budget.field_pass_points(per_point, max(C, N), max_bytes)
     # Where a whole row is one chunk, several rows share a chunk within the same bound.
-    whole = -(-max(C, N, 1) // FIELD_ALIGN) * FIELD_ALIGN
     bound = budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes
-    per_chunk = max(1, bound // (per_point * step)) if step >= whole else 1
+    per_chunk = max(1, bound // (per_point * step)) if step >= max(C, N) else 1
     many = loss_kind != "squared_error" and K > 2
     names = [f"field/class{c}" for c in range(K)] if many else ["field/output"]
     narrow = [(i, w) for i, w in enumerate(widths[1:-1], 1) if w <= MAX_UNITS_WITH_MAPS]
