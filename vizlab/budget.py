@@ -154,8 +154,11 @@ class Estimate:
 
 def recorded_rows(config: RunConfig) -> int:
     """Rows of a finished run: every ``record_every``-th step plus the final state."""
-    n, every = config.total_steps, config.record_every
-    return -(-n // every) + 1
+    return _rows(config.total_steps, config.record_every)
+
+
+def _rows(steps: int, every: int) -> int:
+    return -(-steps // every) + 1
 
 
 def estimate(
@@ -199,7 +202,7 @@ def estimate(
         n_train = n_points - n_val
         batch = max(config.batch_size or n_train, 1)
         steps = config.epochs * max(n_train // batch, 1) if config.epochs else config.steps
-        rows = -(-steps // config.record_every) + 1
+        rows = _rows(steps, config.record_every)
     else:
         n_train, batch, steps, rows = (
             config.n_train,
