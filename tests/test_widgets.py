@@ -348,9 +348,10 @@ def test_playground_setting_changed_mid_run_restarts_that_config(playground):
     pg.set(lr=0.1, hidden="4, 2", regularization="L2", strength=0.01, dropout=0.2)
     c = pg.config
     assert (c.lr, c.hidden, c.l2, c.l1, c.dropout) == (0.1, (4, 2), 0.01, 0.0, (0.2,))
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while (pg.snapshot.config != c or pg.snapshot.step < 10) and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert pg.snapshot.config == c and pg.snapshot.step >= 10, "the new run never drew step 10"
     assert pg._trainer.playing  # still playing, now the new run
     pg.pause()
     assert pg.wait(60)
@@ -362,6 +363,36 @@ def test_playground_setting_changed_mid_run_restarts_that_config(playground):
     assert pg._play.value is False and pg._play.description == "play"
     pg.reset()
     assert pg.wait(60) and pg.trace.steps[-1] == 0
+
+
+def test_trainer_paused_between_a_chunk_and_its_picture_still_ends_with_the_trace():
+    # The pause lands after the chunk decided it was not the last and before
+    # its picture goes out (``ready`` is asked exactly there): the work still
+    # ends with a trace of where the run stopped, never the restart's step 0.
+    from vizlab.widgets.trainer import BackgroundTrainer
+
+    got, errors = [], []
+    trainer = None
+
+    def ready():
+        trainer.pause()  # the race, made certain
+        return True
+
+    trainer = BackgroundTrainer(
+        SMALL.replace(steps=5000), got.append, ready, lambda: None, errors.append, 0.02, grid=8
+    )
+    trainer.play()
+    assert trainer.wait(60) and not errors
+    snap, trace = got[-1]
+    assert trace is not None and trace.steps[-1] == snap.step == trainer.run.done
+    assert 0 < snap.step < 5000 and not trainer.playing
+    # The same once more after a restart: never the restart's step-0 trace.
+    trainer.restart(SMALL.replace(steps=5000, lr=0.1))
+    trainer.play()
+    assert trainer.wait(60) and not errors
+    snap, trace = got[-1]
+    assert trace is not None and trace.config["lr"] == 0.1
+    assert trace.steps[-1] == snap.step > 0
 
 
 def test_playground_bad_hidden_text_and_linear_model(playground):

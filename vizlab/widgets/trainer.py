@@ -128,24 +128,35 @@ class BackgroundTrainer:
         return self.run.snapshot(self.grid), trace
 
     def _loop(self) -> None:
+        traced = True  # the last published trace is the run as it stands
         try:
             while True:
                 with self._cond:
                     restart, self._restart = self._restart, None
                     run = self.run
                     work = self.playing or self._wanted > 0
-                    if self._closed or (restart is None and (run.finished or not work)):
+                    stop = self._closed or (restart is None and (run.finished or not work))
+                    if stop and (traced or self._closed):
                         self._active = False
                         self._cond.notify_all()
                         return
                     budget = math.inf if self.playing else self._wanted
+                if stop:
+                    # Paused after a picture that came without its trace (the
+                    # pause landed between the chunk's check and its picture):
+                    # the trace of where the run stopped, then look again.
+                    self._publish(self.published(with_trace=True))
+                    traced = True
+                    continue
                 if restart is not None:
                     self.run = self._LiveRun(restart)
                     self._publish(self.published(with_trace=True))
+                    traced = True
                     continue
                 taken, end = 0, time.monotonic() + self._chunk
                 while taken < budget and not run.finished and time.monotonic() < end:
                     taken += run.step(int(min(budget - taken, 5)))
+                traced = traced and taken == 0
                 with self._cond:
                     self._wanted = max(0, self._wanted - taken)
                     stale = self._restart is not None
@@ -156,6 +167,7 @@ class BackgroundTrainer:
                 # last): a snapshot the drawing thread would drop costs time for nothing.
                 if not stale and (last or self._ready()):
                     self._publish(self.published(with_trace=last))
+                    traced = traced or last
                 if run.finished:
                     self._on_finish()
         except Exception as exc:
