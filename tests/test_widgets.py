@@ -52,16 +52,16 @@ def test_latest_only_drops_stale_values():
 
     def slow(v):
         started.set()
-        gate.wait(5)
+        gate.wait(60)
         seen.append(v)
 
     box = LatestOnly(slow, on_error=lambda e: None)
     box.submit(0)
-    assert started.wait(5)
+    assert started.wait(60), "the worker never started"
     for v in range(1, 50):  # a slider dragged fast while 0 is being drawn
         box.submit(v)
     gate.set()
-    assert box.wait(5)
+    assert box.wait(60)
     # the first value was already in flight; of the other 49 only the last is drawn
     assert seen == [0, 49] and box.calls == 2
 
@@ -70,9 +70,9 @@ def test_latest_only_reports_errors_and_goes_on():
     errors = []
     box = LatestOnly(lambda v: 1 / v, on_error=errors.append)
     box.submit(0)
-    assert box.wait(5)
+    assert box.wait(60)
     box.submit(2)
-    assert box.wait(5)
+    assert box.wait(60)
     assert len(errors) == 1 and isinstance(errors[0], ZeroDivisionError) and box.calls == 2
 
 
@@ -393,6 +393,33 @@ def test_trainer_paused_between_a_chunk_and_its_picture_still_ends_with_the_trac
     snap, trace = got[-1]
     assert trace is not None and trace.config["lr"] == 0.1
     assert trace.steps[-1] == snap.step > 0
+
+
+def test_playground_view_change_never_drops_a_trace_waiting_to_be_drawn(playground):
+    # A view checkbox ticked while the trainer's final (snapshot, trace) waits
+    # behind a redraw in flight: the newest state is drawn, with the new view,
+    # never the older picture (its trace would be lost, ``pg.trace`` stale).
+    from vizlab.render.liveview import LiveView
+
+    pg = playground
+    draw, gate, started = pg._redraws._fn, threading.Event(), threading.Event()
+
+    def held(published):
+        started.set()
+        assert gate.wait(60), "the test never let the held redraw go"
+        draw(published)
+
+    pg._redraws._fn = held
+    pg.view["discretize"].value = True  # a redraw in flight, held
+    assert started.wait(60), "the view change started no redraw"
+    pg.step(20)
+    assert pg._trainer.wait(60), "20 steps not taken within 60 s"
+    pg.view["show_test"].value = False  # the race, made certain
+    gate.set()
+    assert pg.wait(60)
+    assert pg.snapshot.step == 20 and pg.trace.steps[-1] == 20
+    oracle = LiveView(pg.snapshot, show_test=False).svg(pg.snapshot, discretize=True)
+    assert pg.image.value == oracle.encode()
 
 
 def test_playground_bad_hidden_text_and_linear_model(playground):
