@@ -427,6 +427,37 @@ def test_cached_descend_and_call(tmp_path, monkeypatch):
         cache.cached_call(len, "x", cache=tmp_path)
 
 
+def test_cached_call_entry_published_by_another_process_meanwhile(tmp_path, monkeypatch):
+    # Two workers fill the same many-trace entry at once: the other one's
+    # complete copy lands between our check and our rename. Ours is dropped,
+    # no error, and the entry reads back as the same runs.
+    from vizlab.core.linreg import minibatch_descent
+
+    args = ((1, 0),)
+    runs = minibatch_descent(*args, steps=5)
+    other = tmp_path / "other"
+    other.mkdir()
+    for i, t in enumerate(runs):
+        t.save(other / f"{i}.npz")
+    real = os.replace
+    pending = [other]
+
+    def replace(src, dst):
+        if pending and Path(src).name.startswith(".call-") and not Path(dst).name.startswith("."):
+            real(pending.pop(), dst)  # the other worker's rename wins the race
+        real(src, dst)
+
+    monkeypatch.setattr(cache.os, "replace", replace)
+    got = cache.cached_call(minibatch_descent, *args, steps=5, cache=tmp_path)
+    assert not pending, "the race was not staged"
+    monkeypatch.setattr(cache.os, "replace", real)
+    for a, b in zip(got, runs, strict=True):
+        _same(a, b)
+    for a, b in zip(cache.cached_call(minibatch_descent, *args, steps=5, cache=tmp_path), runs):
+        _same(a, b)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
 def test_cache_recovers_from_a_damaged_entry(tmp_path):
     trace = cache.cached_train(SMALL, cache=tmp_path)
     (entry,) = tmp_path.glob("train-*.npz")

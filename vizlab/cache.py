@@ -19,6 +19,8 @@ the last rename wins. The folder is ``$VIZLAB_CACHE_DIR`` if set, else
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -291,11 +293,21 @@ def cached_file(
 
 
 def _replace_dir(src: Path, dst: Path) -> None:
-    """Move folder ``src`` to ``dst``, replacing an older ``dst`` (renames only)."""
-    if dst.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{dst.name}.old.", dir=dst.parent))
-        os.replace(dst, old / dst.name)
-        os.replace(src, dst)
+    """Move folder ``src`` to ``dst``, replacing an older ``dst`` (renames only).
+
+    Another process may publish the same entry at the same moment: it may move
+    ``dst`` away first, or put its own copy there between our two renames.
+    Both copies are complete, so then its copy stays and ``src`` is dropped.
+    """
+    old = Path(tempfile.mkdtemp(prefix=f".{dst.name}.old.", dir=dst.parent))
+    try:
+        with contextlib.suppress(FileNotFoundError):  # none yet, or moved away by another
+            os.replace(dst, old / dst.name)
+        try:
+            os.replace(src, dst)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+    finally:
         shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(src, dst)
+        shutil.rmtree(src, ignore_errors=True)
