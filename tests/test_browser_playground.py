@@ -30,6 +30,15 @@ PLAYGROUND = (
     "optimizer='adam', lr=0.03, batch_size=10, steps=400, grid=24, frames=20))"
 )
 
+# The status (not training) and the code box, once the code reruns to the step shown.
+SETTLED = """() => {
+  const status = document.querySelector('.vizlab-status')?.innerText ?? '';
+  const code = document.querySelector('.vizlab-code pre')?.textContent ?? '';
+  const step = status.match(/step (\\d+) of/);
+  return !status.includes('training') && step !== null
+    && code.includes(`run.step(${step[1]})`) && [status, code];
+}"""
+
 
 @pytest.fixture
 def voila_url(tmp_path):
@@ -78,8 +87,10 @@ def test_playground_in_voila(voila_url, tmp_path):
             expect(status).to_contain_text(re.compile(r"step [1-9]\d* of 400"), timeout=60_000)
             page.locator(".vizlab-play").click()
             expect(status).not_to_contain_text("training", timeout=60_000)
-            shown = status.inner_text()
-            code = page.locator(".vizlab-code pre").inner_text()
+            # The status and the code box are two widgets, updated one message
+            # apart (and a click may still be on its way): read both at once,
+            # when they name the same step.
+            shown, code = page.wait_for_function(SETTLED, timeout=60_000).json_value()
             page.screenshot(path=str(tmp_path / "playground.png"), full_page=True)
         finally:
             browser.close()
