@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -40,7 +41,26 @@ FONT_AWESOME_CDN = "cdn.jsdelivr.net"
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    """A TCP port on 127.0.0.1 that nothing listens on now, below the ephemeral range.
+
+    The port is free only until the server binds it. Ports the system hands
+    out meanwhile (``bind(0)``: a kernel's ZMQ sockets, in this or another
+    test worker; outgoing connections) come from the ephemeral range, so a
+    port picked at random below it cannot be taken by them in that gap.
+    """
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    rng = random.SystemRandom()
+    for _ in range(100 if low > 11024 else 0):
+        port = rng.randrange(10000, low - 1)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -106,6 +126,7 @@ def voila_notebook(folder: Path, name: str, source: str) -> Iterator[str]:
     def args(port: int) -> list[str]:
         return [
             sys.executable, "-m", "voila", name, "--no-browser", f"--port={port}",
+            "--Voila.port_retries=0",  # a taken port fails here, not served elsewhere
             "--Voila.ip=127.0.0.1", "--ServerApp.ip=127.0.0.1",
         ]  # fmt: skip
 

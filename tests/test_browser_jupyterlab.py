@@ -59,6 +59,7 @@ def lab(tmp_path):
             "jupyterlab",
             "--no-browser",
             f"--port={port}",
+            "--ServerApp.port_retries=0",  # a taken port fails here, not served elsewhere
             "--ServerApp.ip=127.0.0.1",
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={tmp_path}",
