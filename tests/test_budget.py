@@ -87,18 +87,24 @@ def test_chunk_bound_changes_no_bit(config, monkeypatch):
 
     monkeypatch.setattr(fields.model, "forward", counted)
     runs, passes = [], []
-    for bound in (1, 1 << 40):  # 64 points at a time, or each row in one piece
+    # 64 points at a time on two threads, each row in one piece on one thread,
+    # and the rows cut among three threads
+    for bound, n_threads in ((1, 2), (1 << 40, 1), (1 << 40, 3)):
         monkeypatch.setattr(budget, "FIELD_PASS_BYTES", bound)
+        monkeypatch.setattr(fields.threads, "allowed", lambda n=n_threads: n)
         calls.clear()
         runs.append(vizlab.train(config))
         passes.append(list(calls))
-    tiny, huge = runs
+    tiny, huge, cut = runs
     assert set(passes[0]) == {budget.FIELD_ALIGN} and len(passes[0]) > len(passes[1])
+    assert len(passes[2]) > len(passes[1])  # more chunks: one at least for every thread
     keys = picture_keys(huge)
-    assert keys == picture_keys(tiny) and any(k.startswith("field/") for k in keys)
+    assert keys == picture_keys(tiny) == picture_keys(cut) and any(
+        k.startswith("field/") for k in keys
+    )
     for k in keys:
-        assert tiny[k].dtype == huge[k].dtype == np.float32
-        assert np.array_equal(tiny[k], huge[k]), k
+        assert tiny[k].dtype == huge[k].dtype == cut[k].dtype == np.float32
+        assert np.array_equal(tiny[k], huge[k]) and np.array_equal(cut[k], huge[k]), k
 
 
 _PEAK = """
@@ -170,3 +176,23 @@ def test_optimizer_buffers_restate_the_optimizers():
     from vizlab.core.batched_optim import OPTIMIZERS
 
     assert {k: v.buffers for k, v in OPTIMIZERS.items()} == budget.OPTIMIZER_BUFFERS
+
+
+def test_evaluation_chunks_and_threads_change_no_bit(monkeypatch):
+    # The recorded losses and scores are measured after training, rows cut
+    # into chunks (by the bound) and the chunks among threads: neither moves a bit.
+    from vizlab.core import record
+
+    base = RunConfig(dataset="moons", hidden=(6,), steps=25, batch_size=16, frames=0)
+    configs = [base.replace(seed=s, lr=lr, device="cpu") for s in (0, 1) for lr in (0.1, 0.5)]
+    runs = []
+    for bound, n_threads in ((1, 1), (1 << 40, 1), (1 << 40, 3), (1, 2)):
+        monkeypatch.setattr(budget, "FIELD_PASS_BYTES", bound)
+        monkeypatch.setattr(record.threads, "allowed", lambda n=n_threads: n)
+        runs.append(vizlab.sweep(configs))
+    keys = runs[0][0].keys("scalar")
+    assert {"scalar/loss_train", "scalar/loss_val", "scalar/acc_val"} <= set(keys)
+    for other in runs[1:]:
+        for a, b in zip(runs[0], other):
+            for k in keys:
+                assert np.array_equal(a[k], b[k], equal_nan=True), k

@@ -18,7 +18,7 @@ import torch
 from vizlab.config import OPTIMIZERS
 from vizlab.core.landscapes import Landscape, get_landscape
 from vizlab.core.provenance import resolve_device, trace_header
-from vizlab.core.record import one_thread
+from vizlab.core.threads import one_thread
 from vizlab.regimes import classify_regime
 from vizlab.trace import Trace
 

@@ -30,20 +30,19 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import warnings
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 
 from vizlab.config import RunConfig
-from vizlab.core import backprop, draws, model, record
+from vizlab.core import backprop, draws, model, record, threads
 from vizlab.core.batched_optim import OPTIMIZERS, BatchedOptimizer, Plateau, lr_factor
 from vizlab.core.data import Dataset, make_dataset
 from vizlab.core.provenance import resolve_device
 from vizlab.core.seeding import streams
+from vizlab.core.threads import using_threads
 from vizlab.trace import Trace
 
 #: Models at which a stack starts using more than one CPU thread.
@@ -67,28 +66,7 @@ def threads_for(n_models: int) -> int:
     """
     if n_models < THREADS_FROM:
         return 1
-    return max(1, min(os.cpu_count() or 1, torch.get_num_threads(), n_models // 8))
-
-
-@contextlib.contextmanager
-def using_threads(n: int) -> Iterator[None]:
-    """Run torch on ``n`` CPU threads, then restore the caller's setting."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
-_POOLS: dict[int, ThreadPoolExecutor] = {}
-
-
-def _pool(n: int) -> ThreadPoolExecutor:
-    """A shared pool of ``n`` worker threads (created once per size)."""
-    if n not in _POOLS:
-        _POOLS[n] = ThreadPoolExecutor(n, thread_name_prefix="vizlab-engine")
-    return _POOLS[n]
+    return max(1, min(threads.allowed(), n_models // 8))
 
 
 class Engine:
@@ -198,8 +176,7 @@ class Engine:
         self.models = torch.arange(M, device=dev)[:, None]
         self.every_point = torch.arange(B, device=dev)  # a full batch's recorded indices
         self._lr_at: tuple[float, torch.Tensor] | None = None  # (schedule factor, lr0 * it)
-        edges = np.linspace(0, M, self.threads + 1).round().astype(int)
-        self.blocks = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+        self.blocks = threads.split(M, self.threads)
         never = self.n_steps + 1
         # Per model, on the device: first diverged step and why; early stopping.
         self.diverged_at = torch.full((M,), never, dtype=torch.long, device=dev)
@@ -323,9 +300,7 @@ class Engine:
                     part(self.l2),
                 )
 
-            # the calling thread takes the first block itself instead of waiting
-            rest = [_pool(self.threads - 1).submit(block, ab) for ab in self.blocks[1:]]
-            parts = [block(self.blocks[0]), *(f.result() for f in rest)]
+            parts = threads.run_parts(block, self.blocks, self.threads)
             return tuple(torch.cat([p[i] for p in parts]) for i in range(3))
         logits, _ = model.forward(self.params, X, c.activation, masks, self.drop_p)
         loss_data = model.data_loss(logits, y, self.loss_kind)

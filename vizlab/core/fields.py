@@ -15,7 +15,7 @@ import torch
 
 from vizlab import budget
 from vizlab.budget import FIELD_ALIGN, MAX_UNITS_WITH_MAPS
-from vizlab.core import model
+from vizlab.core import model, threads
 from vizlab.features import expand
 
 __all__ = ["FIELD_ALIGN", "compute_fields", "grid_points", "output_maps"]
@@ -34,6 +34,7 @@ def compute_fields(
     features: tuple[str, ...] = ("x1", "x2"),
     loss_kind: str = "bce",
     max_bytes: int | None = None,
+    n_threads: int | None = None,
 ) -> dict[str, np.ndarray]:
     """Decision and per-neuron fields at ``rows``, by forward passes over bounded chunks.
 
@@ -53,6 +54,10 @@ def compute_fields(
     do not depend on the bound: each row is the same batched matmul whatever the
     chunk, and points are padded and chunked in multiples of ``FIELD_ALIGN`` on
     one thread, so every value takes the same vectorised kernel path.
+
+    The rows are cut among ``n_threads`` threads (default
+    :func:`vizlab.core.threads.allowed`), each keeping its chunks to its share
+    of the bound; the results do not depend on the thread count either.
     """
     H, W = len(ys), len(xs)
     points = grid_points(xs, ys, X_train.shape[1], features)
@@ -62,10 +67,13 @@ def compute_fields(
     widths = [grid.shape[1], *(params[f"fc{i}.weight"].shape[-2] for i in range(1, n_layers + 1))]
     per_point = budget.field_pass_point_bytes(widths, torch.finfo(dtype).bits // 8)
     F, C, N, K = len(rows), len(points), len(X_train), widths[-1]
-    step = budget.field_pass_points(per_point, max(C, N), max_bytes)
+    # Rows are cut among threads; each thread's chunks keep to its share of the bound.
+    n_threads = min(threads.allowed() if n_threads is None else max(1, n_threads), max(F, 1))
+    bound = (budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes) // n_threads
+    step = budget.field_pass_points(per_point, max(C, N), bound)
     # Where a whole row is one chunk, several rows share a chunk within the same bound.
-    bound = budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes
     per_chunk = max(1, bound // (per_point * step)) if step >= max(C, N) else 1
+    per_chunk = min(per_chunk, -(-F // n_threads))  # a chunk for every thread
     many = loss_kind != "squared_error" and K > 2
     names = [f"field/class{c}" for c in range(K)] if many else ["field/output"]
     narrow = [(i, w) for i, w in enumerate(widths[1:-1], 1) if w <= MAX_UNITS_WITH_MAPS]
@@ -73,15 +81,15 @@ def compute_fields(
     for i, w in narrow:
         out[f"act/fc{i}"] = np.empty((F, w, C), np.float32)
         out[f"embed/fc{i}"] = np.empty((F, N, w), np.float32)
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # one thread: a thread's range could end mid-vector
-    try:
-        for a in range(0, F, per_chunk):
-            b = min(a + per_chunk, F)
-            chunk = {k: v[rows[a:b]] for k, v in params.items()}
-            _field_rows(chunk, a, grid, data, C, N, step, out, activation, loss_kind)
-    finally:
-        torch.set_num_threads(threads)
+
+    def chunk(a: int) -> None:
+        rows_here = rows[a : a + per_chunk]
+        params_here = {k: v[rows_here] for k, v in params.items()}
+        _field_rows(params_here, a, grid, data, C, N, step, out, activation, loss_kind)
+
+    # Each kernel on one thread: a thread's range could end mid-vector.
+    with threads.using_threads(1):
+        threads.run_parts(chunk, range(0, F, per_chunk), n_threads)
     for k, v in out.items():
         if not k.startswith("embed/"):
             out[k] = v.reshape(*v.shape[:-1], H, W)

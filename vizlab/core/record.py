@@ -19,7 +19,7 @@ import torch
 
 from vizlab import budget
 from vizlab.config import RunConfig
-from vizlab.core import model
+from vizlab.core import model, threads
 from vizlab.core.data import Dataset
 from vizlab.core.fields import compute_fields
 from vizlab.core.provenance import trace_header
@@ -198,9 +198,13 @@ class Recorder:
         points = sum(x.shape[-2] for _, x, _ in splits)
         item = self.param.element_size()
         per_row = models * points * budget.field_pass_point_bytes(widths, item)
-        bound = budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes
-        chunk = max(1, bound // max(per_row, 1))
-        for a in range(0, len(self.steps), chunk):
+        n_rows = len(self.steps)
+        # on the CPU, the rows are cut among threads, each keeping to its share of the bound
+        n_threads = min(threads.allowed(), n_rows) if self.param.device.type == "cpu" else 1
+        bound = (budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes) // n_threads
+        chunk = min(max(1, bound // max(per_row, 1)), -(-n_rows // n_threads))
+
+        def rows_from(a: int) -> None:
             rows = self.param[a : a + chunk]  # (r, M, P) or (r, P)
             r = len(rows)
             measured = self.measure(rows, [split for split, _, _ in splits])
@@ -210,6 +214,9 @@ class Recorder:
             self.scalar["penalty"][a : a + r] = model.penalty(
                 self.flat.unflatten(rows), self.l1, self.l2
             )
+
+        with threads.using_threads(1):
+            threads.run_parts(rows_from, range(0, n_rows, chunk), n_threads)
 
     @torch.no_grad()
     def measure(
@@ -409,19 +416,3 @@ def static_and_fields(
             )
         )
     return out
-
-
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one CPU thread, then restore the caller's setting.
-
-    These networks are tiny: splitting a 300x16 matmul across threads costs
-    more in hand-offs than it saves, and on a busy machine spinning worker
-    threads made training 10-80x slower in our measurements.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)

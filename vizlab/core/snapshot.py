@@ -27,7 +27,8 @@ from vizlab.budget import MAX_UNITS_WITH_MAPS
 from vizlab.config import RunConfig
 from vizlab.core import model
 from vizlab.core.fields import grid_points, output_maps
-from vizlab.core.record import grid_axes, one_thread
+from vizlab.core.record import grid_axes
+from vizlab.core.threads import one_thread
 
 __all__ = ["LiveSnapshot", "Curves"]
 

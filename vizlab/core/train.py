@@ -12,12 +12,12 @@ from tqdm.auto import tqdm
 
 from vizlab import budget
 from vizlab.config import RunConfig
-from vizlab.core import record
 from vizlab.core.live import LiveRun
+from vizlab.core.threads import one_thread
 from vizlab.trace import Trace
 
 
-@record.one_thread()
+@one_thread()
 def train(
     config: RunConfig | None = None,
     *,

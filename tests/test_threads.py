@@ -1,0 +1,60 @@
+"""The core's CPU threads: the caller's allowance, parts run side by side, errors kept."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import torch
+
+from vizlab.core import threads
+
+
+def test_allowance_is_the_setting_outside_the_core():
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        assert threads.allowed() == 1
+        torch.set_num_threads(2)
+        with threads.using_threads(1):
+            assert torch.get_num_threads() == 1
+            with threads.one_thread():
+                assert threads.allowed() == min(2, __import__("os").cpu_count())
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_parts_run_in_order_on_several_threads():
+    seen, gate = set(), threading.Barrier(2, timeout=30)
+
+    def part(i):
+        seen.add(threading.get_ident())
+        if i < 2:
+            gate.wait()  # the first two parts must be running at once
+        return i * i
+
+    assert threads.run_parts(part, range(7), 2) == [i * i for i in range(7)]
+    assert len(seen) == 2
+    assert threads.run_parts(part, [5], 4) == [25]  # one part: this thread
+
+
+def test_a_failing_part_raises_after_every_part_has_stopped():
+    done = []
+
+    def part(i):
+        if i == 3:
+            raise ValueError("part 3")
+        done.append(i)
+
+    with pytest.raises(ValueError, match="part 3"):
+        threads.run_parts(part, range(6), 2)
+    assert sorted(done) == [0, 1, 2, 4, 5]
+
+
+@pytest.mark.parametrize("n, parts", [(10, 3), (2, 5), (64, 2), (0, 2)])
+def test_split_covers_the_range_in_near_equal_pieces(n, parts):
+    pieces = threads.split(n, parts)
+    assert [i for a, b in pieces for i in range(a, b)] == list(range(n))
+    sizes = [b - a for a, b in pieces]
+    assert max(sizes, default=0) - min(sizes, default=0) <= 1
