@@ -250,6 +250,21 @@ def test_check_reports_holds_fails_not_reproduced_and_skipped(cache):
     assert table.splitlines()[-1] == "1 holds, 2 fails, 1 not reproduced, 1 skipped"
 
 
+def test_check_in_worker_processes_equals_one_by_one(cache):
+    # The same lessons checked in two fresh processes and in this one: the
+    # same claims, statuses and measured numbers, in catalogue order, and the
+    # workers' runs land in the run cache this process reads.
+    names = ["descent_1d", "xor_boundary", "worked_table", "lr_regimes"]
+    parallel = lessons.check(names, quick=True, workers=2)
+    assert any(cache.rglob("*")), "the workers saved their runs to the cache"
+    here = lessons.check(names, quick=True)
+    assert [(r.lesson, r.claim.text) for r in parallel] == [
+        (n, c.text) for n in names for c in lessons.get(n).claims
+    ]
+    assert [(r.status, r.detail) for r in parallel] == [(r.status, r.detail) for r in here]
+    assert {r.status for r in here} <= {"holds", "skipped"}
+
+
 def test_cli_check_exits_1_on_a_failing_claim_and_0_otherwise(cache, monkeypatch):
     failing = _tiny(name="tiny_failing", claims=SYNTHETIC_CLAIMS[:2])
     passing = _tiny(name="tiny_passing", claims=SYNTHETIC_CLAIMS[:1] + SYNTHETIC_CLAIMS[2:4])

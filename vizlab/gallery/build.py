@@ -81,12 +81,16 @@ class BuildResult:
     scenes_rendered: int
 
 
+#: glibc's malloc thresholds as environment variables (read when a process starts).
+MALLOC_PINS = {"MALLOC_MMAP_THRESHOLD_": "67108864", "MALLOC_TRIM_THRESHOLD_": "134217728"}
+
+
 def pin_malloc() -> None:
     """Fix glibc's malloc thresholds: its defaults make some fresh processes 3-5x slower here."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 67108864)  # M_MMAP_THRESHOLD
-        libc.mallopt(-1, 134217728)  # M_TRIM_THRESHOLD
+        libc.mallopt(-3, int(MALLOC_PINS["MALLOC_MMAP_THRESHOLD_"]))  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, int(MALLOC_PINS["MALLOC_TRIM_THRESHOLD_"]))  # M_TRIM_THRESHOLD
 
 
 @contextlib.contextmanager
@@ -108,10 +112,12 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def _sphinx(src: Path, out: Path, doctrees: Path, quiet: bool) -> int:
+def _sphinx(src: Path, out: Path, doctrees: Path, quiet: bool, workers: int = 1) -> int:
     from sphinx.cmd.build import build_main
 
     args = ["-b", "html", "-d", str(doctrees), "-W", "--keep-going", str(src), str(out)]
+    # pages read and written by ``workers`` processes (the examples run before, in their own)
+    args += ["-j", str(workers)] if workers > 1 else []
     return build_main(args + (["-q"] if quiet else []))
 
 
@@ -163,6 +169,8 @@ def build(
         MEDIA_URL_ENV: EXAMPLE_MEDIA_URL,
         "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
+        # every process the build starts (claims, examples, videos) pins them too
+        **{k: os.environ.get(k, v) for k, v in MALLOC_PINS.items()},
         cache.CACHE_ENV: str(cache.cache_dir().resolve()),
         WORKERS_ENV: os.environ.get(WORKERS_ENV, str(WORKERS)),
     }
@@ -181,7 +189,7 @@ def build(
         _write_if_changed(src / lectures.PAGE, lectures.page(listed, quality, quick))
         # The slide-claims ledger (the full check in a full build); it also trains
         # every lesson's runs into the cache the examples then read.
-        results = claims.check(quick)
+        results = claims.check(quick, workers=int(env[WORKERS_ENV]))
         _write_if_changed(src / claims.PAGE, claims.page(results, quick, src / "examples"))
         if claims.failures(results):
             raise BuildError("slide claims fail:\n" + claims.failures(results))
@@ -197,7 +205,7 @@ def build(
         try:
             if link.exists():
                 shutil.copytree(link.resolve(), site, symlinks=True)
-            rc = _sphinx(src, site, work / "doctrees", quiet)
+            rc = _sphinx(src, site, work / "doctrees", quiet, int(env[WORKERS_ENV]))
             if rc != 0:
                 raise BuildError(
                     f"sphinx failed (exit status {rc}); the previous site is untouched"

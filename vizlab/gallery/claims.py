@@ -20,9 +20,9 @@ PAGE = "claims.rst"
 COLORS = {"holds": "#1b7f3b", "fails": "#c62828", "not reproduced": "#b35c00", "skipped": "#777"}
 
 
-def check(quick: bool) -> list[ClaimResult]:
-    """Every claim of every lesson (the quick variants when ``quick``)."""
-    return lessons.check(quick=quick)
+def check(quick: bool, workers: int = 1) -> list[ClaimResult]:
+    """Every claim of every lesson (the quick variants when ``quick``), ``workers`` lessons at once."""
+    return lessons.check(quick=quick, workers=workers)
 
 
 def page_of(lesson: Lesson, examples: Path | None = None) -> str | None:

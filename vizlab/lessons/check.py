@@ -8,7 +8,9 @@ it is "not reproduced" with the measured numbers. Claims marked
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 
 from vizlab.lessons.base import ClaimResult, Lesson
 from vizlab.lessons.registry import all_lessons, get
@@ -19,13 +21,23 @@ def check_lesson(lesson: str | Lesson, quick: bool = False) -> list[ClaimResult]
     """Run one lesson and every claim on it; one :class:`ClaimResult` per claim."""
     if isinstance(lesson, str):
         lesson = get(lesson)
+    return [
+        ClaimResult(lesson.name, claim, status, detail)
+        for claim, (status, detail) in zip(lesson.claims, _outcomes(lesson, quick))
+    ]
+
+
+def _outcomes(lesson: str | Lesson, quick: bool) -> list[tuple[str, str]]:
+    """``(status, detail)`` of each of the lesson's claims, in order (what a worker sends back)."""
+    if isinstance(lesson, str):
+        lesson = get(lesson)
     if not lesson.claims:
         return []
     traces = run_lesson(lesson, quick=quick)
-    results = []
+    outcomes = []
     for claim in lesson.claims:
         if quick and not claim.quick:
-            results.append(ClaimResult(lesson.name, claim, "skipped", "checked on full runs only"))
+            outcomes.append(("skipped", "checked on full runs only"))
             continue
         try:
             ok, detail = claim.check(traces)
@@ -38,17 +50,33 @@ def check_lesson(lesson: str | Lesson, quick: bool = False) -> list[ClaimResult]
             detail = f"{detail} ({claim.known_difference})"
         else:
             status = "fails"
-        results.append(ClaimResult(lesson.name, claim, status, str(detail)))
-    return results
+        outcomes.append((status, str(detail)))
+    return outcomes
 
 
-def check(names: Iterable[str] = (), quick: bool = False) -> list[ClaimResult]:
-    """Check the named lessons (all when none are named), in catalogue order."""
+def check(names: Iterable[str] = (), quick: bool = False, workers: int = 1) -> list[ClaimResult]:
+    """Check the named lessons (all when none are named); results in catalogue order.
+
+    With ``workers`` > 1 the lessons are run in that many fresh processes at
+    once (each lesson whole in one of them, its runs saved to the run cache
+    as usual); the results are the same as one by one.
+    """
     lessons = [get(n) for n in names] if names else all_lessons()
-    results: list[ClaimResult] = []
-    for lesson in lessons:
-        results.extend(check_lesson(lesson, quick=quick))
-    return results
+    todo = [lesson for lesson in lessons if lesson.claims]
+    workers = max(1, min(workers, len(todo)))
+    if workers == 1:
+        outcomes = [_outcomes(lesson, quick) for lesson in todo]
+    else:
+        # Fresh processes, not forks: a fork of a process that has run torch's
+        # thread pools can hang.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            outcomes = list(pool.map(_outcomes, [x.name for x in todo], [quick] * len(todo)))
+    return [
+        ClaimResult(lesson.name, claim, status, detail)
+        for lesson, found in zip(todo, outcomes)
+        for claim, (status, detail) in zip(lesson.claims, found)
+    ]
 
 
 def format_table(results: list[ClaimResult], width: int = 60) -> str:
