@@ -58,3 +58,12 @@ def test_split_covers_the_range_in_near_equal_pieces(n, parts):
     assert [i for a, b in pieces for i in range(a, b)] == list(range(n))
     sizes = [b - a for a, b in pieces]
     assert max(sizes, default=0) - min(sizes, default=0) <= 1
+
+
+def test_parts_that_run_parts_themselves_do_not_wait_forever():
+    # A part that cuts its own work into parts (on a pool worker) runs them
+    # itself rather than queueing them behind itself.
+    def outer(i):
+        return sum(threads.run_parts(lambda j: i * j, range(4), 2))
+
+    assert threads.run_parts(outer, range(5), 2) == [6 * i for i in range(5)]

@@ -27,6 +27,7 @@ _LOCK = threading.Lock()
 _DEPTH = 0  # using_threads blocks open, in any thread
 _OUTER = 0  # torch's setting when the outermost one opened
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+_HERE = threading.local()  # .worker: this thread is one of the pools' workers
 
 
 @contextlib.contextmanager
@@ -75,7 +76,9 @@ def run_parts(fn: Callable[[Any], Any], parts: Sequence[Any], threads: int) -> l
     its own part's outputs.
     """
     threads = max(1, min(threads, len(parts)))
-    if threads == 1:
+    if threads == 1 or getattr(_HERE, "worker", False):
+        # one thread, or already inside a part: a part waiting on parts queued
+        # behind itself in the same pool would wait forever
         return [fn(p) for p in parts]
     results: list[Any] = [None] * len(parts)
     order = iter(range(len(parts)))
@@ -86,6 +89,7 @@ def run_parts(fn: Callable[[Any], Any], parts: Sequence[Any], threads: int) -> l
             # A worker thread takes torch's thread count lazily, on its first
             # kernel: set it, so every part runs its kernels on one thread.
             torch.set_num_threads(1)
+            _HERE.worker = True
         while True:
             with take:
                 i = next(order, None)
