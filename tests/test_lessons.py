@@ -250,19 +250,35 @@ def test_check_reports_holds_fails_not_reproduced_and_skipped(cache):
     assert table.splitlines()[-1] == "1 holds, 2 fails, 1 not reproduced, 1 skipped"
 
 
-def test_check_in_worker_processes_equals_one_by_one(cache):
-    # The same lessons checked in two fresh processes and in this one: the
-    # same claims, statuses and measured numbers, in catalogue order, and the
-    # workers' runs land in the run cache this process reads.
+def test_check_in_worker_processes_equals_one_by_one(tmp_path, monkeypatch):
+    # The same lessons checked here (own cache) and in two fresh processes
+    # (another cache): the same claims, statuses and measured numbers, in
+    # catalogue order; the workers' runs land in the cache they were given.
     names = ["descent_1d", "xor_boundary", "worked_table", "lr_regimes"]
-    parallel = lessons.check(names, quick=True, workers=2)
-    assert any(cache.rglob("*")), "the workers saved their runs to the cache"
+    monkeypatch.setenv("VIZLAB_CACHE_DIR", str(tmp_path / "here"))
     here = lessons.check(names, quick=True)
+    monkeypatch.setenv("VIZLAB_CACHE_DIR", str(tmp_path / "workers"))
+    parallel = lessons.check(names, quick=True, workers=2)
+    assert any((tmp_path / "workers").rglob("*.npz")), "the workers saved their runs"
     assert [(r.lesson, r.claim.text) for r in parallel] == [
         (n, c.text) for n in names for c in lessons.get(n).claims
     ]
     assert [(r.status, r.detail) for r in parallel] == [(r.status, r.detail) for r in here]
     assert {r.status for r in here} <= {"holds", "skipped"}
+
+
+def test_check_in_workers_runs_a_lesson_registered_at_run_time_here(cache, monkeypatch):
+    # A fresh process does not know a lesson registered at run time: it is
+    # checked in this process, with the same results as one by one.
+    tiny = _tiny(name="tiny_registered", claims=SYNTHETIC_CLAIMS)
+    monkeypatch.setattr(registry, "_LESSONS", {**registry._LESSONS, tiny.name: tiny})
+    names = ["descent_1d", "tiny_registered"]
+    parallel = lessons.check(names, quick=True, workers=2)
+    alone = check_lesson(lessons.get("descent_1d"), quick=True) + check_lesson(tiny, quick=True)
+    assert [(r.lesson, r.claim.text, r.status, r.detail) for r in parallel] == [
+        (r.lesson, r.claim.text, r.status, r.detail) for r in alone
+    ]
+    assert [r.status for r in parallel if r.lesson == tiny.name].count("fails") == 2
 
 
 def test_cli_check_exits_1_on_a_failing_claim_and_0_otherwise(cache, monkeypatch):

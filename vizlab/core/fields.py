@@ -68,12 +68,14 @@ def compute_fields(
     per_point = budget.field_pass_point_bytes(widths, torch.finfo(dtype).bits // 8)
     F, C, N, K = len(rows), len(points), len(X_train), widths[-1]
     # Rows are cut among threads; each thread's chunks keep to its share of the bound.
-    n_threads = min(threads.allowed() if n_threads is None else max(1, n_threads), max(F, 1))
+    if n_threads is None:  # the CPU's threads; a GPU takes its chunks one after another
+        n_threads = threads.allowed() if device.type == "cpu" else 1
+    n_threads = max(1, min(n_threads, F))
     bound = (budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes) // n_threads
     step = budget.field_pass_points(per_point, max(C, N), bound)
     # Where a whole row is one chunk, several rows share a chunk within the same bound.
     per_chunk = max(1, bound // (per_point * step)) if step >= max(C, N) else 1
-    per_chunk = min(per_chunk, -(-F // n_threads))  # a chunk for every thread
+    per_chunk = max(1, min(per_chunk, -(-F // n_threads)))  # a chunk for every thread
     many = loss_kind != "squared_error" and K > 2
     names = [f"field/class{c}" for c in range(K)] if many else ["field/output"]
     narrow = [(i, w) for i, w in enumerate(widths[1:-1], 1) if w <= MAX_UNITS_WITH_MAPS]

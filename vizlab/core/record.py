@@ -199,10 +199,14 @@ class Recorder:
         item = self.param.element_size()
         per_row = models * points * budget.field_pass_point_bytes(widths, item)
         n_rows = len(self.steps)
-        # on the CPU, the rows are cut among threads, each keeping to its share of the bound
-        n_threads = min(threads.allowed(), n_rows) if self.param.device.type == "cpu" else 1
-        bound = (budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes) // n_threads
-        chunk = min(max(1, bound // max(per_row, 1)), -(-n_rows // n_threads))
+        total = budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes
+        # On the CPU the rows are cut among threads, each keeping to its share of
+        # the bound (no more threads than the bound has whole rows for).
+        n_threads = 1
+        if self.param.device.type == "cpu":
+            n_threads = max(1, min(threads.allowed(), n_rows, total // max(per_row, 1)))
+        bound = total // n_threads
+        chunk = max(1, min(bound // max(per_row, 1), -(-n_rows // n_threads)))
 
         def rows_from(a: int) -> None:
             rows = self.param[a : a + chunk]  # (r, M, P) or (r, P)

@@ -24,27 +24,28 @@ from typing import Any
 import torch
 
 _LOCK = threading.Lock()
-_DEPTH = 0  # using_threads blocks open, in any thread
-_OUTER = 0  # torch's setting when the outermost one opened
 _POOLS: dict[int, ThreadPoolExecutor] = {}
-_HERE = threading.local()  # .worker: this thread is one of the pools' workers
+# Per Python thread: .depth, the using_threads blocks open in it; .outer,
+# torch's setting before the first of them; .worker, it is a pool's worker.
+# (torch keeps its thread count per thread once a thread has used it.)
+_HERE = threading.local()
 
 
 @contextlib.contextmanager
 def using_threads(n: int) -> Iterator[None]:
-    """Run torch on ``n`` CPU threads, then restore the caller's setting (also a decorator)."""
-    global _DEPTH, _OUTER
-    with _LOCK:
-        before = torch.get_num_threads()
-        if _DEPTH == 0:
-            _OUTER = before
-        _DEPTH += 1
-    torch.set_num_threads(n)
+    """Run torch on ``n`` CPU threads in this thread, then restore its setting (also a decorator)."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}")
+    depth = getattr(_HERE, "depth", 0)
+    before = torch.get_num_threads()
+    if depth == 0:
+        _HERE.outer = before
+    _HERE.depth = depth + 1
     try:
+        torch.set_num_threads(n)
         yield
     finally:
-        with _LOCK:
-            _DEPTH -= 1
+        _HERE.depth = depth
         torch.set_num_threads(before)
 
 
@@ -55,8 +56,7 @@ def one_thread() -> contextlib.AbstractContextManager:
 
 def allowed() -> int:
     """CPU threads the caller allows the core: torch's setting outside the core, at most the cores."""
-    with _LOCK:
-        setting = _OUTER if _DEPTH else torch.get_num_threads()
+    setting = _HERE.outer if getattr(_HERE, "depth", 0) else torch.get_num_threads()
     return max(1, min(os.cpu_count() or 1, setting))
 
 
@@ -83,19 +83,26 @@ def run_parts(fn: Callable[[Any], Any], parts: Sequence[Any], threads: int) -> l
     results: list[Any] = [None] * len(parts)
     order = iter(range(len(parts)))
     take = threading.Lock()
+    failed = False
 
     def work(worker: bool) -> None:
-        if worker:
+        nonlocal failed
+        if worker and not getattr(_HERE, "worker", False):
             # A worker thread takes torch's thread count lazily, on its first
-            # kernel: set it, so every part runs its kernels on one thread.
+            # kernel: set it once, so every part runs its kernels on one thread.
             torch.set_num_threads(1)
             _HERE.worker = True
         while True:
             with take:
-                i = next(order, None)
+                i = None if failed else next(order, None)
             if i is None:
                 return
-            results[i] = fn(parts[i])
+            try:
+                results[i] = fn(parts[i])
+            except BaseException:
+                with take:
+                    failed = True  # the other threads take no new part
+                raise
 
     futures = [_pool(threads - 1).submit(work, True) for _ in range(threads - 1)]
     try:

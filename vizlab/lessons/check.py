@@ -54,28 +54,54 @@ def _outcomes(lesson: str | Lesson, quick: bool) -> list[tuple[str, str]]:
     return outcomes
 
 
+def _outcomes_in_worker(name: str, texts: tuple[str, ...], quick: bool):
+    """:func:`_outcomes` of a catalogue lesson in a worker; None when the worker's lesson differs.
+
+    A lesson registered at run time is unknown to a fresh process, and one
+    changed at run time has other claims there: the caller checks those itself.
+    """
+    try:
+        lesson = get(name)
+    except KeyError:
+        return None
+    if tuple(c.text for c in lesson.claims) != texts:
+        return None
+    return _outcomes(lesson, quick)
+
+
 def check(names: Iterable[str] = (), quick: bool = False, workers: int = 1) -> list[ClaimResult]:
     """Check the named lessons (all when none are named); results in catalogue order.
 
     With ``workers`` > 1 the lessons are run in that many fresh processes at
     once (each lesson whole in one of them, its runs saved to the run cache
-    as usual); the results are the same as one by one.
+    as usual); the results are the same as one by one. A lesson the fresh
+    processes do not know the same way (registered or changed at run time) is
+    checked in this process. Fresh processes import the caller's main module:
+    a script that calls this with ``workers`` > 1 needs an
+    ``if __name__ == "__main__":`` guard.
     """
     lessons = [get(n) for n in names] if names else all_lessons()
     todo = [lesson for lesson in lessons if lesson.claims]
     workers = max(1, min(workers, len(todo)))
-    if workers == 1:
-        outcomes = [_outcomes(lesson, quick) for lesson in todo]
-    else:
+    found: list = [None] * len(todo)
+    if workers > 1:
         # Fresh processes, not forks: a fork of a process that has run torch's
         # thread pools can hang.
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            outcomes = list(pool.map(_outcomes, [x.name for x in todo], [quick] * len(todo)))
+            found = list(
+                pool.map(
+                    _outcomes_in_worker,
+                    [x.name for x in todo],
+                    [tuple(c.text for c in x.claims) for x in todo],
+                    [quick] * len(todo),
+                )
+            )
+    outcomes = [f if f is not None else _outcomes(x, quick) for x, f in zip(todo, found)]
     return [
         ClaimResult(lesson.name, claim, status, detail)
-        for lesson, found in zip(todo, outcomes)
-        for claim, (status, detail) in zip(lesson.claims, found)
+        for lesson, done in zip(todo, outcomes)
+        for claim, (status, detail) in zip(lesson.claims, done, strict=True)
     ]
 
 
