@@ -11,7 +11,8 @@
    render module re-runs only the examples that use it (sphinx-gallery
    itself only notices edits to the example file);
 3. check the slide claims (training every lesson's runs into the run
-   cache), then start rendering the lecture videos whose key changed
+   cache, :data:`WORKERS` lessons at once in fresh processes), then start
+   rendering the lecture videos whose key changed
    (:mod:`vizlab.gallery.videos`: the scene, the vizlab code it uses, its
    runs, timelines, quality and renderer versions) in background
    processes, one per core, while sphinx runs;
@@ -19,7 +20,8 @@
    changed is rewritten: the API reference is checked first (every public
    object on a page, with a numpydoc docstring), then sphinx-gallery
    executes the stale examples, :data:`WORKERS` at a time (a failing
-   example fails the build), and autodoc writes the reference pages;
+   example fails the build), and autodoc writes the reference pages
+   (sphinx reading and writing pages with ``-j WORKERS``);
 5. copy the lecture videos in, check that every local link and picture
    resolves, and only then point ``gallery/_build/html`` (a symbolic link)
    at the new folder with one atomic rename. An interrupted or failed build
