@@ -25,8 +25,9 @@ import time
 import torch
 
 import vizlab
-from vizlab.core.engine import threads_for, using_threads
+from vizlab.core.engine import threads_for
 from vizlab.core.sweep import grid
+from vizlab.core.threads import using_threads
 
 
 def pin_allocator() -> None:

@@ -37,6 +37,20 @@ def cache(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
+@pytest.fixture
+def add_lessons(monkeypatch):
+    """Register test lessons for one test; the catalogue is loaded first, so the one
+    restored afterwards is whole (topics loaded during the test land in the copy)."""
+
+    def add(*extra: Lesson) -> None:
+        lessons.names()
+        monkeypatch.setattr(
+            registry, "_LESSONS", {**registry._LESSONS, **{x.name: x for x in extra}}
+        )
+
+    return add
+
+
 def _tiny(name="tiny_quadratic", claims=(), **kw) -> Lesson:
     runs = {
         "good": DescendConfig("quadratic", lr=0.3, steps=12),
@@ -267,11 +281,11 @@ def test_check_in_worker_processes_equals_one_by_one(tmp_path, monkeypatch):
     assert {r.status for r in here} <= {"holds", "skipped"}
 
 
-def test_check_in_workers_runs_a_lesson_registered_at_run_time_here(cache, monkeypatch):
+def test_check_in_workers_runs_a_lesson_registered_at_run_time_here(cache, add_lessons):
     # A fresh process does not know a lesson registered at run time: it is
     # checked in this process, with the same results as one by one.
     tiny = _tiny(name="tiny_registered", claims=SYNTHETIC_CLAIMS)
-    monkeypatch.setattr(registry, "_LESSONS", {**registry._LESSONS, tiny.name: tiny})
+    add_lessons(tiny)
     names = ["descent_1d", "tiny_registered"]
     parallel = lessons.check(names, quick=True, workers=2)
     alone = check_lesson(lessons.get("descent_1d"), quick=True) + check_lesson(tiny, quick=True)
@@ -281,12 +295,10 @@ def test_check_in_workers_runs_a_lesson_registered_at_run_time_here(cache, monke
     assert [r.status for r in parallel if r.lesson == tiny.name].count("fails") == 2
 
 
-def test_cli_check_exits_1_on_a_failing_claim_and_0_otherwise(cache, monkeypatch):
+def test_cli_check_exits_1_on_a_failing_claim_and_0_otherwise(cache, add_lessons):
     failing = _tiny(name="tiny_failing", claims=SYNTHETIC_CLAIMS[:2])
     passing = _tiny(name="tiny_passing", claims=SYNTHETIC_CLAIMS[:1] + SYNTHETIC_CLAIMS[2:4])
-    monkeypatch.setattr(
-        registry, "_LESSONS", {**registry._LESSONS, failing.name: failing, passing.name: passing}
-    )
+    add_lessons(failing, passing)
     out = io.StringIO()
     args = argparse.Namespace(lessons_command="check", names=["tiny_failing"], quick=True)
     assert run_cli(args, out) == 1 and "fails" in out.getvalue()

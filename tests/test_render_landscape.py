@@ -89,7 +89,7 @@ def test_step_constants_are_the_engines():
     assert steps_mod.ADAM_BETAS == batched_optim.ADAM_BETAS
     assert steps_mod.ADAM_EPS == batched_optim.ADAM_EPS
     for name, spec in batched_optim.OPTIMIZERS.items():
-        assert steps_mod.BUFFERS[name] == spec.buffers
+        assert steps_mod.OPTIMIZER_BUFFERS[name] == spec.buffers
 
 
 def test_step_histograms_hold_the_shares(race):

@@ -66,6 +66,30 @@ def test_latest_only_drops_stale_values():
     assert seen == [0, 49] and box.calls == 2
 
 
+def test_latest_only_resubmits_the_newest_value_not_the_last_handled():
+    seen, started, gate = [], threading.Event(), threading.Event()
+
+    def slow(v):
+        if v == "a":  # held while "b" arrives
+            started.set()
+            gate.wait(60)
+        seen.append(v)
+
+    box = LatestOnly(slow, on_error=lambda e: None)
+    box.resubmit()  # nothing submitted yet: nothing to do
+    assert box.wait(60) and box.calls == 0
+    box.call("first")  # handled now, in this thread
+    box.submit("a")
+    assert started.wait(60), "the worker never started"
+    box.submit("b")  # waits behind "a"
+    box.resubmit()  # e.g. a view setting changed: "b" again, never "a" or "first"
+    gate.set()
+    assert box.wait(60)
+    assert seen == ["first", "a", "b"] and box.calls == 3
+    box.resubmit()
+    assert box.wait(60) and seen == ["first", "a", "b", "b"]
+
+
 def test_latest_only_reports_errors_and_goes_on():
     errors = []
     box = LatestOnly(lambda v: 1 / v, on_error=errors.append)

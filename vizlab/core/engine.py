@@ -42,7 +42,6 @@ from vizlab.core.batched_optim import OPTIMIZERS, BatchedOptimizer, Plateau, lr_
 from vizlab.core.data import Dataset, make_dataset
 from vizlab.core.provenance import resolve_device
 from vizlab.core.seeding import streams
-from vizlab.core.threads import using_threads
 from vizlab.trace import Trace
 
 #: Models at which a stack starts using more than one CPU thread.
@@ -212,7 +211,7 @@ class Engine:
     # ------------------------------------------------------------ the loop
     def advance(self, n: int) -> int:
         """Take up to ``n`` steps; return how many were taken."""
-        with using_threads(1):  # more cores work on blocks of models, not inside kernels
+        with threads.using_threads(1):  # more cores work on blocks of models, not inside kernels
             taken = 0
             while taken < n and self.done < self.n_steps:
                 if not self._step(self.done):
@@ -339,7 +338,7 @@ class Engine:
             return
         if self.done == self.n_steps and self.watch and not self._final_watched:
             self._final_watched = True  # the last evaluation can still stop a run
-            with using_threads(1):
+            with threads.using_threads(1):
                 self._watch(self.done, row)
         self.rec.keep_final(row, self.lr(self.done))
 
@@ -381,7 +380,7 @@ class Engine:
                 row = self.rec.row_of(events[0]["step"])
                 best = int(self.best_row[m]) if self.restore else None
                 self.rec.close_row(row, m, restore_from=best)
-        with using_threads(1), contextlib.ExitStack() as stack:
+        with threads.using_threads(1), contextlib.ExitStack() as stack:
             self.rec.evaluate()
             out = []
             stack.enter_context(self.rec.on_host())

@@ -68,14 +68,12 @@ def compute_fields(
     per_point = budget.field_pass_point_bytes(widths, torch.finfo(dtype).bits // 8)
     F, C, N, K = len(rows), len(points), len(X_train), widths[-1]
     # Rows are cut among threads; each thread's chunks keep to its share of the bound.
-    if n_threads is None:  # the CPU's threads; a GPU takes its chunks one after another
-        n_threads = threads.allowed() if device.type == "cpu" else 1
-    n_threads = max(1, min(n_threads, F))
+    n_threads = threads.for_rows(F, device, n_threads)
     bound = (budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes) // n_threads
     step = budget.field_pass_points(per_point, max(C, N), bound)
     # Where a whole row is one chunk, several rows share a chunk within the same bound.
-    per_chunk = max(1, bound // (per_point * step)) if step >= max(C, N) else 1
-    per_chunk = max(1, min(per_chunk, -(-F // n_threads)))  # a chunk for every thread
+    fitting = bound // (per_point * step) if step >= max(C, N) else 1
+    per_chunk = threads.rows_per_part(F, fitting, n_threads)
     many = loss_kind != "squared_error" and K > 2
     names = [f"field/class{c}" for c in range(K)] if many else ["field/output"]
     narrow = [(i, w) for i, w in enumerate(widths[1:-1], 1) if w <= MAX_UNITS_WITH_MAPS]
@@ -89,9 +87,8 @@ def compute_fields(
         params_here = {k: v[rows_here] for k, v in params.items()}
         _field_rows(params_here, a, grid, data, C, N, step, out, activation, loss_kind)
 
-    # Each kernel on one thread: a thread's range could end mid-vector.
-    with threads.using_threads(1):
-        threads.run_parts(chunk, range(0, F, per_chunk), n_threads)
+    # each kernel on one thread (run_parts' rule): a thread's range could end mid-vector
+    threads.run_parts(chunk, range(0, F, per_chunk), n_threads)
     for k, v in out.items():
         if not k.startswith("embed/"):
             out[k] = v.reshape(*v.shape[:-1], H, W)

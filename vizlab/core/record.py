@@ -200,13 +200,11 @@ class Recorder:
         per_row = models * points * budget.field_pass_point_bytes(widths, item)
         n_rows = len(self.steps)
         total = budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes
-        # On the CPU the rows are cut among threads, each keeping to its share of
-        # the bound (no more threads than the bound has whole rows for).
-        n_threads = 1
-        if self.param.device.type == "cpu":
-            n_threads = max(1, min(threads.allowed(), n_rows, total // max(per_row, 1)))
-        bound = total // n_threads
-        chunk = max(1, min(bound // max(per_row, 1), -(-n_rows // n_threads)))
+        # The rows are cut among threads, each keeping to its share of the bound
+        # (no more threads than the bound has whole rows for).
+        fitting = total // max(per_row, 1)
+        n_threads = threads.for_rows(min(n_rows, fitting), self.param.device)
+        chunk = threads.rows_per_part(n_rows, fitting // n_threads, n_threads)
 
         def rows_from(a: int) -> None:
             rows = self.param[a : a + chunk]  # (r, M, P) or (r, P)
@@ -219,8 +217,7 @@ class Recorder:
                 self.flat.unflatten(rows), self.l1, self.l2
             )
 
-        with threads.using_threads(1):
-            threads.run_parts(rows_from, range(0, n_rows, chunk), n_threads)
+        threads.run_parts(rows_from, range(0, n_rows, chunk), n_threads)
 
     @torch.no_grad()
     def measure(

@@ -42,11 +42,13 @@ def using_threads(n: int) -> Iterator[None]:
         _HERE.outer = before
     _HERE.depth = depth + 1
     try:
-        torch.set_num_threads(n)
+        if n != before:
+            torch.set_num_threads(n)
         yield
     finally:
         _HERE.depth = depth
-        torch.set_num_threads(before)
+        if n != before:
+            torch.set_num_threads(before)
 
 
 def one_thread() -> contextlib.AbstractContextManager:
@@ -72,14 +74,16 @@ def run_parts(fn: Callable[[Any], Any], parts: Sequence[Any], threads: int) -> l
     """``[fn(p) for p in parts]``, on up to ``threads`` threads, in order.
 
     The calling thread works too; each thread takes the next part not yet
-    taken, and runs its kernels on one torch thread. ``fn`` must touch only
-    its own part's outputs.
+    taken, and runs its kernels on one torch thread (so a part's results do
+    not depend on how many threads there were). ``fn`` must touch only its
+    own part's outputs.
     """
     threads = max(1, min(threads, len(parts)))
     if threads == 1 or getattr(_HERE, "worker", False):
         # one thread, or already inside a part: a part waiting on parts queued
         # behind itself in the same pool would wait forever
-        return [fn(p) for p in parts]
+        with using_threads(1):
+            return [fn(p) for p in parts]
     results: list[Any] = [None] * len(parts)
     order = iter(range(len(parts)))
     take = threading.Lock()
@@ -106,13 +110,30 @@ def run_parts(fn: Callable[[Any], Any], parts: Sequence[Any], threads: int) -> l
 
     futures = [_pool(threads - 1).submit(work, True) for _ in range(threads - 1)]
     try:
-        work(False)
+        with using_threads(1):
+            work(False)
     finally:
         for f in futures:
             f.exception()  # wait for every worker, even when this thread failed
     for f in futures:
         f.result()  # a worker's error, raised here
     return results
+
+
+def for_rows(n_rows: int, device: torch.device, n_threads: int | None = None) -> int:
+    """Threads to cut ``n_rows`` independent rows among, at least one and at most ``n_rows``.
+
+    ``n_threads`` if given, else :func:`allowed` on the CPU and one on a GPU
+    (its kernels fill it already).
+    """
+    if n_threads is None:
+        n_threads = allowed() if device.type == "cpu" else 1
+    return max(1, min(n_threads, n_rows))
+
+
+def rows_per_part(n_rows: int, fitting: int, n_threads: int) -> int:
+    """Rows per part: as many as fit (``fitting``), at least one, few enough for a part per thread."""
+    return max(1, min(fitting, -(-n_rows // n_threads)))
 
 
 def split(n: int, parts: int) -> list[tuple[int, int]]:

@@ -191,7 +191,8 @@ def build(
         _write_if_changed(src / lectures.PAGE, lectures.page(listed, quality, quick))
         # The slide-claims ledger (the full check in a full build); it also trains
         # every lesson's runs into the cache the examples then read.
-        results = claims.check(quick, workers=int(env[WORKERS_ENV]))
+        workers = int(env[WORKERS_ENV])
+        results = claims.check(quick, workers=workers)
         _write_if_changed(src / claims.PAGE, claims.page(results, quick, src / "examples"))
         if claims.failures(results):
             raise BuildError("slide claims fail:\n" + claims.failures(results))
@@ -207,7 +208,7 @@ def build(
         try:
             if link.exists():
                 shutil.copytree(link.resolve(), site, symlinks=True)
-            rc = _sphinx(src, site, work / "doctrees", quiet, int(env[WORKERS_ENV]))
+            rc = _sphinx(src, site, work / "doctrees", quiet, workers)
             if rc != 0:
                 raise BuildError(
                     f"sphinx failed (exit status {rc}); the previous site is untouched"

@@ -21,16 +21,18 @@ def check_lesson(lesson: str | Lesson, quick: bool = False) -> list[ClaimResult]
     """Run one lesson and every claim on it; one :class:`ClaimResult` per claim."""
     if isinstance(lesson, str):
         lesson = get(lesson)
+    return _results(lesson, _outcomes(lesson, quick))
+
+
+def _results(lesson: Lesson, outcomes: list[tuple[str, str]]) -> list[ClaimResult]:
     return [
         ClaimResult(lesson.name, claim, status, detail)
-        for claim, (status, detail) in zip(lesson.claims, _outcomes(lesson, quick))
+        for claim, (status, detail) in zip(lesson.claims, outcomes, strict=True)
     ]
 
 
-def _outcomes(lesson: str | Lesson, quick: bool) -> list[tuple[str, str]]:
+def _outcomes(lesson: Lesson, quick: bool) -> list[tuple[str, str]]:
     """``(status, detail)`` of each of the lesson's claims, in order (what a worker sends back)."""
-    if isinstance(lesson, str):
-        lesson = get(lesson)
     if not lesson.claims:
         return []
     traces = run_lesson(lesson, quick=quick)
@@ -98,11 +100,7 @@ def check(names: Iterable[str] = (), quick: bool = False, workers: int = 1) -> l
                 )
             )
     outcomes = [f if f is not None else _outcomes(x, quick) for x, f in zip(todo, found)]
-    return [
-        ClaimResult(lesson.name, claim, status, detail)
-        for lesson, done in zip(todo, outcomes)
-        for claim, (status, detail) in zip(lesson.claims, done, strict=True)
-    ]
+    return [result for x, done in zip(todo, outcomes) for result in _results(x, done)]
 
 
 def format_table(results: list[ClaimResult], width: int = 60) -> str:

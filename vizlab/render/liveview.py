@@ -155,6 +155,13 @@ class LiveView:
     show_test : bool
         Draw the validation points (triangles).
 
+    Attributes
+    ----------
+    config : RunConfig
+        The run the view was built for.
+    show_test : bool
+        As given.
+
     Notes
     -----
     Build a new view when the run (its config) changes; :meth:`svg` then
@@ -163,6 +170,7 @@ class LiveView:
 
     def __init__(self, snap, *, show_test: bool = True):
         c = self.config = snap.config
+        self.show_test = show_test
         self.regression, self.one_d = c.task == "regression", len(snap.grid_y) == 1
         xs, ys = snap.grid_x, snap.grid_y
         dx = (xs[-1] - xs[0]) / (len(xs) - 1)

@@ -32,7 +32,6 @@ from vizlab.trace import Trace
 ADAGRAD_EPS = 1e-10
 RMSPROP_ALPHA, RMSPROP_EPS = 0.99, 1e-8
 ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
-BUFFERS = OPTIMIZER_BUFFERS
 SOURCES = (
     "recorded optimizer state",
     "replayed from the recorded gradients",
@@ -50,8 +49,8 @@ def _flat(trace: Trace, kind: str, suffix: str = "") -> np.ndarray:
 
 def _replay(kind: str, grads: np.ndarray, mu: float) -> dict[str, np.ndarray]:
     """torch's state after each update, rebuilt from every gradient (rows = steps)."""
-    state = {b: np.zeros_like(grads) for b in BUFFERS[kind]}
-    run = {b: np.zeros(grads.shape[1]) for b in BUFFERS[kind]}
+    state = {b: np.zeros_like(grads) for b in OPTIMIZER_BUFFERS[kind]}
+    run = {b: np.zeros(grads.shape[1]) for b in OPTIMIZER_BUFFERS[kind]}
     for k, g in enumerate(grads):
         if kind in ("momentum", "nesterov"):
             run["momentum_buffer"] = g.copy() if k == 0 else mu * run["momentum_buffer"] + g
@@ -94,13 +93,13 @@ def effective_steps(trace: Trace) -> tuple[np.ndarray, np.ndarray, str]:
     trace.require("scalar/lr", what="a training run", hint="make it with vizlab.train")
     cfg = trace.config
     kind, mu = cfg.get("optimizer", "sgd"), float(cfg.get("momentum", 0.0))
-    if kind not in BUFFERS:
+    if kind not in OPTIMIZER_BUFFERS:
         raise ValueError(f"unknown optimizer {kind!r} in the trace's config")
     g_all = _flat(trace, "grad")
     rows = np.flatnonzero(np.all(np.isfinite(g_all), axis=1))
     g, lr = g_all[rows], np.asarray(trace["scalar/lr"], np.float64)[rows][:, None]
     t = trace.steps[rows].astype(np.float64)[:, None] + 1  # updates taken so far, this one included
-    names = BUFFERS[kind]
+    names = OPTIMIZER_BUFFERS[kind]
     if not names:
         state, source = {}, SOURCES[2]
     elif all(f"opt/{n}.{b}" in trace for b in names for n in trace.names("param")):

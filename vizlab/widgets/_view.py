@@ -99,16 +99,36 @@ class LatestOnly:
         self._fn, self._on_error = fn, on_error
         self._cond = threading.Condition()
         self._pending: Any = _EMPTY
+        self._newest: Any = _EMPTY  # the last value submitted, pending or handled
         self._running = False
         self.calls = 0
+
+    def call(self, value: Any) -> None:
+        """Handle ``value`` now, in this thread (before any :meth:`submit`: a first picture)."""
+        with self._cond:
+            self._newest = value
+        try:
+            self._fn(value)
+        finally:
+            self.calls += 1
 
     def submit(self, value: Any) -> None:
         """Make ``value`` the next one to handle (dropping any older pending one)."""
         with self._cond:
-            self._pending = value
+            self._pending = self._newest = value
             if not self._running:
                 self._running = True
                 threading.Thread(target=self._work, daemon=True, name="vizlab-redraw").start()
+
+    def resubmit(self) -> None:
+        """Handle the newest value again (a setting of how it is shown changed).
+
+        The newest, not the last one handled: one still pending is never
+        replaced by an older value.
+        """
+        with self._cond:
+            if self._newest is not _EMPTY:
+                self.submit(self._newest)
 
     def _work(self) -> None:
         while True:

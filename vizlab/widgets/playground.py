@@ -27,7 +27,6 @@ setting (and keeps playing): the picture then always belongs to one
 from __future__ import annotations
 
 import math
-import threading
 import time
 from typing import Any
 
@@ -112,7 +111,6 @@ class Playground(WidgetBase):
         self.dpi, self.steps_per_click = dpi, steps_per_click
         self._base = config
         self._view: LiveView | None = None  # touched only by the drawing thread
-        self._view_test = True  # the show_test the view was built with
         self.trace: Trace | None = None
         self.snapshot = None
         self._quiet = False
@@ -160,21 +158,16 @@ class Playground(WidgetBase):
         ):
             part.add_class(name)
         self._redraws = LatestOnly(self._redraw, self._show_error)
-        # The newest published (snapshot, trace): a view change redraws it, so a
-        # trace waiting to be drawn is never replaced by an older snapshot.
-        self._latest: tuple | None = None
-        self._latest_lock = threading.Lock()
         self._trainer = BackgroundTrainer(
             self.config,
-            self._publish,
+            self._redraws.submit,
             lambda: not self._redraws.busy,
             self._finished,
             self._show_error,
             chunk_seconds,
             grid,
         )
-        self._latest = self._trainer.published(with_trace=True)
-        self._redraw(self._latest)
+        self._redraws.call(self._trainer.published(with_trace=True))
         for control in c.values():
             control.observe(self._changed, names="value")
         for box in self.view.values():
@@ -265,18 +258,10 @@ class Playground(WidgetBase):
         hidden[layer] = max(1, hidden[layer] + int(n))
         self.set(hidden=", ".join(map(str, hidden)))
 
-    def _publish(self, published: tuple) -> None:
-        """Draw ``(snapshot, trace or None)`` from the trainer (in its thread)."""
-        with self._latest_lock:
-            self._latest = published
-            self._redraws.submit(published)
-
     def _view_changed(self, _change=None) -> None:
-        # Redraw the newest published state, not ``self.snapshot``: that is
-        # the last one drawn, and submitting it would drop a newer one (with
-        # its trace) still waiting to be drawn.
-        with self._latest_lock:
-            self._redraws.submit(self._latest)
+        # The newest published state, not ``self.snapshot`` (the last one drawn:
+        # submitting it would drop a newer one, with its trace, still waiting).
+        self._redraws.resubmit()
 
     def set(self, **changes: Any) -> None:
         """Move controls by name (``pg.set(lr=0.1, hidden="8, 8")``); the run restarts."""
@@ -344,9 +329,8 @@ class Playground(WidgetBase):
         snap, trace = published
         show_test = self.view["show_test"].value
         view = self._view
-        if view is None or view.config != snap.config or self._view_test != show_test:
+        if view is None or view.config != snap.config or view.show_test != show_test:
             view = self._view = LiveView(snap, show_test=show_test)
-            self._view_test = show_test
             self._units_note.value = self._note(snap.config)
         discretize = self.view["discretize"].value
         picture = view.svg(snap, discretize=discretize).encode()
