@@ -152,6 +152,61 @@ def test_sweep_across_optimizers_equals_train_of_each_config():
         assert_same_trace(tr, vizlab.train(c))
 
 
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(dataset="moons", hidden=(16, 16)),
+        dict(dataset="xor", hidden=(16,), batch_size=64, dropout=(0.2,), optimizer="adam"),
+        dict(
+            dataset="spiral",
+            n_classes=3,
+            loss="cross_entropy",
+            hidden=(16,),
+            activation="relu",
+            l1=1e-3,
+            l2=1e-3,
+        ),
+        dict(dataset="moons", hidden=(16,), optimizer="momentum", dtype="float64"),
+        dict(
+            task="regression",
+            loss="mse",
+            dataset="sine",
+            hidden=(16,),
+            activation="sigmoid",
+            batch_size=200,
+        ),
+    ],
+)
+def test_kernel_threads_change_not_a_bit_of_a_run(kw):
+    # torch's threads split every kernel's outputs, never a sum's terms: a
+    # stack trained on one thread and on two records the same bits, so the
+    # engine may switch between them as it measures.
+    # 64 models of 480 points: kernels big enough for torch to split them
+    base = RunConfig(n_points=600, steps=30, frames=2, grid=12, **kw)
+    configs = grid(base, lr=[0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8], seed=range(8))
+
+    def run(n):
+        engine = Engine(configs)
+        engine.kernel_threads.options = (n,)  # always n threads, untimed
+        engine.advance(engine.n_steps)
+        return engine.traces()
+
+    for one, two in zip(run(1), run(2)):
+        assert one.keys() == two.keys()
+        for k in one.keys():
+            np.testing.assert_array_equal(one[k], two[k], err_msg=k)
+
+
+def test_a_large_stack_times_both_thread_counts_as_it_runs():
+    configs = grid(RunConfig(dataset="moons", hidden=(8,), steps=80, frames=0), seed=range(16))
+    engine = Engine(configs)
+    if threads_for(16) == 1:
+        pytest.skip("one CPU thread allowed here")
+    engine.advance(engine.n_steps)
+    assert set(engine.kernel_threads.cost) == {1, threads_for(16)}
+    assert engine.done == 80
+
+
 def overfitting(**kw) -> RunConfig:
     kw = {
         **dict(

@@ -58,12 +58,32 @@ def test_a_failing_part_raises_after_every_part_has_stopped():
     assert len(started) < 40
 
 
-@pytest.mark.parametrize("n, parts", [(10, 3), (2, 5), (64, 2), (0, 2)])
-def test_split_covers_the_range_in_near_equal_pieces(n, parts):
-    pieces = threads.split(n, parts)
-    assert [i for a, b in pieces for i in range(a, b)] == list(range(n))
-    sizes = [b - a for a, b in pieces]
-    assert max(sizes, default=0) - min(sizes, default=0) <= 1
+def test_kernel_threads_try_both_then_keep_the_faster_and_retry_the_other():
+    kt = threads.KernelThreads(2, retry=4)
+    costs = {1: 3.0, 2: 1.0}  # two threads are faster
+    picked = []
+    for _ in range(12):
+        n = kt.pick()
+        picked.append(n)
+        kt.report(n, costs[n] * 16, 16)
+    # a warm-up chunk (not counted), each count once, then the faster, the other every 4th
+    assert picked[:3] == [2, 2, 1]
+    assert picked[3:] == [2 if (i + 1) % 4 else 1 for i in range(3, 12)]
+    # the machine gets busy: the retried count wins and is kept
+    costs = {1: 3.0, 2: 9.0}
+    for _ in range(8):
+        n = kt.pick()
+        kt.report(n, costs[n] * 16, 16)
+    assert kt.cost[2] > kt.cost[1]
+    assert [kt.pick() for _ in range(3)].count(1) >= 2
+
+
+def test_kernel_threads_with_one_option_times_nothing():
+    kt = threads.KernelThreads(1)
+    assert not kt.timed
+    assert {kt.pick() for _ in range(5)} == {1}
+    kt.report(1, 1.0, 16)
+    assert kt.cost == {}
 
 
 def test_parts_that_run_parts_themselves_do_not_wait_forever():

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import time
 import warnings
 from collections.abc import Sequence
 
@@ -48,6 +49,8 @@ from vizlab.trace import Trace
 THREADS_FROM = 16
 #: On a GPU, how often (in steps) the loop asks whether every model has stopped.
 SYNC_EVERY = 64
+#: Steps per timed chunk when the loop measures how many threads pay.
+CHUNK = 16
 
 
 def recorded_steps(config: RunConfig) -> np.ndarray:
@@ -57,11 +60,12 @@ def recorded_steps(config: RunConfig) -> np.ndarray:
 
 
 def threads_for(n_models: int) -> int:
-    """CPU threads for a stack of ``n_models``: one for small stacks, all cores from 16.
+    """CPU threads a stack of ``n_models`` may split its kernels among: one below 16 models.
 
-    These networks are tiny: splitting one small run across threads costs more
-    in hand-offs than it saves, while a stack of many models splits into
-    blocks of models with plenty of work each.
+    These networks are tiny: splitting one small run's kernels costs more in
+    hand-offs than it saves, while a stack of many models gives every kernel
+    plenty of work. Whether the threads are used is then measured as the run
+    goes (:class:`vizlab.core.threads.KernelThreads`).
     """
     if n_models < THREADS_FROM:
         return 1
@@ -106,6 +110,7 @@ class Engine:
         self.dtype = dt = record.torch_dtype(c0.dtype)
         self.n_steps, B = c0.total_steps, c0.effective_batch
         self.threads = threads_for(M) if dev.type == "cpu" else 1
+        self.kernel_threads = threads.KernelThreads(self.threads)
         rngs = [streams(c.seed) for c in self.configs]
         if datasets is None:
             datasets = [make_dataset(c, r.data) for c, r in zip(self.configs, rngs)]
@@ -175,7 +180,6 @@ class Engine:
         self.models = torch.arange(M, device=dev)[:, None]
         self.every_point = torch.arange(B, device=dev)  # a full batch's recorded indices
         self._lr_at: tuple[float, torch.Tensor] | None = None  # (schedule factor, lr0 * it)
-        self.blocks = threads.split(M, self.threads)
         never = self.n_steps + 1
         # Per model, on the device: first diverged step and why; early stopping.
         self.diverged_at = torch.full((M,), never, dtype=torch.long, device=dev)
@@ -211,14 +215,29 @@ class Engine:
     # ------------------------------------------------------------ the loop
     def advance(self, n: int) -> int:
         """Take up to ``n`` steps; return how many were taken."""
-        with threads.using_threads(1):  # more cores work on blocks of models, not inside kernels
-            taken = 0
-            while taken < n and self.done < self.n_steps:
-                if not self._step(self.done):
-                    break
-                self.done += 1
-                taken += 1
+        taken, kt = 0, self.kernel_threads
+        while taken < n and self.done < self.n_steps:
+            want = min(n - taken, CHUNK) if kt.timed else n - taken
+            k = kt.pick()
+            start = time.perf_counter()
+            with threads.using_threads(k):
+                got = self._steps(want)
+            kt.report(k, time.perf_counter() - start, got)
+            taken += got
+            if got < want:
+                break
+        with threads.using_threads(1):
             self._settle()
+        return taken
+
+    def _steps(self, n: int) -> int:
+        """Take up to ``n`` steps on the current threads; return how many were taken."""
+        taken = 0
+        while taken < n and self.done < self.n_steps:
+            if not self._step(self.done):
+                break
+            self.done += 1
+            taken += 1
         return taken
 
     def _step(self, s: int) -> bool:
@@ -256,51 +275,30 @@ class Engine:
     def _healthy(self, loss: torch.Tensor) -> bool:
         """True when no model can have a divergence code this step (a host sync).
 
-        A few reductions instead of the per-model codes: a sum is finite when
-        every loss and gradient is (it can also overflow, and then the exact
-        codes are computed), and the largest weight is NaN if any weight is.
+        A few reductions instead of the per-model codes, brought to the host in
+        one copy: a sum is finite when every loss and gradient is (it can also
+        overflow, and then the exact codes are computed), and the smallest and
+        largest weights are NaN if any weight is.
         """
-        total = float(loss.sum() + self.flat.grad.sum())
-        largest = float(torch.linalg.vector_norm(self.flat.data, math.inf))
-        return math.isfinite(total) and largest <= record.EXPLODED
+        low, high = torch.aminmax(self.flat.data)
+        total, low, high = torch.stack((loss.sum() + self.flat.grad.sum(), low, high)).tolist()
+        return math.isfinite(total) and -record.EXPLODED <= low and high <= record.EXPLODED
 
     def _loss_and_grad(self, X, y, masks):
         c = self.configs[0]
         if self.by_hand:
-            if self.threads == 1:
-                return backprop.loss_and_grad(
-                    self.params,
-                    self.grads,
-                    X,
-                    y,
-                    c.activation,
-                    self.loss_kind,
-                    masks,
-                    self.drop_p,
-                    self.l1,
-                    self.l2,
-                )
-
-            # Blocks of models in worker threads (torch lets go of the GIL inside
-            # its kernels): each block writes its own rows of the gradient buffer.
-            def block(ab):
-                a, b = ab
-                part = lambda v: v[a:b] if isinstance(v, torch.Tensor) else v  # noqa: E731
-                return backprop.loss_and_grad(
-                    {k: v[a:b] for k, v in self.params.items()},
-                    {k: v[a:b] for k, v in self.grads.items()},
-                    X[a:b],
-                    y[a:b],
-                    c.activation,
-                    self.loss_kind,
-                    [part(m) for m in masks],
-                    self.drop_p,
-                    part(self.l1),
-                    part(self.l2),
-                )
-
-            parts = threads.run_parts(block, self.blocks, self.threads)
-            return tuple(torch.cat([p[i] for p in parts]) for i in range(3))
+            return backprop.loss_and_grad(
+                self.params,
+                self.grads,
+                X,
+                y,
+                c.activation,
+                self.loss_kind,
+                masks,
+                self.drop_p,
+                self.l1,
+                self.l2,
+            )
         logits, _ = model.forward(self.params, X, c.activation, masks, self.drop_p)
         loss_data = model.data_loss(logits, y, self.loss_kind)
         loss = loss_data + model.penalty(self.params, self.l1, self.l2)

@@ -3,9 +3,15 @@
 These networks are tiny, so torch's own threads inside one kernel cost more
 in hand-offs than they save (on a busy machine spinning worker threads made
 training 10-80x slower in our measurements). The core therefore runs torch on
-one thread and, where there is enough independent work (blocks of stacked
-models, rows of the field pass, recorded rows to evaluate), runs parts of it
-side by side in Python threads; torch lets go of the GIL inside its kernels.
+one thread by default and uses more in two ways:
+
+* where there is independent work (rows of the field pass, recorded rows to
+  evaluate), :func:`run_parts` runs parts of it side by side in Python
+  threads; torch lets go of the GIL inside its kernels;
+* a long loop of big kernels (a stack of many models training) lets torch
+  split each kernel among its threads, but only while that is measured to be
+  faster (:class:`KernelThreads`): on a quiet machine it is (1.5x for 64
+  models on two cores), on a busy one it is 3-40x slower.
 
 How many threads the caller allows is torch's setting when the core is
 entered (``torch.set_num_threads``), capped by the machine's cores; the
@@ -136,8 +142,50 @@ def rows_per_part(n_rows: int, fitting: int, n_threads: int) -> int:
     return max(1, min(fitting, -(-n_rows // n_threads)))
 
 
-def split(n: int, parts: int) -> list[tuple[int, int]]:
-    """``[(a, b), ...]``: ``range(n)`` cut into ``parts`` contiguous pieces of near-equal size."""
-    parts = max(1, min(parts, n))
-    edges = [round(i * n / parts) for i in range(parts + 1)]
-    return list(zip(edges[:-1], edges[1:]))
+class KernelThreads:
+    """Torch threads for a loop of big kernels: one, or ``most``, whichever is measured faster now.
+
+    The loop runs in chunks of steps; each chunk asks :meth:`pick` for a
+    thread count and :meth:`report` s what a step cost. Both counts are tried
+    first (after a warm-up chunk that is not counted), then the faster one is
+    kept and the other tried again every ``retry`` chunks, so a machine that
+    gets busy (or quiet) during a run is noticed. The loop's results must not
+    depend on the choice (torch's CPU kernels split their outputs among
+    threads, not a sum's terms: the engine's tests compare bit for bit).
+
+    Parameters
+    ----------
+    most : int
+        Threads to try besides one (1: always one, nothing timed).
+    retry : int
+        Chunks between tries of the slower count.
+    """
+
+    def __init__(self, most: int, retry: int = 16):
+        self.options = (1, most) if most > 1 else (1,)
+        self.retry = retry
+        self.cost: dict[int, float] = {}  # seconds per step, latest measurement
+        self.chunks = 0
+
+    @property
+    def timed(self) -> bool:
+        """More than one option: chunks are worth timing."""
+        return len(self.options) > 1
+
+    def pick(self) -> int:
+        """The thread count for the next chunk."""
+        self.chunks += 1
+        if not self.timed:
+            return self.options[0]
+        untried = [n for n in self.options if n not in self.cost]
+        if untried:
+            return untried[-1]
+        best = min(self.options, key=lambda n: self.cost[n])
+        if self.chunks % self.retry == 0:
+            return next(n for n in self.options if n != best)
+        return best
+
+    def report(self, n: int, seconds: float, steps: int) -> None:
+        """A chunk on ``n`` threads took ``seconds`` for ``steps`` steps (the first is a warm-up)."""
+        if self.timed and steps > 0 and self.chunks > 1:
+            self.cost[n] = seconds / steps
