@@ -178,7 +178,6 @@ class Engine:
             data, self.loss_kind, c0.activation, self.l1, self.l2, train_in_loop=in_loop
         )
         self.models = torch.arange(M, device=dev)[:, None]
-        self.every_point = torch.arange(B, device=dev)  # a full batch's recorded indices
         self._lr_at: tuple[float, torch.Tensor] | None = None  # (schedule factor, lr0 * it)
         never = self.n_steps + 1
         # Per model, on the device: first diverged step and why; early stopping.
@@ -264,8 +263,7 @@ class Engine:
                 return False  # the step from a bad state is not taken
         # record
         if row is not None:
-            batch = idx if idx is not None else self.every_point
-            rec.keep_step(row, loss_data, lr, batch, masks, logits)
+            rec.keep_step(row, loss_data, lr, idx, masks, logits)
         # update
         self.opt.step(lr)
         if row is not None and rec.opt:

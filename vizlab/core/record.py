@@ -141,6 +141,11 @@ class Recorder:
             )
         }
         self.batch = torch.full((T, *lead, batch), -1, dtype=torch.long, device=device)
+        # a full batch's indices are filled once (see _every_point)
+        self._filled, self._unstepped = False, set()
+        # row -> (batch loss, learning rate) of a step, kept by reference and
+        # written for all rows at once when the scalars are read (_write_kept)
+        self._kept: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
         # Mask buffers exist only for layers that drop units: the first mask
         # of a layer allocates its buffer, so a run without dropout holds none.
         self.mask: dict[str, torch.Tensor] = {}
@@ -176,6 +181,14 @@ class Recorder:
         )
         # the training labels as booleans, for the in-loop accuracy of one logit
         self._y_bool = data[1].bool() if self.score_name == "acc" else None
+        # One logit against 0/1 labels, a full batch in the loop (the common
+        # case): a step keeps only its predictions (one kernel), and every
+        # row's accuracy is counted from them at once in :meth:`evaluate`.
+        one_logit = self.flat.layout[-1][1] == (1,)
+        self.pred = None
+        if train_in_loop and self._y_bool is not None and one_logit:
+            shape = (len(self.steps), *self.param.shape[1:-1], data[1].shape[-1])
+            self.pred = torch.zeros(shape, dtype=torch.bool, device=self.param.device)
 
     @torch.no_grad()
     def evaluate(self, max_bytes: int | None = None) -> None:
@@ -190,6 +203,12 @@ class Recorder:
         stack: one fused kernel per layer.
         """
         Xtr, ytr, Xva, yva = self.data
+        self._write_kept()
+        if self.pred is not None:  # the accuracy of every row's kept predictions
+            hits = torch.eq(self.pred, self._y_bool)
+            acc = self.scalar["acc_train"]
+            torch.sum(hits, -1, dtype=acc.dtype, out=acc)
+            acc.div_(hits.shape[-1])  # the mean, as model.score takes it
         splits = [("val", Xva, yva)]
         if not self.train_in_loop:
             splits.insert(0, ("train", Xtr, ytr))
@@ -253,15 +272,20 @@ class Recorder:
 
     @torch.no_grad()
     def keep_step(self, row, loss_batch, lr, idx, masks, logits) -> None:
-        """The state of ``row`` and the update taken from it."""
+        """The state of ``row`` and the update taken from it (``idx`` None: the full batch)."""
         if self.train_in_loop:
-            self.scalar["loss_train"][row] = loss_batch
-            self._train_score(logits, self.scalar[f"{self.score_name}_train"][row])
+            if self.pred is not None:
+                torch.gt(logits.squeeze(-1), 0, out=self.pred[row])
+            else:
+                self._train_score(logits, self.scalar[f"{self.score_name}_train"][row])
         self.param[row] = self.flat.data
         self.grad[row] = self.flat.grad
-        self.scalar["loss_batch"][row] = loss_batch
-        self.scalar["lr"][row] = lr
-        self.batch[row] = idx
+        # fresh tensors each step (never changed in place): a reference is enough
+        self._kept[row] = (loss_batch, lr)
+        if idx is not None:
+            self.batch[row] = idx
+        else:
+            self._every_point(row)
         for i, m in enumerate(masks, start=1):
             if m is not None:
                 key = f"drop{i}"
@@ -270,6 +294,29 @@ class Recorder:
                     self.mask[key] = torch.ones(shape, dtype=torch.bool, device=m.device)
                 self.mask[key][row] = m
                 self.masked_layers.add(key)
+
+    def _write_kept(self) -> None:
+        """Write the batch losses and learning rates the steps kept: three kernels for all rows."""
+        if not self._kept:
+            return
+        rows = torch.tensor(list(self._kept), device=self.param.device)
+        loss = torch.stack([v[0] for v in self._kept.values()])
+        self.scalar["loss_batch"][rows] = loss
+        if self.train_in_loop:  # a full batch without dropout is the training-set loss
+            self.scalar["loss_train"][rows] = loss
+        self.scalar["lr"][rows] = torch.stack([v[1] for v in self._kept.values()])
+        self._kept.clear()
+
+    def _every_point(self, row: int) -> None:
+        """A full batch at ``row``: the first fills every row's indices in one
+        kernel (not one per step); rows :meth:`keep_final` marked since are
+        written again as they are stepped."""
+        if not self._filled:
+            self.batch.copy_(torch.arange(self.batch.shape[-1], device=self.batch.device))
+            self._filled = True
+        elif row in self._unstepped:
+            self.batch[row] = torch.arange(self.batch.shape[-1], device=self.batch.device)
+            self._unstepped.discard(row)
 
     def _train_score(self, logits: torch.Tensor, out: torch.Tensor) -> None:
         """:func:`vizlab.core.model.score` of the training batch, written into ``out`` (M,).
@@ -299,6 +346,7 @@ class Recorder:
         ``restore_from``: put that row's parameters in it (early stopping's
         ``restore_best``), so the final state is the best one.
         """
+        self._write_kept()
         self.grad[row, m] = torch.nan
         self.scalar["loss_batch"][row, m] = torch.nan
         self.batch[row, m] = -1
@@ -312,13 +360,20 @@ class Recorder:
     @torch.no_grad()
     def keep_final(self, row, lr) -> None:
         """The final state: no update is taken from it (gradient NaN, batch -1, masks kept)."""
+        self._kept.pop(row, None)  # (a row is stepped after it is final, never before)
         self.param[row] = self.flat.data
         if self.train_in_loop:  # no training pass from here: measure it now
             logits, _ = model.forward(self.flat.params, self.data[0], self.activation)
             self.scalar["loss_train"][row] = model.data_loss(logits, self.data[1], self.loss_kind)
-            score = model.score(logits, self.data[1], self.loss_kind)
-            self.scalar[f"{self.score_name}_train"][row] = score
+            if self.pred is not None:
+                torch.gt(logits.squeeze(-1), 0, out=self.pred[row])
+            else:
+                score = model.score(logits, self.data[1], self.loss_kind)
+                self.scalar[f"{self.score_name}_train"][row] = score
         self.scalar["lr"][row] = lr
+        if self._filled:  # the indices were filled ahead: this row has none yet
+            self.batch[row] = -1
+            self._unstepped.add(row)
 
     @contextlib.contextmanager
     def on_host(self, chunk_bytes: int = 1 << 28) -> Iterator[None]:
@@ -328,6 +383,7 @@ class Recorder:
         host round trip per step); this brings them back once, a chunk of
         rows at a time, instead of one small copy per model and key.
         """
+        self._write_kept()
         if self.param.device.type == "cpu":
             yield
             return
@@ -357,7 +413,7 @@ class Recorder:
         the optimizer state it records (``opt/<param>.<buffer>``).
         """
         n = len(self.steps) if stop is None else int(np.searchsorted(self.steps, stop))
-
+        self._write_kept()
         host = getattr(self, "_host", {})
 
         def take(t: torch.Tensor) -> np.ndarray:
