@@ -11,7 +11,7 @@ one thread by default and uses more in two ways:
 * a long loop of big kernels (a stack of many models training) lets torch
   split each kernel among its threads, but only while that is measured to be
   faster (:class:`KernelThreads`): on a quiet machine it is (1.5x for 64
-  models on two cores), on a busy one it is 3-40x slower.
+  models on two cores), on a busy one it is 2-40x slower.
 
 How many threads the caller allows is torch's setting when the core is
 entered (``torch.set_num_threads``), capped by the machine's cores; the
