@@ -118,7 +118,8 @@ def bench_sweep(quick: bool, every: bool, repeats: int) -> dict:
     note = "" if scale == 1 else f" ({len(subset)} of the {n_models} timed, scaled)"
     print(f"sweep of {n_models} MLPs 2-16-16-1, 300 points, {steps} full-batch steps, recorded")
     print(
-        f"  (median of {repeats} alternating repeats; the sweep uses {threads_for(n_models)} thread(s))"
+        f"  (median of {repeats} alternating repeats; the sweep's kernels may use"
+        f" {threads_for(n_models)} thread(s), as measured to pay)"
     )
     print(
         f"  one batched pass (vizlab.sweep)  {t_sweep:7.2f} s  {t_sweep * per:6.1f} us/model-step"
@@ -149,7 +150,7 @@ def bench_scaling(quick: bool, repeats: int) -> dict:
     for m in sizes:
         print(
             f"  M = {m:5d}  {t[m]:7.2f} s  {t[m] / m / steps * 1e6:7.1f} us/model-step"
-            f"  ({threads_for(m)} thread(s))"
+            f"  (up to {threads_for(m)} thread(s))"
         )
     return {m: t[m] / m / steps for m in sizes}
 
