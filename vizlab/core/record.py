@@ -27,6 +27,9 @@ from vizlab.timeline import Timeline
 
 # A parameter this large means the run has left any sensible region.
 EXPLODED = 1e8
+#: Up to this many bytes of logits (all rows together), a recorded step keeps
+#: a reference to its logits instead of taking its predictions (Recorder.set_task).
+KEPT_LOGITS_BYTES = 16 << 20
 
 
 # Why a run stopped, by code (0 = still healthy).
@@ -182,13 +185,18 @@ class Recorder:
         # the training labels as booleans, for the in-loop accuracy of one logit
         self._y_bool = data[1].bool() if self.score_name == "acc" else None
         # One logit against 0/1 labels, a full batch in the loop (the common
-        # case): a step keeps only its predictions (one kernel), and every
-        # row's accuracy is counted from them at once in :meth:`evaluate`.
+        # case): a step keeps only its predictions, and every row's accuracy
+        # is counted from them at once in :meth:`evaluate`. While all the
+        # rows' logits together are small, a step keeps a reference to its
+        # logits (no kernel at all: a small run's step is mostly per-kernel
+        # overhead) and the predictions are taken for every row at once.
         one_logit = self.flat.layout[-1][1] == (1,)
-        self.pred = None
+        self.pred, self._keep_logits = None, False
         if train_in_loop and self._y_bool is not None and one_logit:
             shape = (len(self.steps), *self.param.shape[1:-1], data[1].shape[-1])
             self.pred = torch.zeros(shape, dtype=torch.bool, device=self.param.device)
+            all_logits = self.pred.numel() * self.param.element_size()
+            self._keep_logits = all_logits <= KEPT_LOGITS_BYTES
 
     @torch.no_grad()
     def evaluate(self, max_bytes: int | None = None) -> None:
@@ -274,14 +282,14 @@ class Recorder:
     def keep_step(self, row, loss_batch, lr, idx, masks, logits) -> None:
         """The state of ``row`` and the update taken from it (``idx`` None: the full batch)."""
         if self.train_in_loop:
-            if self.pred is not None:
+            if self.pred is not None and not self._keep_logits:
                 torch.gt(logits.squeeze(-1), 0, out=self.pred[row])
-            else:
+            elif self.pred is None:
                 self._train_score(logits, self.scalar[f"{self.score_name}_train"][row])
         self.param[row] = self.flat.data
         self.grad[row] = self.flat.grad
         # fresh tensors each step (never changed in place): a reference is enough
-        self._kept[row] = (loss_batch, lr)
+        self._kept[row] = (loss_batch, lr, logits if self._keep_logits else None)
         if idx is not None:
             self.batch[row] = idx
         else:
@@ -296,7 +304,7 @@ class Recorder:
                 self.masked_layers.add(key)
 
     def _write_kept(self) -> None:
-        """Write the batch losses and learning rates the steps kept: three kernels for all rows."""
+        """Write what the steps kept by reference (batch losses, learning rates, logits) for all rows."""
         if not self._kept:
             return
         rows = torch.tensor(list(self._kept), device=self.param.device)
@@ -305,6 +313,8 @@ class Recorder:
         if self.train_in_loop:  # a full batch without dropout is the training-set loss
             self.scalar["loss_train"][rows] = loss
         self.scalar["lr"][rows] = torch.stack([v[1] for v in self._kept.values()])
+        if self._keep_logits:
+            self.pred[rows] = torch.stack([v[2] for v in self._kept.values()]).squeeze(-1) > 0
         self._kept.clear()
 
     def _every_point(self, row: int) -> None:
