@@ -159,7 +159,7 @@ def bench_recording(quick: bool, repeats: int) -> dict:
     c = vizlab.RunConfig(
         dataset="moons", hidden=(16, 16), steps=200 if quick else 500, frames=60, grid=100
     )
-    vizlab.train(c.replace(steps=10))
+    vizlab.train(c), vizlab.train(c, record_on=False)  # warm-up: both, full size
     t = alternate(
         {"untraced": lambda: vizlab.train(c, record_on=False), "traced": lambda: vizlab.train(c)},
         repeats,
