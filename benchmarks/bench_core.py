@@ -8,9 +8,10 @@
 3. recording: a fully traced run (+ fields for 60 frames) vs the same run untraced
    (target <= 1.3x).
 
-Every comparison alternates its contenders and reports the median of at least
-three repeats. Run with ``make bench`` (which pins glibc's allocator thresholds)
-or ``python benchmarks/bench_core.py [--quick] [--all]``; ``--all`` times every
+Every comparison alternates its contenders; a ratio is the median over at
+least three repeats of the ratio within a repeat (the contenders ran back to
+back). Run with ``make bench`` (which pins glibc's allocator thresholds) or
+``python benchmarks/bench_core.py [--quick] [--all]``; ``--all`` times every
 one of the 64 configs one by one (by default 16 of them, evenly spread, stand
 for the grid and the per-model time is scaled to 64).
 """
@@ -68,13 +69,26 @@ def timed(fn) -> float:
     return time.perf_counter() - t
 
 
-def alternate(contenders: dict, repeats: int) -> dict[str, float]:
-    """Median seconds of each contender, run in turn ``repeats`` times (A B C A B C ...)."""
+def alternate(contenders: dict, repeats: int) -> dict[str, list[float]]:
+    """Seconds of each contender, run in turn ``repeats`` times (A B C A B C ...)."""
     times: dict[str, list[float]] = {k: [] for k in contenders}
     for _ in range(repeats):
         for name, fn in contenders.items():
             times[name].append(timed(fn))
-    return {k: statistics.median(v) for k, v in times.items()}
+    return times
+
+
+def median(times: list[float]) -> float:
+    return statistics.median(times)
+
+
+def ratio(slow: list[float], fast: list[float], scale: float = 1.0) -> float:
+    """Median over repeats of ``slow / fast`` within a repeat (run back to back).
+
+    The machine's speed drifts (here by up to 2x within a minute); a ratio of
+    two contenders timed side by side is not moved by a drift between repeats.
+    """
+    return statistics.median(scale * a / b for a, b in zip(slow, fast))
 
 
 def moons_grid(n_models: int, steps: int, **kw) -> list[vizlab.RunConfig]:
@@ -113,12 +127,15 @@ def bench_sweep(quick: bool, every: bool, repeats: int) -> dict:
         },
         repeats,
     )
-    t_sweep, t_loop, t_plain = t["sweep"], t["train"] * scale, t["plain"] * scale
+    t_sweep, t_loop, t_plain = (
+        median(t[k]) * f for k, f in (("sweep", 1), ("train", scale), ("plain", scale))
+    )
+    vs_train, vs_plain = ratio(t["train"], t["sweep"], scale), ratio(t["plain"], t["sweep"], scale)
     per = 1e6 / n_models / steps
     note = "" if scale == 1 else f" ({len(subset)} of the {n_models} timed, scaled)"
     print(f"sweep of {n_models} MLPs 2-16-16-1, 300 points, {steps} full-batch steps, recorded")
     print(
-        f"  (median of {repeats} alternating repeats; the sweep's kernels may use"
+        f"  (medians of {repeats} alternating repeats; the sweep's kernels may use"
         f" {threads_for(n_models)} thread(s), as measured to pay)"
     )
     print(
@@ -126,18 +143,18 @@ def bench_sweep(quick: bool, every: bool, repeats: int) -> dict:
     )
     print(
         f"  vizlab.train one by one{note}  {t_loop:7.2f} s  {t_loop * per:6.1f} us/model-step"
-        f"  -> sweep {t_loop / t_sweep:5.1f}x faster (target >= 12x)"
+        f"  -> sweep {vs_train:5.1f}x faster (target >= 12x)"
     )
     print(
         f"  idiomatic nn.Sequential loop, untraced{note}  {t_plain:7.2f} s  "
-        f"{t_plain * per:6.1f} us/model-step  -> sweep {t_plain / t_sweep:5.1f}x faster (target >= 8x)"
+        f"{t_plain * per:6.1f} us/model-step  -> sweep {vs_plain:5.1f}x faster (target >= 8x)"
     )
     return {
         "sweep_s": t_sweep,
         "train_s": t_loop,
         "plain_s": t_plain,
-        "vs_train": t_loop / t_sweep,
-        "vs_plain": t_plain / t_sweep,
+        "vs_train": vs_train,
+        "vs_plain": vs_plain,
     }
 
 
@@ -146,6 +163,7 @@ def bench_scaling(quick: bool, repeats: int) -> dict:
     sizes = (1, 4, 16, 64) if quick else (1, 4, 16, 64, 256, 1024)
     grids = {m: moons_grid(m, steps) for m in sizes}
     t = alternate({m: (lambda c=c: vizlab.sweep(c)) for m, c in grids.items()}, repeats)
+    t = {m: median(v) for m, v in t.items()}
     print(f"cost per model-step of a sweep ({steps} full-batch steps, recorded, whole call):")
     for m in sizes:
         print(
@@ -160,17 +178,19 @@ def bench_recording(quick: bool, repeats: int) -> dict:
         dataset="moons", hidden=(16, 16), steps=200 if quick else 500, frames=60, grid=100
     )
     vizlab.train(c), vizlab.train(c, record_on=False)  # warm-up: both, full size
-    t = alternate(
+    # a pair takes half a second: more of them than the other comparisons
+    times = alternate(
         {"untraced": lambda: vizlab.train(c, record_on=False), "traced": lambda: vizlab.train(c)},
-        repeats,
+        5 * repeats,
     )
-    ratio = t["traced"] / t["untraced"]
+    t = {k: median(v) for k, v in times.items()}
+    over = ratio(times["traced"], times["untraced"])
     print(f"recording every step (+ fields on a 100x100 grid for 60 frames), {c.steps} steps:")
     print(
-        f"  untraced {t['untraced']:6.2f} s, traced {t['traced']:6.2f} s -> {ratio:4.2f}x"
-        " (target <= 1.3x)"
+        f"  untraced {t['untraced']:6.2f} s, traced {t['traced']:6.2f} s -> {over:4.2f}x"
+        f" (target <= 1.3x; median of {5 * repeats} pairs)"
     )
-    return {"untraced_s": t["untraced"], "traced_s": t["traced"], "ratio": ratio}
+    return {"untraced_s": t["untraced"], "traced_s": t["traced"], "ratio": over}
 
 
 def main(quick: bool = False, every: bool = False, repeats: int = 3) -> dict:
