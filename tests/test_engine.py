@@ -321,3 +321,19 @@ def test_engine_on_every_device_equals_train_on_the_cpu(device):
         ref = vizlab.train(c.replace(device="cpu"))
         tr.header["device"] = ref.header["device"]
         assert_same_trace(tr, ref)
+
+
+def test_a_long_run_keeps_few_rows_by_reference():
+    # Each recorded step keeps its batch loss and learning rate by reference;
+    # long-lived small tensors among a step's scratch would fragment the heap
+    # as the run goes, so they are written into the row buffers every
+    # KEPT_ROWS rows.
+    from vizlab.core import record
+
+    c = RunConfig(dataset="xor", hidden=(2,), steps=3 * record.KEPT_ROWS + 5, frames=0)
+    run = LiveRun(c)
+    run.step(c.steps)
+    assert 0 < len(run._engine.rec._kept) < record.KEPT_ROWS
+    trace = run.trace()
+    np.testing.assert_array_equal(trace["scalar/loss_batch"][:-1], trace["scalar/loss_train"][:-1])
+    assert np.isnan(trace["scalar/loss_batch"][-1]) and np.isfinite(trace["scalar/lr"]).all()

@@ -30,6 +30,9 @@ EXPLODED = 1e8
 #: Up to this many bytes of logits (all rows together), a recorded step keeps
 #: a reference to its logits instead of taking its predictions (Recorder.set_task).
 KEPT_LOGITS_BYTES = 16 << 20
+#: Rows whose batch losses, learning rates (and logits) are kept by reference
+#: before they are written into the row buffers.
+KEPT_ROWS = 256
 
 
 # Why a run stopped, by code (0 = still healthy).
@@ -148,7 +151,9 @@ class Recorder:
         self._filled, self._unstepped = False, set()
         # row -> (batch loss, learning rate) of a step, kept by reference and
         # written for all rows at once when the scalars are read (_write_kept)
-        self._kept: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
+        # (at most KEPT_ROWS of them: long-lived small tensors between a
+        # step's short-lived ones would fragment the heap as the run goes)
+        self._kept: dict[int, tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]] = {}
         # Mask buffers exist only for layers that drop units: the first mask
         # of a layer allocates its buffer, so a run without dropout holds none.
         self.mask: dict[str, torch.Tensor] = {}
@@ -212,11 +217,6 @@ class Recorder:
         """
         Xtr, ytr, Xva, yva = self.data
         self._write_kept()
-        if self.pred is not None:  # the accuracy of every row's kept predictions
-            hits = torch.eq(self.pred, self._y_bool)
-            acc = self.scalar["acc_train"]
-            torch.sum(hits, -1, dtype=acc.dtype, out=acc)
-            acc.div_(hits.shape[-1])  # the mean, as model.score takes it
         splits = [("val", Xva, yva)]
         if not self.train_in_loop:
             splits.insert(0, ("train", Xtr, ytr))
@@ -225,6 +225,8 @@ class Recorder:
         points = sum(x.shape[-2] for _, x, _ in splits)
         item = self.param.element_size()
         per_row = models * points * budget.field_pass_point_bytes(widths, item)
+        if self.pred is not None:  # counting the kept predictions: hits, then as numbers
+            per_row += models * self.pred.shape[-1] * (1 + item)
         n_rows = len(self.steps)
         total = budget.FIELD_PASS_BYTES if max_bytes is None else max_bytes
         # The rows are cut among threads, each keeping to its share of the bound
@@ -243,6 +245,11 @@ class Recorder:
             self.scalar["penalty"][a : a + r] = model.penalty(
                 self.flat.unflatten(rows), self.l1, self.l2
             )
+            if self.pred is not None:  # the accuracy of these rows' kept predictions
+                hits = torch.eq(self.pred[a : a + r], self._y_bool)
+                acc = self.scalar["acc_train"][a : a + r]
+                torch.sum(hits, -1, dtype=acc.dtype, out=acc)
+                acc.div_(hits.shape[-1])  # the mean, as model.score takes it
 
         threads.run_parts(rows_from, range(0, n_rows, chunk), n_threads)
 
@@ -290,6 +297,8 @@ class Recorder:
         self.grad[row] = self.flat.grad
         # fresh tensors each step (never changed in place): a reference is enough
         self._kept[row] = (loss_batch, lr, logits if self._keep_logits else None)
+        if len(self._kept) >= KEPT_ROWS:
+            self._write_kept()
         if idx is not None:
             self.batch[row] = idx
         else:
