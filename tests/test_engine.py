@@ -337,3 +337,21 @@ def test_a_long_run_keeps_few_rows_by_reference():
     trace = run.trace()
     np.testing.assert_array_equal(trace["scalar/loss_batch"][:-1], trace["scalar/loss_train"][:-1])
     assert np.isnan(trace["scalar/loss_batch"][-1]) and np.isfinite(trace["scalar/lr"]).all()
+
+
+@pytest.mark.parametrize(
+    "kw", [dict(), dict(dataset="spiral", n_classes=3, loss="cross_entropy"), dict(batch_size=16)]
+)
+def test_rows_written_at_once_equal_rows_written_each_step(kw, monkeypatch):
+    # What a step keeps by reference (losses, learning rates, logits for the
+    # accuracy) is written for many rows at once: written after every step
+    # instead, the trace is the same bit for bit.
+    from vizlab.core import record
+
+    c = RunConfig(hidden=(6,), steps=60, frames=2, grid=8, **kw)
+    batched = vizlab.train(c)
+    monkeypatch.setattr(record, "KEPT_ROWS", 1)
+    each = vizlab.train(c)
+    assert batched.keys() == each.keys()
+    for k in batched.keys():
+        np.testing.assert_array_equal(batched[k], each[k], err_msg=k)

@@ -109,8 +109,8 @@ class Engine:
         self.device = dev = resolve_device(c0.device)
         self.dtype = dt = record.torch_dtype(c0.dtype)
         self.n_steps, B = c0.total_steps, c0.effective_batch
-        self.threads = threads_for(M) if dev.type == "cpu" else 1
-        self.kernel_threads = threads.KernelThreads(self.threads)
+        # torch threads inside the kernels: tried and timed for big stacks on a CPU
+        self.kernel_threads = threads.KernelThreads(threads_for(M) if dev.type == "cpu" else 1)
         rngs = [streams(c.seed) for c in self.configs]
         if datasets is None:
             datasets = [make_dataset(c, r.data) for c, r in zip(self.configs, rngs)]

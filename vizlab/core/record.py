@@ -27,12 +27,11 @@ from vizlab.timeline import Timeline
 
 # A parameter this large means the run has left any sensible region.
 EXPLODED = 1e8
-#: Up to this many bytes of logits (all rows together), a recorded step keeps
-#: a reference to its logits instead of taking its predictions (Recorder.set_task).
-KEPT_LOGITS_BYTES = 16 << 20
-#: Rows whose batch losses, learning rates (and logits) are kept by reference
-#: before they are written into the row buffers.
+#: Recorded steps keep their batch losses, learning rates (and logits) by
+#: reference for at most this many rows, and at most KEPT_BYTES of logits,
+#: before they are written into the row buffers (Recorder._write_kept).
 KEPT_ROWS = 256
+KEPT_BYTES = 16 << 20
 
 
 # Why a run stopped, by code (0 = still healthy).
@@ -147,13 +146,13 @@ class Recorder:
             )
         }
         self.batch = torch.full((T, *lead, batch), -1, dtype=torch.long, device=device)
-        # a full batch's indices are filled once (see _every_point)
-        self._filled, self._unstepped = False, set()
-        # row -> (batch loss, learning rate) of a step, kept by reference and
-        # written for all rows at once when the scalars are read (_write_kept)
-        # (at most KEPT_ROWS of them: long-lived small tensors between a
-        # step's short-lived ones would fragment the heap as the run goes)
+        self._every_point = torch.arange(batch, device=device)  # a full batch's indices
+        # row -> (batch loss, learning rate, logits or None) of a step, kept by
+        # reference and written for many rows at once (_write_kept); a few
+        # hundred at most: long-lived small tensors among a step's short-lived
+        # ones would fragment the heap as the run goes
         self._kept: dict[int, tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]] = {}
+        self._kept_rows = KEPT_ROWS
         # Mask buffers exist only for layers that drop units: the first mask
         # of a layer allocates its buffer, so a run without dropout holds none.
         self.mask: dict[str, torch.Tensor] = {}
@@ -190,18 +189,17 @@ class Recorder:
         # the training labels as booleans, for the in-loop accuracy of one logit
         self._y_bool = data[1].bool() if self.score_name == "acc" else None
         # One logit against 0/1 labels, a full batch in the loop (the common
-        # case): a step keeps only its predictions, and every row's accuracy
-        # is counted from them at once in :meth:`evaluate`. While all the
-        # rows' logits together are small, a step keeps a reference to its
-        # logits (no kernel at all: a small run's step is mostly per-kernel
-        # overhead) and the predictions are taken for every row at once.
+        # case): a step keeps a reference to its logits (no kernel: a small
+        # run's step is mostly per-kernel overhead), their predictions are
+        # taken for many rows at once, and every row's accuracy is counted
+        # from those in :meth:`evaluate`.
         one_logit = self.flat.layout[-1][1] == (1,)
-        self.pred, self._keep_logits = None, False
+        self.pred = None
         if train_in_loop and self._y_bool is not None and one_logit:
             shape = (len(self.steps), *self.param.shape[1:-1], data[1].shape[-1])
             self.pred = torch.zeros(shape, dtype=torch.bool, device=self.param.device)
-            all_logits = self.pred.numel() * self.param.element_size()
-            self._keep_logits = all_logits <= KEPT_LOGITS_BYTES
+            row_bytes = self.pred[0].numel() * self.param.element_size()
+            self._kept_rows = max(1, min(KEPT_ROWS, KEPT_BYTES // row_bytes))
 
     @torch.no_grad()
     def evaluate(self, max_bytes: int | None = None) -> None:
@@ -288,21 +286,16 @@ class Recorder:
     @torch.no_grad()
     def keep_step(self, row, loss_batch, lr, idx, masks, logits) -> None:
         """The state of ``row`` and the update taken from it (``idx`` None: the full batch)."""
-        if self.train_in_loop:
-            if self.pred is not None and not self._keep_logits:
-                torch.gt(logits.squeeze(-1), 0, out=self.pred[row])
-            elif self.pred is None:
-                self._train_score(logits, self.scalar[f"{self.score_name}_train"][row])
+        if self.train_in_loop and self.pred is None:
+            score = model.score(logits, self.data[1], self.loss_kind)
+            self.scalar[f"{self.score_name}_train"][row] = score
         self.param[row] = self.flat.data
         self.grad[row] = self.flat.grad
         # fresh tensors each step (never changed in place): a reference is enough
-        self._kept[row] = (loss_batch, lr, logits if self._keep_logits else None)
-        if len(self._kept) >= KEPT_ROWS:
+        self._kept[row] = (loss_batch, lr, logits if self.pred is not None else None)
+        if len(self._kept) >= self._kept_rows:
             self._write_kept()
-        if idx is not None:
-            self.batch[row] = idx
-        else:
-            self._every_point(row)
+        self.batch[row] = self._every_point if idx is None else idx
         for i, m in enumerate(masks, start=1):
             if m is not None:
                 key = f"drop{i}"
@@ -322,34 +315,9 @@ class Recorder:
         if self.train_in_loop:  # a full batch without dropout is the training-set loss
             self.scalar["loss_train"][rows] = loss
         self.scalar["lr"][rows] = torch.stack([v[1] for v in self._kept.values()])
-        if self._keep_logits:
+        if self.pred is not None:
             self.pred[rows] = torch.stack([v[2] for v in self._kept.values()]).squeeze(-1) > 0
         self._kept.clear()
-
-    def _every_point(self, row: int) -> None:
-        """A full batch at ``row``: the first fills every row's indices in one
-        kernel (not one per step); rows :meth:`keep_final` marked since are
-        written again as they are stepped."""
-        if not self._filled:
-            self.batch.copy_(torch.arange(self.batch.shape[-1], device=self.batch.device))
-            self._filled = True
-        elif row in self._unstepped:
-            self.batch[row] = torch.arange(self.batch.shape[-1], device=self.batch.device)
-            self._unstepped.discard(row)
-
-    def _train_score(self, logits: torch.Tensor, out: torch.Tensor) -> None:
-        """:func:`vizlab.core.model.score` of the training batch, written into ``out`` (M,).
-
-        One logit against 0/1 labels (the common case, every step) is
-        counted straight into the row: the same numbers in half the kernels.
-        """
-        y = self.data[1]
-        if self._y_bool is not None and logits.shape[-1] == 1:
-            hits = torch.eq(logits.squeeze(-1) > 0, self._y_bool)
-            torch.sum(hits, -1, dtype=out.dtype, out=out)
-            out.div_(hits.shape[-1])  # the mean, as model.score takes it
-        else:
-            out.copy_(model.score(logits, y, self.loss_kind))
 
     @torch.no_grad()
     def keep_opt(self, row, blocks, states) -> None:
@@ -385,14 +353,11 @@ class Recorder:
             logits, _ = model.forward(self.flat.params, self.data[0], self.activation)
             self.scalar["loss_train"][row] = model.data_loss(logits, self.data[1], self.loss_kind)
             if self.pred is not None:
-                torch.gt(logits.squeeze(-1), 0, out=self.pred[row])
+                self.pred[row] = logits.squeeze(-1) > 0
             else:
                 score = model.score(logits, self.data[1], self.loss_kind)
                 self.scalar[f"{self.score_name}_train"][row] = score
         self.scalar["lr"][row] = lr
-        if self._filled:  # the indices were filled ahead: this row has none yet
-            self.batch[row] = -1
-            self._unstepped.add(row)
 
     @contextlib.contextmanager
     def on_host(self, chunk_bytes: int = 1 << 28) -> Iterator[None]:

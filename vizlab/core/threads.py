@@ -1,17 +1,17 @@
 """CPU threads in the core: how many a piece of work may use, and running its parts on them.
 
-These networks are tiny, so torch's own threads inside one kernel cost more
-in hand-offs than they save (on a busy machine spinning worker threads made
-training 10-80x slower in our measurements). The core therefore runs torch on
-one thread by default and uses more in two ways:
+These networks are tiny, so for one run torch's own threads inside a kernel
+cost more in hand-offs than they save (on a busy machine spinning worker
+threads made such training 10-80x slower in our measurements). The core
+therefore runs torch on one thread by default and uses more in two ways:
 
 * where there is independent work (rows of the field pass, recorded rows to
   evaluate), :func:`run_parts` runs parts of it side by side in Python
   threads; torch lets go of the GIL inside its kernels;
 * a long loop of big kernels (a stack of many models training) lets torch
   split each kernel among its threads, but only while that is measured to be
-  faster (:class:`KernelThreads`): on a quiet machine it is (1.5x for 64
-  models on two cores), on a busy one it is 2-40x slower.
+  faster (:class:`KernelThreads`): for 64 models on two cores it is 1.5x
+  faster on a quiet machine and 2-40x slower beside a busy process.
 
 How many threads the caller allows is torch's setting when the core is
 entered (``torch.set_num_threads``), capped by the machine's cores; the
