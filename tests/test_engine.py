@@ -355,3 +355,22 @@ def test_rows_written_at_once_equal_rows_written_each_step(kw, monkeypatch):
     assert batched.keys() == each.keys()
     for k in batched.keys():
         np.testing.assert_array_equal(batched[k], each[k], err_msg=k)
+
+
+def test_a_full_batch_is_a_flag_a_row():
+    # A full batch records no indices per step (B of them for each of M
+    # models at every row); the trace still lists every point, in order, for
+    # each row an update was taken from, and -1 where none was (the final
+    # row, an early stop's row), for every model of a sweep.
+    c = RunConfig(dataset="xor", hidden=(4,), steps=300, lr=0.5, frames=0)
+    engine = Engine(grid(c.replace(patience=3), lr=[0.5, 2.0, 20.0]))
+    engine.advance(c.steps)
+    assert engine.rec.batch is None
+    every = np.arange(c.n_train)
+    for m, tr in enumerate(engine.traces()):
+        idx = tr["batch/indices"]
+        assert idx.shape == (len(tr), c.n_train) and idx.dtype == np.int64
+        assert (idx[:-1] == every).all() and (idx[-1] == -1).all(), m
+    assert any(tr.events for tr in engine.traces())  # an early stop's row among them
+    mini = vizlab.train(c.replace(batch_size=4, steps=20))
+    assert not (mini["batch/indices"][:-1] == np.arange(4)).all()  # minibatches still recorded

@@ -682,6 +682,11 @@ def test_budget_parts_are_the_real_buffers():
     pictures = sum(tr[k].nbytes for kind in ("field", "act", "embed") for k in tr.keys(kind))
     assert parts["field/act/embed"] >= 2 * pictures  # field rows may collapse, never grow
     assert estimate(c).rows == len(tr)
+    # A full batch is one flag a row in the recorder: only the trace holds its indices.
+    full = c.replace(batch_size=0, dropout=0.0)
+    assert {p.name: p.bytes for p in estimate(full).parts}["batch/indices"] == (
+        vizlab.train(full)["batch/indices"].nbytes
+    )
 
 
 def test_the_limit_can_be_raised(monkeypatch):

@@ -219,11 +219,13 @@ def estimate(
     cells = config.grid * config.grid
     M = len(configs)
     T = f"steps={steps} / record_every={config.record_every}"
+    minibatch = batch < n_train
     parts = [
         # The recorder's buffers and the numpy copies handed to the Trace: two of each.
         Part("param+grad", 2 * 2 * rows * n_params * item * M, f"{T} rows x {n_params} weights"),
         Part("scalars", 2 * 9 * rows * item * M, T),
-        Part("batch/indices", 2 * rows * batch * 8 * M, f"{T} rows x batch {batch}"),
+        # Minibatch indices are recorded and copied; a full batch only in the traces.
+        Part("batch/indices", (1 + minibatch) * rows * batch * 8 * M, f"{T} rows x batch {batch}"),
         Part("data", 3 * n_points * 8 * M, f"n_points={n_points}"),
     ]
     kinds = sorted({c.optimizer for c in configs})
@@ -244,7 +246,6 @@ def estimate(
         parts.append(
             Part("mask/*", 2 * rows * batch * sum(dropped) * M, f"{T} rows x batch {batch} x units")
         )
-    minibatch = batch < n_train
     window = draw_window_steps(steps, batch, M, minibatch, dropped)
     if window:
         # One window of steps' minibatches and masks (on the host and on the

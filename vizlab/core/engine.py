@@ -383,7 +383,6 @@ class Engine:
             for m, (c, data, (end, events)) in enumerate(zip(self.configs, self.data, ends)):
                 buffers = OPTIMIZERS[c.optimizer].buffers
                 arrays = self.rec.arrays(stop=end, model_index=m, opt_buffers=buffers)
-                arrays = {k: np.array(v, copy=True) for k, v in arrays.items()}
                 if frames is not None and frames != c.frames:
                     c = c.replace(frames=frames)
                 arrays.update(

@@ -145,13 +145,17 @@ class Recorder:
                 "lr",
             )
         }
-        self.batch = torch.full((T, *lead, batch), -1, dtype=torch.long, device=device)
-        self._every_point = torch.arange(batch, device=device)  # a full batch's indices
-        # row -> (batch loss, learning rate, logits or None) of a step, kept by
+        # Minibatch indices: the first minibatch allocates their buffer. A full
+        # batch (every point, in order) is one flag a row, set for many rows at
+        # once with what is kept by reference: no per-step write of B indices.
+        self.batch: torch.Tensor | None = None
+        self._batch_rows = (T, *lead, batch)
+        self.full = torch.zeros((T, *lead), dtype=torch.bool, device=device)
+        # row -> (batch loss, learning rate, logits or None, full batch) of a step, kept by
         # reference and written for many rows at once (_write_kept); a few
         # hundred at most: long-lived small tensors among a step's short-lived
         # ones would fragment the heap as the run goes
-        self._kept: dict[int, tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]] = {}
+        self._kept: dict[int, tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, bool]] = {}
         self._kept_rows = KEPT_ROWS
         # Mask buffers exist only for layers that drop units: the first mask
         # of a layer allocates its buffer, so a run without dropout holds none.
@@ -292,10 +296,13 @@ class Recorder:
         self.param[row] = self.flat.data
         self.grad[row] = self.flat.grad
         # fresh tensors each step (never changed in place): a reference is enough
-        self._kept[row] = (loss_batch, lr, logits if self.pred is not None else None)
+        self._kept[row] = (loss_batch, lr, logits if self.pred is not None else None, idx is None)
         if len(self._kept) >= self._kept_rows:
             self._write_kept()
-        self.batch[row] = self._every_point if idx is None else idx
+        if idx is not None:
+            if self.batch is None:  # -1 (no batch) until a step's minibatch is written
+                self.batch = torch.full(self._batch_rows, -1, dtype=torch.long, device=idx.device)
+            self.batch[row] = idx
         for i, m in enumerate(masks, start=1):
             if m is not None:
                 key = f"drop{i}"
@@ -317,6 +324,9 @@ class Recorder:
         self.scalar["lr"][rows] = torch.stack([v[1] for v in self._kept.values()])
         if self.pred is not None:
             self.pred[rows] = torch.stack([v[2] for v in self._kept.values()]).squeeze(-1) > 0
+        full = [row for row, v in self._kept.items() if v[3]]
+        if full:
+            self.full[torch.tensor(full, device=self.full.device)] = True
         self._kept.clear()
 
     @torch.no_grad()
@@ -336,7 +346,9 @@ class Recorder:
         self._write_kept()
         self.grad[row, m] = torch.nan
         self.scalar["loss_batch"][row, m] = torch.nan
-        self.batch[row, m] = -1
+        self.full[row, m] = False
+        if self.batch is not None:
+            self.batch[row, m] = -1
         for k in self.mask:
             self.mask[k][row, m] = True
         for buf in self.opt.values():
@@ -371,7 +383,8 @@ class Recorder:
         if self.param.device.type == "cpu":
             yield
             return
-        buffers = [self.param, self.grad, self.batch, *self.scalar.values()]
+        buffers = [self.param, self.grad, self.full, *self.scalar.values()]
+        buffers += [self.batch] if self.batch is not None else []
         buffers += [*self.mask.values(), *self.opt.values()]
         self._host = {}
         for t in buffers:
@@ -394,7 +407,8 @@ class Recorder:
         """numpy arrays for the trace, rows before optimizer step ``stop`` only.
 
         ``model_index`` picks one model of a stacked recorder; ``opt_buffers``
-        the optimizer state it records (``opt/<param>.<buffer>``).
+        the optimizer state it records (``opt/<param>.<buffer>``). Every array
+        owns its memory (stepping on changes none), contiguous, copied once.
         """
         n = len(self.steps) if stop is None else int(np.searchsorted(self.steps, stop))
         self._write_kept()
@@ -416,13 +430,19 @@ class Recorder:
             layer = k.split(".")[0]
             sq[layer] = sq.get(layer, 0) + (g * g).reshape(len(g), -1).sum(-1)
         out.update({f"norm/grad.{k}": np.sqrt(v) for k, v in sq.items()})
-        out["batch/indices"] = take(self.batch)
+        full = take(self.full)[..., None]  # rows that took every point, in order
+        given = take(self.batch) if self.batch is not None else np.int64(-1)
+        out["batch/indices"] = np.where(full, np.arange(self._batch_rows[-1]), given)
         out.update({f"mask/{k}": take(self.mask[k]) for k in sorted(self.masked_layers)})
         for b in opt_buffers:
             out.update(
                 {f"opt/{k}.{b}": v for k, v in self.flat.unflatten(take(self.opt[b])).items()}
             )
-        return out
+        # views of the buffers are copied; arrays made here (np.where, sqrt) already own theirs
+        return {
+            k: v if v.flags.owndata and v.flags.c_contiguous else np.array(v, order="C")
+            for k, v in out.items()
+        }
 
 
 def static_and_fields(
