@@ -167,6 +167,10 @@ class Engine:
         task = getattr(c0, "task", "classification")
         self.loss_kind = model.loss_kind(c0.loss, task)
         self.by_hand = backprop.covers(c0.activation, self.loss_kind)
+        # the training labels as the loss reads them: numbers (converted once,
+        # not every step), or class indices for cross-entropy
+        numbers = self.loss_kind != "cross_entropy"
+        self.targets = self.ytr.to(dt) if numbers else self.ytr
         self.grads = dict(zip(self.params, self.flat.unflatten(self.flat.grad).values()))
         rows = recorded_steps(c0) if record_on else np.array([self.n_steps])
         self.rec = record.Recorder(rows, self.flat, B, c0.hidden, dev, self.opt.buffer_names)
@@ -252,7 +256,7 @@ class Engine:
         # forward, loss, backward
         idx, masks = self.draws.at(s)
         X = self.Xtr if idx is None else self.Xtr[self.models, idx]
-        y = self.ytr if idx is None else self.ytr[self.models, idx]
+        y = self.targets if idx is None else self.targets[self.models, idx]
         loss_data, loss, logits = self._loss_and_grad(X, y, masks)
         if not (look and self._healthy(loss)):
             code = record.divergence_code(loss, self.flat)
