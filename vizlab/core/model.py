@@ -157,11 +157,13 @@ def forward(
                 z = torch.baddbmm(b.unsqueeze(-1), w, h3.transpose(-1, -2)).transpose(-1, -2)
             else:
                 scale = 2 if fuse_tanh and i < n_layers else 1
-                if scale == 2:
-                    # 2 z from doubled weights (exact): baddbmm's beta = alpha = 1
-                    # path is several times faster than scaling inside it
-                    w, b = w * 2, b * 2
-                z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
+                inside = scale
+                if scale == 2 and w.shape[0] > 1:
+                    # 2 z from doubled weights (exact, the same bits): for a stack,
+                    # baddbmm's beta = alpha = 1 path is several times faster than
+                    # scaling inside it; for one model the two extra kernels cost more
+                    w, b, inside = w * 2, b * 2, 1
+                z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2), beta=inside, alpha=inside)
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
