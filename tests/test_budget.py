@@ -88,9 +88,11 @@ def test_chunk_bound_changes_no_bit(config, monkeypatch):
     monkeypatch.setattr(fields.model, "forward", counted)
     runs, passes = [], []
     # 64 points at a time on two threads, each row in one piece on one thread,
-    # and the rows cut among three threads
-    for bound, n_threads in ((1, 2), (1 << 40, 1), (1 << 40, 3)):
+    # and the rows cut among three threads, in cache-sized blocks of points
+    cached = budget.FIELD_BLOCK_BYTES
+    for bound, n_threads, block in ((1, 2, cached), (1 << 40, 1, 1 << 40), (1 << 40, 3, cached)):
         monkeypatch.setattr(budget, "FIELD_PASS_BYTES", bound)
+        monkeypatch.setattr(budget, "FIELD_BLOCK_BYTES", block)
         monkeypatch.setattr(fields.threads, "allowed", lambda n=n_threads: n)
         calls.clear()
         runs.append(vizlab.train(config))

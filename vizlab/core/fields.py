@@ -85,7 +85,11 @@ def compute_fields(
     def chunk(a: int) -> None:
         rows_here = rows[a : a + per_chunk]
         params_here = {k: v[rows_here] for k, v in params.items()}
-        _field_rows(params_here, a, grid, data, C, N, step, out, activation, loss_kind)
+        # the chunk's rows go through a block of points at a time whose working
+        # memory stays in cache from one kernel of a layer to the next
+        cached = budget.FIELD_BLOCK_BYTES // (per_point * len(rows_here))
+        block = min(step, max(FIELD_ALIGN, cached // FIELD_ALIGN * FIELD_ALIGN))
+        _field_rows(params_here, a, grid, data, C, N, block, out, activation, loss_kind)
 
     # each kernel on one thread (run_parts' rule): a thread's range could end mid-vector
     threads.run_parts(chunk, range(0, F, per_chunk), n_threads)
