@@ -214,8 +214,9 @@ class Recorder:
         sets inside the loop at every step. Each pass takes as many rows (of
         every model) as fit ``max_bytes`` of working memory (default
         :data:`vizlab.budget.FIELD_PASS_BYTES`, counted as the field pass
-        counts it); a sweep's rows run every (row, model) as one network of a
-        stack: one fused kernel per layer.
+        counts it), and no more than stay in cache between kernels
+        (:data:`vizlab.budget.FIELD_BLOCK_BYTES`); a sweep's rows run every
+        (row, model) as one network of a stack: one fused kernel per layer.
         """
         Xtr, ytr, Xva, yva = self.data
         self._write_kept()
@@ -235,7 +236,9 @@ class Recorder:
         # (no more threads than the bound has whole rows for).
         fitting = total // max(per_row, 1)
         n_threads = threads.for_rows(min(n_rows, fitting), self.param.device)
-        chunk = threads.rows_per_part(n_rows, fitting // n_threads, n_threads)
+        # within the bound, chunks small enough to stay in cache between kernels
+        cached = max(1, budget.FIELD_BLOCK_BYTES // max(per_row, 1))
+        chunk = threads.rows_per_part(n_rows, min(fitting // n_threads, cached), n_threads)
 
         def rows_from(a: int) -> None:
             rows = self.param[a : a + chunk]  # (r, M, P) or (r, P)
