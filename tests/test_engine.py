@@ -374,3 +374,23 @@ def test_a_full_batch_is_a_flag_a_row():
     assert any(tr.events for tr in engine.traces())  # an early stop's row among them
     mini = vizlab.train(c.replace(batch_size=4, steps=20))
     assert not (mini["batch/indices"][:-1] == np.arange(4)).all()  # minibatches still recorded
+
+
+def test_configs_that_differ_only_in_training_share_data_and_initial_weights(monkeypatch):
+    from vizlab.core import engine as engine_module
+    from vizlab.core.engine import starting_point_groups
+
+    base = RunConfig(dataset="moons", hidden=(4,), steps=5, frames=0)
+    configs = grid(base, lr=[0.01, 0.1], seed=[0, 1], noise=[0.1, 0.2], optimizer=["sgd", "adam"])
+    groups = starting_point_groups(configs)
+    for m, c in enumerate(configs):
+        first = configs[groups[m]]
+        assert groups[m] <= m and (first.seed, first.noise) == (c.seed, c.noise)
+    assert len(set(groups)) == 4  # seeds x noises
+    made = []
+    real = engine_module.make_dataset
+    monkeypatch.setattr(engine_module, "make_dataset", lambda *a: made.append(1) or real(*a))
+    traces = vizlab.sweep(configs)
+    assert len(made) == 4
+    for c, tr in zip(configs[::5], traces[::5]):  # each still equals its own run
+        assert_same_trace(tr, vizlab.train(c))

@@ -29,6 +29,7 @@ Keras' ``EarlyStopping`` semantics, ``schedule="plateau"`` with torch's
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import time
 import warnings
@@ -72,6 +73,31 @@ def threads_for(n_models: int) -> int:
     return max(1, min(threads.allowed(), n_models // 8))
 
 
+#: Config fields that change how a model trains, not what it starts from.
+TRAINING_ONLY = ("lr", "momentum", "optimizer", "l1", "l2")
+
+
+def starting_point_groups(configs: Sequence[RunConfig]) -> list[int]:
+    """For each config, the index of the first config with the same data and initial weights.
+
+    Those are drawn from the seed and shaped by every field but
+    :data:`TRAINING_ONLY`; configs equal in all those fields start alike.
+    """
+    first: dict[str, int] = {}
+    out = []
+    for m, c in enumerate(configs):
+        d = c.to_dict()
+        key = json.dumps({k: v for k, v in d.items() if k not in TRAINING_ONLY}, sort_keys=True)
+        out.append(first.setdefault(key, m))
+    return out
+
+
+def _once_each(group: list[int], make) -> list:
+    """``make(m)`` for each group's first config, shared by the rest of its group."""
+    made: dict[int, object] = {}
+    return [made[g] if g in made else made.setdefault(g, make(g)) for g in group]
+
+
 class Engine:
     """M stacked runs, one per config, advanced together.
 
@@ -112,8 +138,11 @@ class Engine:
         # torch threads inside the kernels: tried and timed for big stacks on a CPU
         self.kernel_threads = threads.KernelThreads(threads_for(M) if dev.type == "cpu" else 1)
         rngs = [streams(c.seed) for c in self.configs]
+        # configs that differ only in how they train share their data and initial
+        # weights (a grid of 16 rates x 4 seeds makes 4 datasets, not 64)
+        group = starting_point_groups(self.configs)
         if datasets is None:
-            datasets = [make_dataset(c, r.data) for c, r in zip(self.configs, rngs)]
+            datasets = _once_each(group, lambda m: make_dataset(self.configs[m], rngs[m].data))
         self.data = list(datasets)
 
         def stack(arrays, **kw) -> torch.Tensor:
@@ -127,9 +156,10 @@ class Engine:
         self.ytr, self.yva = stack([x.y_train for x in d]), stack([x.y_val for x in d])
         # setup: initial weights, drawn before the first step
         sizes = model.layer_sizes(c0.hidden, c0.n_outputs, self.Xtr.shape[-1])
-        inits = [
-            model.init_params(sizes, r.init, dt, scheme=c.init) for c, r in zip(self.configs, rngs)
-        ]
+        inits = _once_each(
+            group,
+            lambda m: model.init_params(sizes, rngs[m].init, dt, scheme=self.configs[m].init),
+        )
         self.flat = model.FlatParams(
             {k: stack([p[k] for p in inits]) for k in inits[0]}, stacked=True
         )
