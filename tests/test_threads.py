@@ -66,9 +66,10 @@ def test_kernel_threads_try_both_then_keep_the_faster_and_retry_the_other():
         n = kt.pick()
         picked.append(n)
         kt.report(n, costs[n] * 16, 16)
-    # a warm-up chunk (not counted), each count once, then the faster, the other every 4th
-    assert picked[:3] == [2, 2, 1]
-    assert picked[3:] == [2 if (i + 1) % 4 else 1 for i in range(3, 12)]
+    # a warm-up chunk (not counted), each count once, then the faster; the other
+    # at the 4th chunk, and again twice as long after each try that confirms the choice
+    assert picked == [2, 2, 1, 1, 2, 2, 2, 2, 2, 2, 2, 1]
+    assert (kt.every, kt.next_try) == (16, 28)
     # the machine gets busy: the retried count wins and is kept
     costs = {1: 3.0, 2: 9.0}
     for _ in range(8):

@@ -148,8 +148,10 @@ class KernelThreads:
     The loop runs in chunks of steps; each chunk asks :meth:`pick` for a
     thread count and :meth:`report` s what a step cost. Both counts are tried
     first (after a warm-up chunk that is not counted), then the faster one is
-    kept and the other tried again every ``retry`` chunks, so a machine that
-    gets busy (or quiet) during a run is noticed. The loop's results must not
+    kept and the other tried again after ``retry`` chunks, so a machine that
+    gets busy (or quiet) during a run is noticed; each try that confirms the
+    choice doubles the wait for the next (a try costs a chunk at the slower
+    speed), a try that overturns it sets the wait back to ``retry``. The loop's results must not
     depend on the choice (torch's CPU kernels split their outputs among
     threads, not a sum's terms: the engine's tests compare bit for bit).
 
@@ -158,7 +160,7 @@ class KernelThreads:
     most : int
         Threads to try besides one (1: always one, nothing timed).
     retry : int
-        Chunks between tries of the slower count.
+        Chunks before the first try of the slower count (and after a try that changes the choice).
     """
 
     def __init__(self, most: int, retry: int = 16):
@@ -166,6 +168,14 @@ class KernelThreads:
         self.retry = retry
         self.cost: dict[int, float] = {}  # seconds per step, latest measurement
         self.chunks = 0
+        # chunks until the slower count is tried again: doubled each time a
+        # try confirms the choice, back to ``retry`` when the choice changes
+        self.every = self.next_try = retry
+
+    def _best(self) -> int | None:
+        if len(self.cost) < len(self.options):
+            return None
+        return min(self.options, key=lambda n: self.cost[n])
 
     @property
     def timed(self) -> bool:
@@ -180,12 +190,16 @@ class KernelThreads:
         untried = [n for n in self.options if n not in self.cost]
         if untried:
             return untried[-1]
-        best = min(self.options, key=lambda n: self.cost[n])
-        if self.chunks % self.retry == 0:
+        best = self._best()
+        if self.chunks >= self.next_try:
             return next(n for n in self.options if n != best)
         return best
 
     def report(self, n: int, seconds: float, steps: int) -> None:
         """A chunk on ``n`` threads took ``seconds`` for ``steps`` steps (the first is a warm-up)."""
         if self.timed and steps > 0 and self.chunks > 1:
+            before = self._best()
             self.cost[n] = seconds / steps
+            if before is not None and n != before:  # a try of the slower count
+                self.every = self.every * 2 if self._best() == before else self.retry
+                self.next_try = self.chunks + self.every
