@@ -273,9 +273,9 @@ class Recorder:
         r = len(rows)
         models = self.param.shape[1] if self.stacked else 1
         params = self.flat.unflatten(rows)
-        # (r, M, ...) -> r * M networks, each on its own model's points; one
-        # model keeps its (r, 1, ...) pass (the live snapshot measures with it).
-        fuse = self.stacked and models > 1
+        # (r, M, ...) -> r * M networks, each on its own model's points: one
+        # fused kernel per layer (one model's rows too: r networks)
+        fuse = self.stacked
         net = params
         if fuse:
             net = {k: v.reshape(r * models, *v.shape[2:]) for k, v in params.items()}
