@@ -26,7 +26,7 @@ import time
 import torch
 
 import vizlab
-from vizlab.core.engine import threads_for
+from vizlab.core.engine import Engine, threads_for
 from vizlab.core.sweep import grid
 from vizlab.core.threads import using_threads
 
@@ -149,13 +149,35 @@ def bench_sweep(quick: bool, every: bool, repeats: int) -> dict:
         f"  idiomatic nn.Sequential loop, untraced{note}  {t_plain:7.2f} s  "
         f"{t_plain * per:6.1f} us/model-step  -> sweep {vs_plain:5.1f}x faster (target >= 8x)"
     )
+    parts = sweep_parts(configs, repeats)
+    print(
+        "  where the sweep's time goes (medians): setup {setup:.2f} s, steps {steps:.2f} s,"
+        " traces {traces:.2f} s".format(**parts)
+    )
     return {
         "sweep_s": t_sweep,
         "train_s": t_loop,
         "plain_s": t_plain,
         "vs_train": vs_train,
         "vs_plain": vs_plain,
+        "parts": parts,
     }
+
+
+def sweep_parts(configs: list[vizlab.RunConfig], repeats: int) -> dict[str, float]:
+    """Seconds of a sweep's setup, steps and trace assembly (evaluation included)."""
+    times: dict[str, list[float]] = {"setup": [], "steps": [], "traces": []}
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        engine = Engine(configs)
+        t1 = time.perf_counter()
+        engine.advance(engine.n_steps)
+        t2 = time.perf_counter()
+        engine.traces()
+        t3 = time.perf_counter()
+        for k, a, b in (("setup", t0, t1), ("steps", t1, t2), ("traces", t2, t3)):
+            times[k].append(b - a)
+    return {k: median(v) for k, v in times.items()}
 
 
 def bench_scaling(quick: bool, repeats: int) -> dict:
