@@ -8,9 +8,10 @@
 3. recording: a fully traced run (+ fields for 60 frames) vs the same run untraced
    (target <= 1.3x).
 
-Every comparison alternates its contenders; a ratio is the median over at
-least three repeats of the ratio within a repeat (the contenders ran back to
-back). Run with ``make bench`` (which pins glibc's allocator thresholds) or
+Every comparison alternates its contenders, in an order that reverses every
+repeat; a ratio is the median over at least three repeats of the ratio within
+a repeat (the contenders ran back to back). Run with ``make bench`` (which
+pins glibc's allocator thresholds) or
 ``python benchmarks/bench_core.py [--quick] [--all]``; ``--all`` times every
 one of the 64 configs one by one (by default 16 of them, evenly spread, stand
 for the grid and the per-model time is scaled to 64).
@@ -70,10 +71,15 @@ def timed(fn) -> float:
 
 
 def alternate(contenders: dict, repeats: int) -> dict[str, list[float]]:
-    """Seconds of each contender, run in turn ``repeats`` times (A B C A B C ...)."""
+    """Seconds of each contender, run in turn ``repeats`` times (A B C C B A A B C ...).
+
+    The order reverses every repeat: on this machine, the same code timed
+    always first or always second in a pair differed by up to 5%.
+    """
     times: dict[str, list[float]] = {k: [] for k in contenders}
-    for _ in range(repeats):
-        for name, fn in contenders.items():
+    order = list(contenders.items())
+    for r in range(repeats):
+        for name, fn in order if r % 2 == 0 else order[::-1]:
             times[name].append(timed(fn))
     return times
 

@@ -161,9 +161,11 @@ def forward(
                 if scale == 2 and w.shape[0] > 1:
                     # 2 z from doubled weights (exact, the same bits): for a stack,
                     # baddbmm's beta = alpha = 1 path is several times faster than
-                    # scaling inside it; for one model the two extra kernels cost more
+                    # scaling inside it; for one model the two extra kernels do not pay
                     w, b, inside = w * 2, b * 2, 1
-                z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2), beta=inside, alpha=inside)
+                z = torch.baddbmm(
+                    b.unsqueeze(-2), h3, w.transpose(-1, -2), beta=inside, alpha=inside
+                )
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
