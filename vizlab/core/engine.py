@@ -73,7 +73,8 @@ def threads_for(n_models: int) -> int:
     return max(1, min(threads.allowed(), n_models // 8))
 
 
-#: Config fields that change how a model trains, not what it starts from.
+#: Config fields that change how a model trains, not what it starts from
+#: (the sweep's VARIABLE_FIELDS but the seed and the data's noise).
 TRAINING_ONLY = ("lr", "momentum", "optimizer", "l1", "l2")
 
 
@@ -94,8 +95,8 @@ def starting_point_groups(configs: Sequence[RunConfig]) -> list[int]:
 
 def _once_each(group: list[int], make) -> list:
     """``make(m)`` for each group's first config, shared by the rest of its group."""
-    made: dict[int, object] = {}
-    return [made[g] if g in made else made.setdefault(g, make(g)) for g in group]
+    made = {g: make(g) for g in dict.fromkeys(group)}
+    return [made[g] for g in group]
 
 
 class Engine:

@@ -87,8 +87,10 @@ def compute_fields(
         params_here = {k: v[rows_here] for k, v in params.items()}
         # the chunk's rows go through a block of points at a time whose working
         # memory stays in cache from one kernel of a layer to the next
-        cached = budget.FIELD_BLOCK_BYTES // (per_point * len(rows_here))
-        block = min(step, max(FIELD_ALIGN, cached // FIELD_ALIGN * FIELD_ALIGN))
+        cached = budget.field_pass_points(
+            per_point * len(rows_here), max(C, N), budget.FIELD_BLOCK_BYTES
+        )
+        block = min(step, cached)
         _field_rows(params_here, a, grid, data, C, N, block, out, activation, loss_kind)
 
     # each kernel on one thread (run_parts' rule): a thread's range could end mid-vector

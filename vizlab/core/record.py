@@ -145,17 +145,18 @@ class Recorder:
                 "lr",
             )
         }
-        # Minibatch indices: the first minibatch allocates their buffer. A full
+        # Minibatch indices: the first minibatch allocates their buffer. A run
+        # takes a minibatch every step or the full batch every step; a full
         # batch (every point, in order) is one flag a row, set for many rows at
         # once with what is kept by reference: no per-step write of B indices.
         self.batch: torch.Tensor | None = None
         self._batch_rows = (T, *lead, batch)
         self.full = torch.zeros((T, *lead), dtype=torch.bool, device=device)
-        # row -> (batch loss, learning rate, logits or None, full batch) of a step, kept by
+        # row -> (batch loss, learning rate, logits or None) of a step, kept by
         # reference and written for many rows at once (_write_kept); a few
         # hundred at most: long-lived small tensors among a step's short-lived
         # ones would fragment the heap as the run goes
-        self._kept: dict[int, tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, bool]] = {}
+        self._kept: dict[int, tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]] = {}
         self._kept_rows = KEPT_ROWS
         # Mask buffers exist only for layers that drop units: the first mask
         # of a layer allocates its buffer, so a run without dropout holds none.
@@ -298,14 +299,14 @@ class Recorder:
             self.scalar[f"{self.score_name}_train"][row] = score
         self.param[row] = self.flat.data
         self.grad[row] = self.flat.grad
-        # fresh tensors each step (never changed in place): a reference is enough
-        self._kept[row] = (loss_batch, lr, logits if self.pred is not None else None, idx is None)
-        if len(self._kept) >= self._kept_rows:
-            self._write_kept()
         if idx is not None:
             if self.batch is None:  # -1 (no batch) until a step's minibatch is written
                 self.batch = torch.full(self._batch_rows, -1, dtype=torch.long, device=idx.device)
             self.batch[row] = idx
+        # fresh tensors each step (never changed in place): a reference is enough
+        self._kept[row] = (loss_batch, lr, logits if self.pred is not None else None)
+        if len(self._kept) >= self._kept_rows:
+            self._write_kept()
         for i, m in enumerate(masks, start=1):
             if m is not None:
                 key = f"drop{i}"
@@ -327,9 +328,8 @@ class Recorder:
         self.scalar["lr"][rows] = torch.stack([v[1] for v in self._kept.values()])
         if self.pred is not None:
             self.pred[rows] = torch.stack([v[2] for v in self._kept.values()]).squeeze(-1) > 0
-        full = [row for row, v in self._kept.items() if v[3]]
-        if full:
-            self.full[torch.tensor(full, device=self.full.device)] = True
+        if self.batch is None:  # no minibatch: these rows took every point
+            self.full[rows] = True
         self._kept.clear()
 
     @torch.no_grad()

@@ -151,8 +151,8 @@ class KernelThreads:
     kept and the other tried again after ``retry`` chunks, so a machine that
     gets busy (or quiet) during a run is noticed; each try that confirms the
     choice doubles the wait for the next (a try costs a chunk at the slower
-    speed), a try that overturns it sets the wait back to ``retry``. The loop's results must not
-    depend on the choice (torch's CPU kernels split their outputs among
+    speed), a try that overturns it sets the wait back to ``retry``. The
+    loop's results must not depend on the choice (torch's CPU kernels split their outputs among
     threads, not a sum's terms: the engine's tests compare bit for bit).
 
     Parameters
