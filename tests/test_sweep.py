@@ -86,6 +86,37 @@ def test_float32_sweep_matches_float32_train():
         assert_same_trace(tr, vizlab.train(c), rtol=1e-4, atol=1e-5)
 
 
+BIT_CASES = {
+    **{
+        a: RunConfig(dataset="moons", hidden=(5, 3), activation=a)
+        for a in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear")
+    },
+    "mse": RunConfig(dataset="circles", hidden=(6,), loss="mse"),
+    "three_classes": RunConfig(dataset="spiral", n_classes=3, loss="cross_entropy", hidden=(7,)),
+    "regression_1d": RunConfig(dataset="sine", task="regression", loss="mse", hidden=(6,)),
+    "dropout_minibatch": RunConfig(
+        dataset="moons", hidden=(9, 9), dropout=0.3, batch_size=37, optimizer="adam"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BIT_CASES))
+def test_float32_sweep_member_is_bit_identical_to_its_train(case):
+    """A model alone and inside a stack of 20 (kernels may use two threads) round alike.
+
+    Elementwise kernels whose vectorised body and remainder round differently
+    (torch.sigmoid, F.elu) or a K = 1 matmul would make them differ in the last bit.
+    """
+    base = BIT_CASES[case].replace(steps=12, frames=2, grid=9)
+    configs = grid(base, lr=[0.01, 0.05, 0.2, 1.0], seed=[0, 1, 2, 3, 4])
+    traces = vizlab.sweep(configs)
+    for m in (0, 7, 19):
+        a, b = traces[m], vizlab.train(configs[m])
+        assert a.keys() == b.keys()
+        for k in a.keys():
+            np.testing.assert_array_equal(a[k], b[k], err_msg=f"{case}, model {m}: {k}")
+
+
 def test_grid_over_optimizers_keeps_the_callers_order():
     base = RunConfig(dataset="moons", hidden=(3,), steps=8, frames=0, dtype="float64")
     traces = vizlab.sweep(base, optimizer=["sgd", "adam", "momentum"], lr=[0.01, 0.1])

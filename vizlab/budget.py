@@ -29,8 +29,11 @@ MAX_UNITS_WITH_MAPS = 16
 #: Working memory of the decision-field pass: each chunk holds as many whole
 #: recorded rows as fit in this bound (bytes); a row too big alone is split.
 FIELD_PASS_BYTES = 128 << 20
-#: The field pass takes points in multiples of this many (see vizlab.core.fields).
-FIELD_ALIGN = 64
+#: The field pass takes points in multiples of this many (see vizlab.core.fields):
+#: at least 400, so that every chunk's matmuls take the same kernel as a whole row
+#: (torch multiplies matrices of under 400 multiply-adds with a loop of its own,
+#: which rounds differently from the BLAS kernel).
+FIELD_ALIGN = 512
 #: Within its bound, a chunk of field rows goes through blocks of points of at
 #: most this much working memory: the layer just computed is still in cache when
 #: the activation, the next layer and the maps read it (61 rows x 100 x 100

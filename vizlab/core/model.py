@@ -16,40 +16,45 @@ import torch
 import torch.nn.functional as F
 
 
-def tanh(z: torch.Tensor) -> torch.Tensor:
-    """``tanh(z) = 2 sigmoid(2 z) - 1``, elementwise.
+def sigmoid(z: torch.Tensor) -> torch.Tensor:
+    """``1 / (1 + exp(-z))``, elementwise, rounded alike wherever ``z`` lies in a tensor.
 
-    torch's CPU ``tanh`` is several times slower than its ``sigmoid``, and
-    tanh is most of the arithmetic of a small tanh network. This equals
-    ``torch.tanh`` to a few round-offs of 1 (at most 2e-7 in float32,
-    4e-16 in float64), NaN and +-inf included.
+    ``torch.sigmoid`` (and ``F.elu``) round an element differently (by an ulp)
+    in the vectorised body of their loop than in its remainder, so the same
+    model alone and inside a stack of models (a sweep) would differ in the
+    last bit. ``exp``, ``+`` and the reciprocal round the same everywhere.
     """
     if z.requires_grad and torch.is_grad_enabled():
-        return torch.sigmoid(z * 2) * 2 - 1  # autograd keeps the sigmoid's output
-    return twice_minus_one_(torch.sigmoid(z * 2))
+        return torch.reciprocal(torch.exp(-z) + 1)
+    return torch.exp(-z).add_(1).reciprocal_()
 
 
-_MINUS_ONE: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
+def sigmoid_(z: torch.Tensor) -> torch.Tensor:
+    """:func:`sigmoid` in place."""
+    return z.neg_().exp_().add_(1).reciprocal_()
 
 
-def twice_minus_one_(s: torch.Tensor) -> torch.Tensor:
-    """``2 s - 1`` in place, in one pass over ``s``.
-
-    ``-1 + 2 s`` with ``2 s`` exact rounds once, as ``s * 2 - 1`` does: the
-    same bits as two passes (``mul_(2).sub_(1)``) at two thirds of the time.
-    """
-    key = (s.dtype, s.device)
-    if key not in _MINUS_ONE:
-        _MINUS_ONE[key] = torch.tensor(-1, dtype=s.dtype, device=s.device)
-    return torch.add(_MINUS_ONE[key], s, alpha=2, out=s)
+def elu(z: torch.Tensor) -> torch.Tensor:
+    """ELU (alpha 1): ``z`` where positive, else ``exp(z) - 1``; rounded as :func:`sigmoid` is."""
+    # (clamped: the branch not taken must not be inf, or autograd's 0 * inf is NaN)
+    return torch.where(z > 0, z, torch.expm1(z.clamp(max=0)))
 
 
 ACTIVATION_FUNCTIONS = {
-    "sigmoid": torch.sigmoid,
-    "tanh": tanh,
+    "sigmoid": sigmoid,
+    "tanh": torch.tanh,
     "relu": torch.relu,
     "leaky_relu": lambda z: F.leaky_relu(z, 0.01),
-    "elu": F.elu,
+    "elu": elu,
+    "linear": lambda z: z,
+}
+
+#: The same functions applied in place (no graph needed): the matmul's output
+#: becomes the layer's activation without another tensor.
+IN_PLACE = {
+    "sigmoid": sigmoid_,
+    "tanh": torch.tanh_,
+    "relu": torch.relu_,
     "linear": lambda z: z,
 }
 
@@ -139,16 +144,18 @@ def forward(
     hidden : list of Tensor (..., B, width), post-activation, before dropout
     """
     act = ACTIVATION_FUNCTIONS[activation]
+    if not torch.is_grad_enabled() and activation in IN_PLACE:
+        act = IN_PLACE[activation]
     n_layers = len(params) // 2
-    # tanh(z) = 2 sigmoid(2 z) - 1 in place on the matmul's output, 2 z taken
-    # by the matmul itself (scaling by 2 is exact): no pass, no tensor for 2 z.
-    fuse_tanh = activation == "tanh" and not torch.is_grad_enabled()
     h = X
     hidden = []
     for i in range(1, n_layers + 1):
         w, b = params[f"fc{i}.weight"], params[f"fc{i}.bias"]
-        scale = 1
-        if w.dim() == 3 and (h.dim() == 2 or (h.dim() == 3 and h.shape[0] in (1, w.shape[0]))):
+        if w.shape[-1] == 1:
+            # one input (1-D data): an outer product. A K = 1 matmul rounds a
+            # model differently alone than inside a stack; a product and a sum do not
+            z = (h * w.transpose(-1, -2)).add_(b.unsqueeze(-2))
+        elif w.dim() == 3 and (h.dim() == 2 or (h.dim() == 3 and h.shape[0] in (1, w.shape[0]))):
             # stacked models (on shared or their own inputs): one fused kernel per layer
             h3 = h.expand(w.shape[0], *h.shape[-2:])
             if w.shape[-2] == 1:
@@ -156,24 +163,43 @@ def forward(
                 # and (M, 1, B) is (M, B, 1) in memory
                 z = torch.baddbmm(b.unsqueeze(-1), w, h3.transpose(-1, -2)).transpose(-1, -2)
             else:
-                scale = 2 if fuse_tanh and i < n_layers else 1
-                inside = scale
-                if scale == 2 and w.shape[0] > 1:
-                    # 2 z from doubled weights (exact, the same bits): for a stack,
-                    # baddbmm's beta = alpha = 1 path is several times faster than
-                    # scaling inside it; for one model the two extra kernels do not pay
-                    w, b, inside = w * 2, b * 2, 1
-                z = torch.baddbmm(
-                    b.unsqueeze(-2), h3, w.transpose(-1, -2), beta=inside, alpha=inside
-                )
+                z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
             return z, hidden
-        h = twice_minus_one_(torch.sigmoid_(z)) if scale == 2 else act(z)
+        h = act(z)
         hidden.append(h)
         if masks is not None and masks[i - 1] is not None:
             h = h * masks[i - 1] / (1.0 - drop_p[i - 1])
+    raise ValueError("a model needs at least one layer")  # pragma: no cover
+
+
+@torch.no_grad()
+def forward_units(
+    params: dict[str, torch.Tensor], XT: torch.Tensor, activation: str
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """:func:`forward` of stacked models with units as rows: maps come out contiguous.
+
+    ``params`` are stacked, ``fc{i}.weight`` (r, out, in); ``XT`` is the
+    inputs' transpose, (in, n) shared by every model or (r, in, n). Returns
+    the logits (r, n_outputs, n) and every hidden layer's activations
+    (r, width, n): a unit's values over all points are one contiguous row, as
+    a picture of that unit needs them (no transpose). No dropout, no graph.
+    """
+    act = IN_PLACE.get(activation, ACTIVATION_FUNCTIONS[activation])
+    n_layers = len(params) // 2
+    hT, hidden = XT, []
+    for i in range(1, n_layers + 1):
+        w, b = params[f"fc{i}.weight"], params[f"fc{i}.bias"]
+        if w.shape[-1] == 1:  # one input: an outer product (see forward)
+            z = (w * hT).add_(b.unsqueeze(-1))
+        else:
+            z = torch.baddbmm(b.unsqueeze(-1), w, hT.expand(w.shape[0], *hT.shape[-2:]))
+        if i == n_layers:
+            return z, hidden
+        hT = act(z)
+        hidden.append(hT)
     raise ValueError("a model needs at least one layer")  # pragma: no cover
 
 
@@ -207,7 +233,7 @@ def data_loss(logits: torch.Tensor, y: torch.Tensor, loss: str) -> torch.Tensor:
     if loss == "bce":
         return F.binary_cross_entropy_with_logits(z, t, reduction="none").mean(-1)
     if loss == "mse":
-        return ((torch.sigmoid(z) - t) ** 2).mean(-1)
+        return ((sigmoid(z) - t) ** 2).mean(-1)
     raise ValueError(f"unknown loss {loss!r}")
 
 
@@ -238,14 +264,14 @@ def predict(logits: torch.Tensor) -> torch.Tensor:
 def prob_class1(logits: torch.Tensor) -> torch.Tensor:
     """P(class 1) from logits (..., B, 1 or K)."""
     if logits.shape[-1] == 1:
-        return torch.sigmoid(logits.squeeze(-1))
+        return sigmoid(logits.squeeze(-1))
     return torch.softmax(logits, -1)[..., 1]
 
 
 def probabilities(logits: torch.Tensor) -> torch.Tensor:
     """P(class c) for every class, (..., B, K); one sigmoid logit gives K = 2."""
     if logits.shape[-1] == 1:
-        p1 = torch.sigmoid(logits)
+        p1 = sigmoid(logits)
         return torch.cat([1 - p1, p1], -1)
     return torch.softmax(logits, -1)
 

@@ -145,19 +145,20 @@ class FieldPass:
         c = engine.configs[0]
         self.xs, self.ys = grid_axes(data, grid)
         pts = grid_points(self.xs, self.ys, data.X_train.shape[1], c.features)
-        self.points = torch.as_tensor(pts, dtype=engine.dtype, device=engine.device)
+        # transposed (features, points): units as rows, as the trace's field pass runs
+        self.points = torch.as_tensor(pts.T.copy(), dtype=engine.dtype, device=engine.device)
         self.shape = (len(self.ys), len(self.xs))
         self.activation, self.kind = c.activation, model.loss_kind(c.loss, c.task)
 
     @torch.no_grad()
     def __call__(self, params: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
-        logits, hidden = model.forward(params, self.points, self.activation)
+        logits, hidden = model.forward_units(params, self.points, self.activation)
         H, W = self.shape
-        maps = output_maps(logits[0], self.kind)
+        maps = output_maps(logits[0].T, self.kind)
         out = {k: v.float().cpu().numpy().reshape(H, W) for k, v in maps.items()}
         for i, h in enumerate(hidden, start=1):
-            if h.shape[-1] <= MAX_UNITS_WITH_MAPS:
-                out[f"act/fc{i}"] = h[0].T.float().cpu().numpy().reshape(-1, H, W)
+            if h.shape[-2] <= MAX_UNITS_WITH_MAPS:
+                out[f"act/fc{i}"] = h[0].float().cpu().numpy().reshape(-1, H, W)
         return out
 
 
