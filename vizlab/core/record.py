@@ -430,8 +430,8 @@ class Recorder:
         # Per-layer gradient norms, derived once from the recorded gradients.
         sq: dict[str, np.ndarray] = {}
         for k, g in grads.items():
-            layer = k.split(".")[0]
-            sq[layer] = sq.get(layer, 0) + (g * g).reshape(len(g), -1).sum(-1)
+            layer, g = k.split(".")[0], g.reshape(len(g), -1)
+            sq[layer] = sq.get(layer, 0) + np.einsum("ij,ij->i", g, g)  # no g * g temporary
         out.update({f"norm/grad.{k}": np.sqrt(v) for k, v in sq.items()})
         full = take(self.full)[..., None]  # rows that took every point, in order
         given = take(self.batch) if self.batch is not None else np.int64(-1)
