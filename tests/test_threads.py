@@ -133,3 +133,16 @@ def test_bad_thread_counts_are_refused(n):
     with pytest.raises(ValueError, match="positive integer"):
         with threads.using_threads(n):
             pass
+
+
+@pytest.mark.parametrize(
+    "n_rows, fitting, n_threads",
+    [(47, 16, 2), (47, 100, 2), (61, 16, 2), (5, 1, 2), (47, 16, 1), (1, 5, 2), (501, 40, 2)],
+)
+def test_rows_are_cut_in_parts_that_fit_and_keep_every_thread_busy(n_rows, fitting, n_threads):
+    per = threads.rows_per_part(n_rows, fitting, n_threads)
+    sizes = [min(per, n_rows - a) for a in range(0, n_rows, per)]
+    assert sum(sizes) == n_rows and 1 <= per <= max(1, fitting)
+    assert max(sizes) - min(sizes) <= max(1, per // 2)  # nearly equal parts
+    if n_rows >= n_threads * -(-n_rows // max(1, fitting)):  # rows enough for whole rounds
+        assert len(sizes) % n_threads == 0  # no part runs alone while a thread waits

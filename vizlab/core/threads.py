@@ -138,8 +138,16 @@ def for_rows(n_rows: int, device: torch.device, n_threads: int | None = None) ->
 
 
 def rows_per_part(n_rows: int, fitting: int, n_threads: int) -> int:
-    """Rows per part: as many as fit (``fitting``), at least one, few enough for a part per thread."""
-    return max(1, min(fitting, -(-n_rows // n_threads)))
+    """Rows per part: at most ``fitting``, at least one, parts of nearly equal size.
+
+    The parts' count is a multiple of ``n_threads`` where there are rows
+    enough, so every thread gets as many parts of about the same size: 47 rows
+    that fit 16 at a time on two threads are 4 parts of 12, not 16 + 16 + 15
+    (the third part would run alone while the other thread waits).
+    """
+    parts = -(-n_rows // max(1, min(fitting, n_rows)))
+    parts = -(-parts // n_threads) * n_threads
+    return max(1, -(-n_rows // parts))
 
 
 class KernelThreads:
