@@ -394,3 +394,18 @@ def test_configs_that_differ_only_in_training_share_data_and_initial_weights(mon
     assert len(made) == 4
     for c, tr in zip(configs[::5], traces[::5]):  # each still equals its own run
         assert_same_trace(tr, vizlab.train(c))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_sigmoid_and_elu_equal_torchs_and_differentiate_at_saturation(dtype):
+    # to an ulp of 1 (far in the tails exp(z) - 1 rounds to -1 and 1 + exp(-z) overflows)
+    tol = {"rtol": 4 * torch.finfo(dtype).eps, "atol": torch.finfo(dtype).eps}
+    z = torch.linspace(-900, 900, 3601, dtype=dtype)
+    for mine, theirs in ((model.sigmoid, torch.sigmoid), (model.elu, torch.nn.functional.elu)):
+        np.testing.assert_allclose(mine(z), theirs(z), **tol)
+        a, b = z.clone().requires_grad_(), z.clone().requires_grad_()
+        (ga,) = torch.autograd.grad(mine(a).sum(), a)
+        (gb,) = torch.autograd.grad(theirs(b).sum(), b)
+        assert torch.isfinite(ga).all()  # no 0 * inf where a unit saturates
+        np.testing.assert_allclose(ga, gb, **tol)
+    assert torch.equal(model.sigmoid_(z.clone()), model.sigmoid(z))

@@ -23,9 +23,11 @@ def sigmoid(z: torch.Tensor) -> torch.Tensor:
     in the vectorised body of their loop than in its remainder, so the same
     model alone and inside a stack of models (a sweep) would differ in the
     last bit. ``exp``, ``+`` and the reciprocal round the same everywhere.
+    With a graph to build it is ``torch.sigmoid``, whose backward stays exact
+    where the unit saturates (``exp(-z)`` overflows there: 0 * inf is NaN).
     """
     if z.requires_grad and torch.is_grad_enabled():
-        return torch.reciprocal(torch.exp(-z) + 1)
+        return torch.sigmoid(z)
     return torch.exp(-z).add_(1).reciprocal_()
 
 
