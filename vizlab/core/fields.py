@@ -18,7 +18,7 @@ from vizlab.budget import FIELD_ALIGN, MAX_UNITS_WITH_MAPS
 from vizlab.core import model, threads
 from vizlab.features import expand
 
-__all__ = ["FIELD_ALIGN", "compute_fields", "grid_points", "output_maps"]
+__all__ = ["FIELD_ALIGN", "compute_fields", "field_maps", "grid_points", "output_maps"]
 
 
 @torch.no_grad()
@@ -51,9 +51,10 @@ def compute_fields(
     ``max_bytes`` bytes (default :data:`vizlab.budget.FIELD_PASS_BYTES`, 128 MiB):
     as many whole rows as fit in one batched pass, else one row at a time, its
     points in parts (at least ``FIELD_ALIGN`` points each). On the CPU the results
-    do not depend on the bound: each row is the same batched matmul whatever the
-    chunk, and points are padded and chunked in multiples of ``FIELD_ALIGN`` on
-    one thread, so every value takes the same vectorised kernel path.
+    do not depend on the bound: points are padded and chunked in multiples of
+    ``FIELD_ALIGN``, so every chunk's matmuls take the same BLAS kernel as a
+    whole row, and the activations round alike wherever a value lies
+    (:func:`vizlab.core.model.sigmoid`).
 
     The rows are cut among ``n_threads`` threads (default
     :func:`vizlab.core.threads.allowed`), each keeping its chunks to its share
@@ -114,6 +115,18 @@ def grid_points(
     return expand(np.stack([gx.ravel(), gy.ravel()], 1)[:, :n_inputs], features)
 
 
+def field_maps(
+    params: dict[str, torch.Tensor], pointsT: torch.Tensor, activation: str, loss_kind: str
+) -> tuple[dict[str, torch.Tensor], list[torch.Tensor]]:
+    """Decision maps (r, n) and hidden units (r, width, n) of stacked networks on points (features, n).
+
+    The pass every field takes (a trace's rows, a live snapshot): units as rows
+    (:func:`vizlab.core.model.forward_units`), the maps of :func:`output_maps`.
+    """
+    logits, hidden = model.forward_units(params, pointsT, activation)
+    return output_maps(logits.transpose(-1, -2), loss_kind), hidden
+
+
 def output_maps(logits: torch.Tensor, loss_kind: str) -> dict[str, torch.Tensor]:
     """The decision maps of output ``logits`` (..., K), each (...).
 
@@ -160,13 +173,12 @@ def _field_rows(
     narrow = [int(k[len("act/fc") :]) for k in out if k.startswith("act/")]
     for s in range(0, C, step):
         e = min(s + step, C)
-        logits, hidden = model.forward_units(stacked, grid[:, s : s + step], activation)
-        maps = output_maps(logits.transpose(-1, -2), loss_kind)
+        maps, hidden = field_maps(stacked, grid[:, s : s + step], activation, loss_kind)
         for name, m in maps.items():
             out[name][a:b, s:e] = _host(m[..., : e - s])
         for i in narrow:
             out[f"act/fc{i}"][a:b, :, s:e] = _host(hidden[i - 1][..., : e - s])
-        del logits, hidden, maps
+        del hidden, maps
     for s in range(0, N if narrow else 0, step):
         e = min(s + step, N)
         _, hidden = model.forward_units(stacked, data[:, s : s + step], activation)

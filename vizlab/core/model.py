@@ -61,6 +61,13 @@ IN_PLACE = {
 }
 
 
+def _activation(name: str):
+    """The activation ``name``: in place on the matmul's output unless a graph is being built."""
+    if torch.is_grad_enabled():
+        return ACTIVATION_FUNCTIONS[name]
+    return IN_PLACE.get(name, ACTIVATION_FUNCTIONS[name])
+
+
 def layer_sizes(hidden: Sequence[int], n_outputs: int, n_inputs: int = 2) -> list[int]:
     """Widths from input to output: ``[2, *hidden, n_outputs]``."""
     return [n_inputs, *hidden, n_outputs]
@@ -145,9 +152,7 @@ def forward(
     logits : Tensor (..., B, n_outputs)
     hidden : list of Tensor (..., B, width), post-activation, before dropout
     """
-    act = ACTIVATION_FUNCTIONS[activation]
-    if not torch.is_grad_enabled() and activation in IN_PLACE:
-        act = IN_PLACE[activation]
+    act = _activation(activation)
     n_layers = len(params) // 2
     h = X
     hidden = []
@@ -189,7 +194,7 @@ def forward_units(
     (r, width, n): a unit's values over all points are one contiguous row, as
     a picture of that unit needs them (no transpose). No dropout, no graph.
     """
-    act = IN_PLACE.get(activation, ACTIVATION_FUNCTIONS[activation])
+    act = _activation(activation)
     n_layers = len(params) // 2
     hT, hidden = XT, []
     for i in range(1, n_layers + 1):

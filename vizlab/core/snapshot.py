@@ -26,7 +26,7 @@ import torch
 from vizlab.budget import MAX_UNITS_WITH_MAPS
 from vizlab.config import RunConfig
 from vizlab.core import model
-from vizlab.core.fields import grid_points, output_maps
+from vizlab.core.fields import field_maps, grid_points
 from vizlab.core.record import grid_axes
 from vizlab.core.threads import one_thread
 
@@ -137,8 +137,8 @@ class FieldPass:
     """The network at its current weights over a fixed grid: the fields of a snapshot.
 
     The grid's features are expanded and put on the device once; each call
-    is one forward pass (as :func:`vizlab.core.fields.compute_fields` does
-    for a trace row, whose numbers it matches).
+    is the pass a trace row's fields take (:func:`vizlab.core.fields.field_maps`),
+    whose numbers it matches.
     """
 
     def __init__(self, engine, data, grid: int):
@@ -152,10 +152,9 @@ class FieldPass:
 
     @torch.no_grad()
     def __call__(self, params: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
-        logits, hidden = model.forward_units(params, self.points, self.activation)
+        maps, hidden = field_maps(params, self.points, self.activation, self.kind)
         H, W = self.shape
-        maps = output_maps(logits[0].T, self.kind)
-        out = {k: v.float().cpu().numpy().reshape(H, W) for k, v in maps.items()}
+        out = {k: v[0].float().cpu().numpy().reshape(H, W) for k, v in maps.items()}
         for i, h in enumerate(hidden, start=1):
             if h.shape[-2] <= MAX_UNITS_WITH_MAPS:
                 out[f"act/fc{i}"] = h[0].float().cpu().numpy().reshape(-1, H, W)
