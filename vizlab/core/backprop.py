@@ -134,7 +134,7 @@ def loss_and_grad(
             torch.sum(delta, -2, out=grads[f"fc{i}.bias"])
             if i > 1:
                 # one output unit: dh is an outer product, no matmul needed
-                dh = delta * w if w.shape[-2] == 1 else torch.bmm(delta, w)
+                dh = delta * w if w.shape[-2] == 1 else model.bmm(delta, w)
                 if masks and masks[i - 2] is not None:
                     dh = dh * masks[i - 2] * (1.0 / (1.0 - drop_p[i - 2]))
                 delta = ACTIVATION_GRADS[activation](dh, hidden[i - 2])
@@ -151,8 +151,8 @@ def _weight_grad(delta: torch.Tensor, h_in: torch.Tensor) -> torch.Tensor:
     than outputs computes ``(h_in^T delta)^T`` (the same sums, transposed).
     """
     if h_in.shape[-1] < delta.shape[-1]:
-        return torch.bmm(h_in.transpose(-1, -2), delta).transpose(-1, -2)
-    return torch.bmm(delta.transpose(-1, -2), h_in)
+        return model.bmm(h_in.transpose(-1, -2), delta).transpose(-1, -2)
+    return model.bmm(delta.transpose(-1, -2), h_in)
 
 
 def _dropped(h, masks, drop_p, i):

@@ -61,6 +61,15 @@ IN_PLACE = {
 }
 
 
+#: The batched matrix products of every stacked layer (forward, field pass and
+#: backward). A BLAS may compute a matrix differently inside a batch than alone
+#: (MKL on some CPUs does, by its position in the batch): a test swaps in one
+#: product per model to check that nothing else in a sweep rounds differently
+#: from a single run.
+bmm = torch.bmm
+baddbmm = torch.baddbmm
+
+
 def _activation(name: str):
     """The activation ``name``: in place on the matmul's output unless a graph is being built."""
     if torch.is_grad_enabled():
@@ -168,9 +177,9 @@ def forward(
             if w.shape[-2] == 1:
                 # one output: W h^T (the narrow side as rows) is the fast matmul,
                 # and (M, 1, B) is (M, B, 1) in memory
-                z = torch.baddbmm(b.unsqueeze(-1), w, h3.transpose(-1, -2)).transpose(-1, -2)
+                z = baddbmm(b.unsqueeze(-1), w, h3.transpose(-1, -2)).transpose(-1, -2)
             else:
-                z = torch.baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
+                z = baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
@@ -202,7 +211,7 @@ def forward_units(
         if w.shape[-1] == 1:  # one input: an outer product (see forward)
             z = (w * hT).add_(b.unsqueeze(-1))
         else:
-            z = torch.baddbmm(b.unsqueeze(-1), w, hT.expand(w.shape[0], *hT.shape[-2:]))
+            z = baddbmm(b.unsqueeze(-1), w, hT.expand(w.shape[0], *hT.shape[-2:]))
         if i == n_layers:
             return z, hidden
         hT = act(z)
