@@ -409,3 +409,35 @@ def test_sigmoid_and_elu_equal_torchs_and_differentiate_at_saturation(dtype):
         assert torch.isfinite(ga).all()  # no 0 * inf where a unit saturates
         np.testing.assert_allclose(ga, gb, **tol)
     assert torch.equal(model.sigmoid_(z.clone()), model.sigmoid(z))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_tanh_by_exp_equals_torchs_tanh_and_saturates(dtype):
+    # the field pass's tanh where torch's is slow (model.TANH_BY_EXP): within an
+    # ulp and a half of 1, exactly -1 and 1 in the tails, never NaN
+    eps = torch.finfo(dtype).eps
+    z = torch.cat([torch.linspace(-40, 40, 80_001, dtype=dtype), torch.tensor([-1e30, 1e30, 0.0])])
+    mine = model.tanh_by_exp_(z.clone())
+    np.testing.assert_allclose(mine, torch.tanh(z), rtol=0, atol=1.5 * eps)
+    assert mine[0] == mine[-3] == -1 and mine[-4] == mine[-2] == 1 and mine[-1] == 0
+    assert torch.isnan(model.tanh_by_exp_(torch.tensor([torch.nan], dtype=dtype))).all()
+
+
+@pytest.mark.parametrize("by_exp", [False, True])
+def test_the_field_pass_takes_the_machines_tanh_and_training_takes_torchs(by_exp, monkeypatch):
+    monkeypatch.setattr(model, "TANH_BY_EXP", by_exp)
+    g = torch.Generator().manual_seed(0)
+    params = {
+        "fc1.weight": torch.randn(3, 8, 2, generator=g),
+        "fc1.bias": torch.randn(3, 8, generator=g),
+        "fc2.weight": torch.randn(3, 1, 8, generator=g),
+        "fc2.bias": torch.randn(3, 1, generator=g),
+    }
+    X = torch.randn(3, 50, 2, generator=g)
+    _, (h,) = model.forward(params, X, "tanh")
+    _, (hT,) = model.forward_units(params, X.transpose(-1, -2), "tanh")
+    w, b = params["fc1.weight"], params["fc1.bias"]
+    z = torch.baddbmm(b.unsqueeze(-2), X, w.transpose(-1, -2))
+    assert torch.equal(h, torch.tanh(z))  # the training step: torch's tanh
+    zT = torch.baddbmm(b.unsqueeze(-1), w, X.transpose(-1, -2))  # units as rows
+    assert torch.equal(hT, model.tanh_by_exp_(zT.clone()) if by_exp else torch.tanh(zT))

@@ -140,8 +140,13 @@ def test_products_per_model_equal_the_batched_products():
     np.testing.assert_allclose(shared, h[0] @ w.transpose(-1, -2), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("case", sorted(BIT_CASES))
-def test_float32_sweep_member_is_bit_identical_to_its_train(case, products_per_model):
+@pytest.mark.parametrize(
+    "case, tanh_by_exp",
+    [(c, None) for c in sorted(BIT_CASES)] + [("tanh", not model.TANH_BY_EXP)],
+)
+def test_float32_sweep_member_is_bit_identical_to_its_train(
+    case, tanh_by_exp, products_per_model, monkeypatch
+):
     """A model alone and inside a stack of 20 (kernels may use two threads) round alike.
 
     Elementwise kernels whose vectorised body and remainder round differently
@@ -150,7 +155,10 @@ def test_float32_sweep_member_is_bit_identical_to_its_train(case, products_per_m
     (:func:`_one_product_per_model`): whether the BLAS computes a matrix alike
     inside a batch and alone is the BLAS's business, and on some CPUs it does
     not (test_float32_sweep_matches_float32_train bounds the difference).
+    The tanh case also runs with the other of the core's two tanh formulas.
     """
+    if tanh_by_exp is not None:
+        monkeypatch.setattr(model, "TANH_BY_EXP", tanh_by_exp)
     base = BIT_CASES[case].replace(steps=12, frames=2, grid=9)
     configs = grid(base, lr=[0.01, 0.05, 0.2, 1.0], seed=[0, 1, 2, 3, 4])
     traces = vizlab.sweep(configs)
