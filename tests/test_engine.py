@@ -424,7 +424,9 @@ def test_tanh_by_exp_equals_torchs_tanh_and_saturates(dtype):
 
 
 @pytest.mark.parametrize("by_exp", [False, True])
-def test_the_field_pass_takes_the_machines_tanh_and_training_takes_torchs(by_exp, monkeypatch):
+def test_passes_that_train_nothing_take_the_machines_tanh_and_training_takes_torchs(
+    by_exp, monkeypatch
+):
     monkeypatch.setattr(model, "TANH_BY_EXP", by_exp)
     g = torch.Generator().manual_seed(0)
     params = {
@@ -441,3 +443,5 @@ def test_the_field_pass_takes_the_machines_tanh_and_training_takes_torchs(by_exp
     assert torch.equal(h, torch.tanh(z))  # the training step: torch's tanh
     zT = torch.baddbmm(b.unsqueeze(-1), w, X.transpose(-1, -2))  # units as rows
     assert torch.equal(hT, model.tanh_by_exp_(zT.clone()) if by_exp else torch.tanh(zT))
+    _, (hm,) = model.forward(params, X, "tanh", measuring=True)  # evaluating recorded states
+    assert torch.equal(hm, model.tanh_by_exp_(z.clone()) if by_exp else torch.tanh(z))

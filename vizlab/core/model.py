@@ -55,11 +55,13 @@ def _cpu_vendor() -> str:
 #: speed of scalar code (651 us for 64 x 240 x 16 float32, against 119 us for
 #: ``torch.sigmoid`` and ~370 us for :func:`tanh_by_exp_`); on an Intel Xeon
 #: the same call took 96 us, faster than the formula. Where this is True the
-#: field pass (:func:`forward_units`: many points, one pass, no training) takes
-#: the formula. A training step keeps torch's tanh: the formula's five extra
-#: kernels made a single run 16% slower here (a 64-model sweep 15% faster). The choice depends on
-#: the machine only, never on a timing, so a run's bits do not change between
-#: calls. (On a GPU the core's tanh is torch's.)
+#: field pass (:func:`forward_units`: many points, no training) takes
+#: the formula, and so do the other passes that train nothing (``forward``'s
+#: ``measuring``: the evaluation of recorded states, the validation watch).
+#: A training step keeps torch's tanh: the formula's five extra kernels made a
+#: single run 16% slower here (a 64-model sweep 15% faster). The choice
+#: depends on the machine only, never on a timing, so a run's bits do not
+#: change between calls. (On a GPU the core's tanh is torch's.)
 TANH_BY_EXP = torch.backends.mkl.is_available() and _cpu_vendor() not in ("GenuineIntel", "")
 
 
@@ -106,8 +108,11 @@ bmm = torch.bmm
 baddbmm = torch.baddbmm
 
 
-def _field_activation(name: str, device: torch.device):
-    """:func:`forward_units`' activation: :func:`tanh_by_exp_` where torch's tanh is slow."""
+def _measuring_activation(name: str, device: torch.device):
+    """The activation of a pass that trains nothing (fields, evaluation of recorded states).
+
+    :func:`tanh_by_exp_` where torch's tanh is slow (:data:`TANH_BY_EXP`).
+    """
     if name == "tanh" and TANH_BY_EXP and device.type == "cpu":
         return tanh_by_exp_
     return _activation(name)
@@ -188,6 +193,8 @@ def forward(
     activation: str,
     masks: Sequence[torch.Tensor | None] | None = None,
     drop_p: Sequence[float] = (),
+    *,
+    measuring: bool = False,
 ) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Logits and the hidden activations of every hidden layer.
 
@@ -199,12 +206,16 @@ def forward(
     masks : list of Tensor (B, width) or (M, B, width), optional
         Kept units (1) per hidden layer; a kept unit is scaled by 1/(1-p)
         ("inverted dropout") so evaluation needs no rescaling.
+    measuring : bool
+        A pass that trains nothing (the evaluation of recorded states, the
+        validation loss that early stopping watches): no graph, and tanh by
+        :func:`tanh_by_exp_` where :data:`TANH_BY_EXP`, as the field pass.
     Returns
     -------
     logits : Tensor (..., B, n_outputs)
     hidden : list of Tensor (..., B, width), post-activation, before dropout
     """
-    act = _activation(activation)
+    act = _measuring_activation(activation, X.device) if measuring else _activation(activation)
     n_layers = len(params) // 2
     h = X
     hidden = []
@@ -247,7 +258,7 @@ def forward_units(
     a picture of that unit needs them (no transpose). No dropout, no graph;
     tanh by :func:`tanh_by_exp_` where :data:`TANH_BY_EXP`.
     """
-    act = _field_activation(activation, XT.device)
+    act = _measuring_activation(activation, XT.device)
     n_layers = len(params) // 2
     hT, hidden = XT, []
     for i in range(1, n_layers + 1):
