@@ -6,7 +6,10 @@
    (target >= 8x);
 2. scaling: the cost per model-step of a sweep of M = 1, 4, 16, 64, 256, 1024 models;
 3. recording: a fully traced run (+ fields for 60 frames) vs the same run untraced
-   (target <= 1.3x).
+   (target <= 1.3x);
+4. tanh: torch's CPU tanh vs the core's ``2 / (1 + exp(-2z)) - 1`` (which the passes
+   that train nothing take where ``vizlab.core.model.TANH_BY_EXP``), alone and in the
+   field pass of the recording benchmark's trace.
 
 Every comparison alternates its contenders, in an order that reverses every
 repeat; a ratio is the median over at least three repeats of the ratio within
@@ -24,6 +27,7 @@ import ctypes
 import statistics
 import time
 
+import numpy as np
 import torch
 
 import vizlab
@@ -221,12 +225,73 @@ def bench_recording(quick: bool, repeats: int) -> dict:
     return {"untraced_s": t["untraced"], "traced_s": t["traced"], "ratio": over}
 
 
+def bench_tanh(quick: bool, repeats: int) -> dict:
+    """torch's tanh vs the core's exp formula: one kernel (each call on a fresh copy of
+    its input, the copy included), and the field pass of a 60-frame trace with each."""
+    from vizlab.core import fields, model
+
+    z = torch.randn(64, 240, 16, generator=torch.Generator().manual_seed(0))
+    out = torch.empty_like(z)
+    n = 20 if quick else 100
+
+    def kernel(fn):
+        def run():
+            for _ in range(n):
+                fn(out.copy_(z))
+
+        return run
+
+    c = vizlab.RunConfig(
+        dataset="moons", hidden=(16, 16), steps=100 if quick else 500, frames=60, grid=100
+    )
+    tr = vizlab.train(c)
+    params = {k[len("param/") :]: tr[k] for k in tr.keys() if k.startswith("param/")}
+    rows = np.searchsorted(tr["scalar/step"], tr["grid/steps"])
+
+    def field_pass(by_exp: bool):
+        def run():
+            model.TANH_BY_EXP = by_exp
+            fields.compute_fields(
+                params,
+                rows,
+                tr["grid/x"],
+                tr["grid/y"],
+                tr["data/X_train"],
+                c.activation,
+                torch.float32,
+                torch.device("cpu"),
+            )
+
+        return run
+
+    chosen = model.TANH_BY_EXP
+    with using_threads(1):
+        t = alternate({"torch": kernel(torch.tanh_), "exp": kernel(model.tanh_by_exp_)}, repeats)
+    try:
+        f = alternate({"torch": field_pass(False), "exp": field_pass(True)}, 5 * repeats)
+    finally:
+        model.TANH_BY_EXP = chosen
+    us = {k: median(v) / n * 1e6 for k, v in t.items()}
+    ms = {k: median(v) * 1e3 for k, v in f.items()}
+    print(f"tanh (this machine's passes that train nothing take: {'exp' if chosen else 'torch'}):")
+    print(
+        f"  64 x 240 x 16 float32, one thread: torch.tanh_ {us['torch']:6.0f} us, "
+        f"2 / (1 + exp(-2z)) - 1 {us['exp']:6.0f} us"
+    )
+    print(
+        f"  field pass of {len(rows)} rows on {c.grid}x{c.grid} points: torch {ms['torch']:5.1f} ms,"
+        f" exp {ms['exp']:5.1f} ms -> {ratio(f['exp'], f['torch']):4.2f}x"
+    )
+    return {"kernel_us": us, "field_pass_ms": ms}
+
+
 def main(quick: bool = False, every: bool = False, repeats: int = 3) -> dict:
     pin_allocator()
     return {
         "sweep": bench_sweep(quick, every, repeats),
         "scaling": bench_scaling(quick, repeats),
         "recording": bench_recording(quick, repeats),
+        "tanh": bench_tanh(quick, repeats),
     }
 
 

@@ -90,7 +90,7 @@ def test_chunk_bound_changes_no_bit(config, tanh_by_exp, monkeypatch):
 
     monkeypatch.setattr(fields.model, "forward_units", counted)
     runs, passes = [], []
-    # 64 points at a time on two threads, each row in one piece on one thread,
+    # FIELD_ALIGN points at a time on two threads, each row in one piece on one thread,
     # and the rows cut among three threads, in cache-sized blocks of points
     cached = budget.FIELD_BLOCK_BYTES
     for bound, n_threads, block in ((1, 2, cached), (1 << 40, 1, 1 << 40), (1 << 40, 3, cached)):

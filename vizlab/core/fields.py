@@ -18,7 +18,7 @@ from vizlab.budget import FIELD_ALIGN, MAX_UNITS_WITH_MAPS
 from vizlab.core import model, threads
 from vizlab.features import expand
 
-__all__ = ["FIELD_ALIGN", "compute_fields", "field_maps", "grid_points", "output_maps"]
+__all__ = ["FIELD_ALIGN", "compute_fields", "field_maps", "grid_points", "host", "output_maps"]
 
 
 @torch.no_grad()
@@ -175,18 +175,18 @@ def _field_rows(
         e = min(s + step, C)
         maps, hidden = field_maps(stacked, grid[:, s : s + step], activation, loss_kind)
         for name, m in maps.items():
-            out[name][a:b, s:e] = _host(m[..., : e - s])
+            out[name][a:b, s:e] = host(m[..., : e - s])
         for i in narrow:
-            out[f"act/fc{i}"][a:b, :, s:e] = _host(hidden[i - 1][..., : e - s])
+            out[f"act/fc{i}"][a:b, :, s:e] = host(hidden[i - 1][..., : e - s])
         del hidden, maps
     for s in range(0, N if narrow else 0, step):
         e = min(s + step, N)
         _, hidden = model.forward_units(stacked, data[:, s : s + step], activation)
         for i in narrow:  # (points, units) rows: a small transpose
-            out[f"embed/fc{i}"][a:b, s:e] = _host(hidden[i - 1][..., : e - s]).swapaxes(-1, -2)
+            out[f"embed/fc{i}"][a:b, s:e] = host(hidden[i - 1][..., : e - s]).swapaxes(-1, -2)
         del hidden
 
 
-def _host(t: torch.Tensor) -> np.ndarray:
+def host(t: torch.Tensor) -> np.ndarray:
     """``t`` as float32 numpy (a view where it already is one on the CPU)."""
     return t.float().cpu().numpy()

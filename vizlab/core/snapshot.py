@@ -26,7 +26,7 @@ import torch
 from vizlab.budget import MAX_UNITS_WITH_MAPS
 from vizlab.config import RunConfig
 from vizlab.core import model
-from vizlab.core.fields import field_maps, grid_points
+from vizlab.core.fields import field_maps, grid_points, host
 from vizlab.core.record import grid_axes
 from vizlab.core.threads import one_thread
 
@@ -154,10 +154,10 @@ class FieldPass:
     def __call__(self, params: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
         maps, hidden = field_maps(params, self.points, self.activation, self.kind)
         H, W = self.shape
-        out = {k: v[0].float().cpu().numpy().reshape(H, W) for k, v in maps.items()}
+        out = {k: host(v[0]).reshape(H, W) for k, v in maps.items()}
         for i, h in enumerate(hidden, start=1):
             if h.shape[-2] <= MAX_UNITS_WITH_MAPS:
-                out[f"act/fc{i}"] = h[0].float().cpu().numpy().reshape(-1, H, W)
+                out[f"act/fc{i}"] = host(h[0]).reshape(-1, H, W)
         return out
 
 
