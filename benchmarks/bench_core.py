@@ -7,9 +7,9 @@
 2. scaling: the cost per model-step of a sweep of M = 1, 4, 16, 64, 256, 1024 models;
 3. recording: a fully traced run (+ fields for 60 frames) vs the same run untraced
    (target <= 1.3x);
-4. tanh: torch's CPU tanh vs the core's ``2 / (1 + exp(-2z)) - 1`` (which the passes
-   that train nothing take where ``vizlab.core.model.TANH_BY_EXP``), alone and in the
-   field pass of the recording benchmark's trace.
+4. tanh: torch's CPU tanh vs the core's ``2 sigmoid(2z) - 1`` (which the core takes
+   where ``vizlab.core.model.TANH_BY_SIGMOID``), alone, in the field pass of the
+   recording benchmark's trace, and in whole runs (a sweep of 64, one train).
 
 Every comparison alternates its contenders, in an order that reverses every
 repeat; a ratio is the median over at least three repeats of the ratio within
@@ -226,8 +226,9 @@ def bench_recording(quick: bool, repeats: int) -> dict:
 
 
 def bench_tanh(quick: bool, repeats: int) -> dict:
-    """torch's tanh vs the core's exp formula: one kernel (each call on a fresh copy of
-    its input, the copy included), and the field pass of a 60-frame trace with each."""
+    """torch's tanh vs the core's ``2 sigmoid(2z) - 1``: one kernel (each call on a fresh copy
+    of its input, the copy included), the field pass of a 60-frame trace, and whole runs
+    (a 64-model sweep and one ``vizlab.train``) with each."""
     from vizlab.core import fields, model
 
     z = torch.randn(64, 240, 16, generator=torch.Generator().manual_seed(0))
@@ -247,42 +248,68 @@ def bench_tanh(quick: bool, repeats: int) -> dict:
     tr = vizlab.train(c)
     params = {k[len("param/") :]: tr[k] for k in tr.keys() if k.startswith("param/")}
     rows = np.searchsorted(tr["scalar/step"], tr["grid/steps"])
+    configs = moons_grid(16 if quick else 64, 100 if quick else 500)
 
-    def field_pass(by_exp: bool):
+    def with_formula(by_sigmoid: bool, fn):
         def run():
-            model.TANH_BY_EXP = by_exp
-            fields.compute_fields(
-                params,
-                rows,
-                tr["grid/x"],
-                tr["grid/y"],
-                tr["data/X_train"],
-                c.activation,
-                torch.float32,
-                torch.device("cpu"),
-            )
+            model.TANH_BY_SIGMOID = by_sigmoid
+            fn()
 
         return run
 
-    chosen = model.TANH_BY_EXP
+    def field_pass():
+        fields.compute_fields(
+            params,
+            rows,
+            tr["grid/x"],
+            tr["grid/y"],
+            tr["data/X_train"],
+            c.activation,
+            torch.float32,
+            torch.device("cpu"),
+        )
+
+    chosen = model.TANH_BY_SIGMOID
     with using_threads(1):
-        t = alternate({"torch": kernel(torch.tanh_), "exp": kernel(model.tanh_by_exp_)}, repeats)
+        t = alternate(
+            {"torch": kernel(torch.tanh_), "sigmoid": kernel(model.tanh_by_sigmoid_)}, repeats
+        )
     try:
-        f = alternate({"torch": field_pass(False), "exp": field_pass(True)}, 5 * repeats)
+        f = alternate(
+            {"torch": with_formula(False, field_pass), "sigmoid": with_formula(True, field_pass)},
+            5 * repeats,
+        )
+        runs = {
+            f"{what} {how}": with_formula(how == "sigmoid", fn)
+            for what, fn in (
+                ("sweep", lambda: vizlab.sweep(configs)),
+                ("train", lambda: vizlab.train(configs[0].replace(frames=0))),
+            )
+            for how in ("torch", "sigmoid")
+        }
+        r = alternate(runs, repeats)
     finally:
-        model.TANH_BY_EXP = chosen
+        model.TANH_BY_SIGMOID = chosen
     us = {k: median(v) / n * 1e6 for k, v in t.items()}
     ms = {k: median(v) * 1e3 for k, v in f.items()}
-    print(f"tanh (this machine's passes that train nothing take: {'exp' if chosen else 'torch'}):")
+    runs_s = {k: median(v) for k, v in r.items()}
+    print(f"tanh (this machine's core takes: {'2 sigmoid(2z) - 1' if chosen else 'torch.tanh'}):")
     print(
         f"  64 x 240 x 16 float32, one thread: torch.tanh_ {us['torch']:6.0f} us, "
-        f"2 / (1 + exp(-2z)) - 1 {us['exp']:6.0f} us"
+        f"2 sigmoid(2z) - 1 {us['sigmoid']:6.0f} us"
     )
     print(
         f"  field pass of {len(rows)} rows on {c.grid}x{c.grid} points: torch {ms['torch']:5.1f} ms,"
-        f" exp {ms['exp']:5.1f} ms -> {ratio(f['exp'], f['torch']):4.2f}x"
+        f" formula {ms['sigmoid']:5.1f} ms -> {ratio(f['sigmoid'], f['torch']):4.2f}x"
     )
-    return {"kernel_us": us, "field_pass_ms": ms}
+    for what in ("sweep", "train"):
+        a, b = r[f"{what} torch"], r[f"{what} sigmoid"]
+        label = f"sweep of {len(configs)}" if what == "sweep" else "train of one"
+        print(
+            f"  {label}: torch {median(a):6.3f} s, formula {median(b):6.3f} s"
+            f" -> {ratio(b, a):4.2f}x"
+        )
+    return {"kernel_us": us, "field_pass_ms": ms, "runs_s": runs_s}
 
 
 def main(quick: bool = False, every: bool = False, repeats: int = 3) -> dict:

@@ -11,6 +11,7 @@ from vizlab.core import backprop, model
 from vizlab.core.batched_optim import OPTIMIZERS, torch_optimizer
 from vizlab.core.engine import Engine, threads_for
 from vizlab.core.live import LiveRun
+from vizlab.core.threads import using_threads
 from vizlab.core.sweep import grid
 
 F64 = dict(dtype="float64", frames=0, grid=6)
@@ -412,22 +413,48 @@ def test_sigmoid_and_elu_equal_torchs_and_differentiate_at_saturation(dtype):
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_tanh_by_exp_equals_torchs_tanh_and_saturates(dtype):
-    # the field pass's tanh where torch's is slow (model.TANH_BY_EXP): within an
-    # ulp and a half of 1, exactly -1 and 1 in the tails, never NaN
+@pytest.mark.parametrize("n", [80_001, 80_000])  # padded to SLAB_ALIGN, and not
+def test_tanh_by_sigmoid_equals_torchs_tanh_and_saturates(dtype, n):
+    # the core's tanh where torch's is slow (model.TANH_BY_SIGMOID): within an
+    # ulp and a half of 1, exactly -1 and 1 in the tails, NaN stays NaN
     eps = torch.finfo(dtype).eps
-    z = torch.cat([torch.linspace(-40, 40, 80_001, dtype=dtype), torch.tensor([-1e30, 1e30, 0.0])])
-    mine = model.tanh_by_exp_(z.clone())
+    z = torch.linspace(-40, 40, n, dtype=dtype)
+    z[:4] = torch.tensor([-1e30, 1e30, 0.0, torch.inf])
+    mine = model.tanh_by_sigmoid_(z.clone())
     np.testing.assert_allclose(mine, torch.tanh(z), rtol=0, atol=1.5 * eps)
-    assert mine[0] == mine[-3] == -1 and mine[-4] == mine[-2] == 1 and mine[-1] == 0
-    assert torch.isnan(model.tanh_by_exp_(torch.tensor([torch.nan], dtype=dtype))).all()
+    assert mine[0] == mine[4] == -1 and mine[1] == mine[3] == mine[-1] == 1 and mine[2] == 0
+    assert torch.isnan(model.tanh_by_sigmoid_(torch.tensor([torch.nan], dtype=dtype))).all()
+    strided = z.clone()[::2]  # not contiguous: computed alike, written in place
+    assert torch.equal(model.tanh_by_sigmoid_(strided), mine[::2])
 
 
-@pytest.mark.parametrize("by_exp", [False, True])
-def test_passes_that_train_nothing_take_the_machines_tanh_and_training_takes_torchs(
-    by_exp, monkeypatch
-):
-    monkeypatch.setattr(model, "TANH_BY_EXP", by_exp)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("slab", [(240, 16), (240, 5), (37, 9), (1000, 13), (4, 2)])
+def test_tanh_by_sigmoid_rounds_a_model_alike_alone_and_in_a_stack(dtype, slab):
+    # torch.sigmoid's loop rounds its remainder differently from its vectorised
+    # body; the formula keeps every element in the body, whatever the stack
+    # size and with the kernel split between two threads (stacks of 256 are
+    # far beyond a kernel's grain, so both threads take part)
+    g = torch.Generator().manual_seed(sum(slab))
+    for m_models in (1, 3, 20, 256):
+        z = torch.randn(m_models, *slab, generator=g, dtype=dtype) * 3
+        with using_threads(2):
+            stack = model.tanh_by_sigmoid_(z.clone())
+        with using_threads(1):
+            for m in range(0, m_models, 7):
+                assert torch.equal(stack[m], model.tanh_by_sigmoid_(z[m].clone()))
+    # nor does an element depend on its company: alone, one value is padded
+    values = z.flatten()[:: max(1, z.numel() // 300)]
+    alone = torch.cat([model.tanh_by_sigmoid_(v.reshape(1, 1).clone()).flatten() for v in values])
+    assert torch.equal(alone, model.tanh_by_sigmoid_(z.clone()).flatten()[:: max(1, z.numel() // 300)])
+
+
+@pytest.mark.parametrize("by_sigmoid", [False, True])
+def test_the_core_takes_the_machines_tanh_by_the_slabs_size(by_sigmoid, monkeypatch):
+    # model.TANH_BY_SIGMOID: training and evaluation take the formula for a
+    # model's slab of SIGMOID_FROM elements or more, torch's tanh below; the
+    # field pass takes it for every slab
+    monkeypatch.setattr(model, "TANH_BY_SIGMOID", by_sigmoid)
     g = torch.Generator().manual_seed(0)
     params = {
         "fc1.weight": torch.randn(3, 8, 2, generator=g),
@@ -435,13 +462,14 @@ def test_passes_that_train_nothing_take_the_machines_tanh_and_training_takes_tor
         "fc2.weight": torch.randn(3, 1, 8, generator=g),
         "fc2.bias": torch.randn(3, 1, generator=g),
     }
-    X = torch.randn(3, 50, 2, generator=g)
-    _, (h,) = model.forward(params, X, "tanh")
-    _, (hT,) = model.forward_units(params, X.transpose(-1, -2), "tanh")
     w, b = params["fc1.weight"], params["fc1.bias"]
-    z = torch.baddbmm(b.unsqueeze(-2), X, w.transpose(-1, -2))
-    assert torch.equal(h, torch.tanh(z))  # the training step: torch's tanh
-    zT = torch.baddbmm(b.unsqueeze(-1), w, X.transpose(-1, -2))  # units as rows
-    assert torch.equal(hT, model.tanh_by_exp_(zT.clone()) if by_exp else torch.tanh(zT))
-    _, (hm,) = model.forward(params, X, "tanh", measuring=True)  # evaluating recorded states
-    assert torch.equal(hm, model.tanh_by_exp_(z.clone()) if by_exp else torch.tanh(z))
+    for n_points in (50, model.SIGMOID_FROM // 8):
+        X = torch.randn(3, n_points, 2, generator=g)
+        with torch.no_grad():  # (with a graph to build, torch's tanh)
+            _, (h,) = model.forward(params, X, "tanh")
+        z = torch.baddbmm(b.unsqueeze(-2), X, w.transpose(-1, -2))
+        big = by_sigmoid and n_points * 8 >= model.SIGMOID_FROM
+        assert torch.equal(h, model.tanh_by_sigmoid_(z.clone()) if big else torch.tanh(z))
+        _, (hT,) = model.forward_units(params, X.transpose(-1, -2), "tanh")
+        zT = torch.baddbmm(b.unsqueeze(-1), w, X.transpose(-1, -2))  # units as rows
+        assert torch.equal(hT, model.tanh_by_sigmoid_(zT.clone()) if by_sigmoid else torch.tanh(zT))

@@ -141,11 +141,11 @@ def test_products_per_model_equal_the_batched_products():
 
 
 @pytest.mark.parametrize(
-    "case, tanh_by_exp",
-    [(c, None) for c in sorted(BIT_CASES)] + [("tanh", not model.TANH_BY_EXP)],
+    "case, tanh_by_sigmoid",
+    [(c, None) for c in sorted(BIT_CASES)] + [("tanh", not model.TANH_BY_SIGMOID)],
 )
 def test_float32_sweep_member_is_bit_identical_to_its_train(
-    case, tanh_by_exp, products_per_model, monkeypatch
+    case, tanh_by_sigmoid, products_per_model, monkeypatch
 ):
     """A model alone and inside a stack of 20 (kernels may use two threads) round alike.
 
@@ -157,8 +157,8 @@ def test_float32_sweep_member_is_bit_identical_to_its_train(
     not (test_float32_sweep_matches_float32_train bounds the difference).
     The tanh case also runs with the other of the core's two tanh formulas.
     """
-    if tanh_by_exp is not None:
-        monkeypatch.setattr(model, "TANH_BY_EXP", tanh_by_exp)
+    if tanh_by_sigmoid is not None:
+        monkeypatch.setattr(model, "TANH_BY_SIGMOID", tanh_by_sigmoid)
     base = BIT_CASES[case].replace(steps=12, frames=2, grid=9)
     configs = grid(base, lr=[0.01, 0.05, 0.2, 1.0], seed=[0, 1, 2, 3, 4])
     traces = vizlab.sweep(configs)

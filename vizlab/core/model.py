@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 
+from vizlab.core import threads
+
 
 def sigmoid(z: torch.Tensor) -> torch.Tensor:
     """``1 / (1 + exp(-z))``, elementwise, rounded alike wherever ``z`` lies in a tensor.
@@ -52,26 +54,104 @@ def _cpu_vendor() -> str:
 
 #: torch's CPU ``tanh`` is MKL's VML wherever torch is built with MKL, and VML
 #: takes a slow path on CPUs that are not Intel's: on an AMD EPYC it ran at the
-#: speed of scalar code (651 us for 64 x 240 x 16 float32, against 119 us for
-#: ``torch.sigmoid`` and ~370 us for :func:`tanh_by_exp_`); on an Intel Xeon
-#: the same call took 96 us, faster than the formula. Where this is True the
-#: field pass (:func:`forward_units`: many points, no training) takes
-#: the formula, and so do the other passes that train nothing (``forward``'s
-#: ``measuring``: the evaluation of recorded states, the validation watch).
-#: A training step keeps torch's tanh: the formula's five extra kernels made a
-#: single run 16% slower here (a 64-model sweep 15% faster). The choice
-#: depends on the machine only, never on a timing, so a run's bits do not
-#: change between calls. (On a GPU the core's tanh is torch's.)
-TANH_BY_EXP = torch.backends.mkl.is_available() and _cpu_vendor() not in ("GenuineIntel", "")
+#: speed of scalar code (630 us for 64 x 240 x 16 float32 on one thread, against
+#: 115 us for ``torch.sigmoid``); on an Intel Xeon the same call took 96 us.
+#: In a stack of small MLPs tanh was then most of a training step. Where this is
+#: True, the core's tanh on the CPU is :func:`tanh_by_sigmoid_`, in training and
+#: in every pass that trains nothing alike (the field pass, the evaluation of
+#: recorded states, the validation watch). The choice depends on the machine
+#: only, never on a timing, so a run's bits do not change between calls. (On a
+#: GPU, and with a graph to build, the core's tanh is torch's.)
+TANH_BY_SIGMOID = torch.backends.mkl.is_available() and _cpu_vendor() not in ("GenuineIntel", "")
+
+#: :func:`tanh_by_sigmoid_` lays every model's slab out on a multiple of this
+#: many elements: twice the widest vector (512 bits) twice over (two threads).
+SLAB_ALIGN = 64
 
 
-def tanh_by_exp_(z: torch.Tensor) -> torch.Tensor:
-    """``tanh`` in place as ``2 / (1 + exp(-2z)) - 1``: plain ops that round alike anywhere.
+def tanh_by_sigmoid_(z: torch.Tensor) -> torch.Tensor:
+    """``tanh`` in place as ``2 sigmoid(2z) - 1``, rounded alike wherever an element lies.
 
-    Saturates to exactly -1 and 1 (``exp`` overflows to inf: 2 / inf = 0);
-    within 1.5 ulps of 1 of ``torch.tanh`` (1.8e-7 in float32).
+    ``torch.sigmoid`` rounds an element differently in the vectorised body of
+    its loop than in the loop's remainder (the last elements, fewer than two
+    vectors, of every stretch a thread takes), so the same model alone and
+    inside a stack (a sweep) would differ in the last bit. Here every element
+    is computed in the vectorised body: ``z`` is (..., a, b), each (a, b) slab
+    one model's; slabs whose size is not a multiple of :data:`SLAB_ALIGN` are
+    copied into a zero-padded buffer of rows that are, and the kernel runs on
+    at most two threads, so every stretch starts and ends on a multiple of 32
+    elements. Within 1.5 ulps of 1 of ``torch.tanh``; exactly -1 and 1 in the
+    tails; NaN stays NaN.
     """
-    return z.mul_(-2).exp_().add_(1).reciprocal_().mul_(2).sub_(1)
+    if not z.is_contiguous():
+        return z.copy_(tanh_by_sigmoid_(z.contiguous()))
+    slab = _slab(z)
+    if z.numel() == 0:
+        return z
+    if slab % SLAB_ALIGN == 0:
+        _tanh_aligned_(z)
+        return z
+    rows = z.view(-1, slab)
+    buf = z.new_zeros(rows.shape[0], slab + (-slab) % SLAB_ALIGN)  # tanh(0) = 0 in the padding
+    buf[:, :slab] = rows
+    rows.copy_(_tanh_aligned_(buf)[:, :slab])
+    return z
+
+
+def _tanh_aligned_(x: torch.Tensor) -> torch.Tensor:
+    """``2 sigmoid(2x) - 1`` in place on a contiguous ``x`` of a multiple of SLAB_ALIGN elements."""
+    x.mul_(2)
+    if torch.get_num_threads() > 2:
+        with threads.using_threads(2):
+            x.sigmoid_()
+    else:
+        x.sigmoid_()
+    # 2 s - 1 in one kernel (fused or not, it rounds once: 2 s is exact)
+    return torch.add(_minus_one(x.dtype), x, alpha=2, out=x)
+
+
+_MINUS_ONE: dict[torch.dtype, torch.Tensor] = {}
+
+
+def _minus_one(dtype: torch.dtype) -> torch.Tensor:
+    """-1 as a 0-d CPU tensor of ``dtype`` (made once)."""
+    if dtype not in _MINUS_ONE:
+        _MINUS_ONE[dtype] = torch.tensor(-1.0, dtype=dtype)
+    return _MINUS_ONE[dtype]
+
+
+#: Slabs (one model's pre-activations) of at least this many elements take
+#: :func:`tanh_by_sigmoid_` in :func:`forward` where :data:`TANH_BY_SIGMOID`;
+#: smaller ones torch's tanh: its one kernel costs less than the formula's
+#: three (or six, padded) while so few elements pass through it.
+SIGMOID_FROM = 1024
+
+
+def _tanh_(z: torch.Tensor) -> torch.Tensor:
+    """The training step's tanh in place: by the slab's size where :data:`TANH_BY_SIGMOID`.
+
+    The choice depends on one model's slab only, so a model takes the same
+    formula alone and in a stack.
+    """
+    if TANH_BY_SIGMOID and z.device.type == "cpu" and _slab(z) >= SIGMOID_FROM:
+        return tanh_by_sigmoid_(z)
+    return z.tanh_()
+
+
+def _slab(z: torch.Tensor) -> int:
+    """Elements of one model's slab: the last two axes of ``z``."""
+    return z.shape[-2] * z.shape[-1] if z.dim() >= 2 else z.numel()
+
+
+def _units_tanh_(z: torch.Tensor) -> torch.Tensor:
+    """The field pass's tanh in place: :func:`tanh_by_sigmoid_` wherever :data:`TANH_BY_SIGMOID`.
+
+    Every element alike, whatever the slab, so a point's value does not
+    depend on which other points share its pass.
+    """
+    if TANH_BY_SIGMOID and z.device.type == "cpu":
+        return tanh_by_sigmoid_(z)
+    return z.tanh_()
 
 
 def elu(z: torch.Tensor) -> torch.Tensor:
@@ -93,7 +173,7 @@ ACTIVATION_FUNCTIONS = {
 #: becomes the layer's activation without another tensor.
 IN_PLACE = {
     "sigmoid": sigmoid_,
-    "tanh": torch.tanh_,
+    "tanh": _tanh_,
     "relu": torch.relu_,
     "linear": lambda z: z,
 }
@@ -106,16 +186,6 @@ IN_PLACE = {
 #: from a single run.
 bmm = torch.bmm
 baddbmm = torch.baddbmm
-
-
-def _measuring_activation(name: str, device: torch.device):
-    """The activation of a pass that trains nothing (fields, evaluation of recorded states).
-
-    :func:`tanh_by_exp_` where torch's tanh is slow (:data:`TANH_BY_EXP`).
-    """
-    if name == "tanh" and TANH_BY_EXP and device.type == "cpu":
-        return tanh_by_exp_
-    return _activation(name)
 
 
 def _activation(name: str):
@@ -193,8 +263,6 @@ def forward(
     activation: str,
     masks: Sequence[torch.Tensor | None] | None = None,
     drop_p: Sequence[float] = (),
-    *,
-    measuring: bool = False,
 ) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Logits and the hidden activations of every hidden layer.
 
@@ -206,16 +274,12 @@ def forward(
     masks : list of Tensor (B, width) or (M, B, width), optional
         Kept units (1) per hidden layer; a kept unit is scaled by 1/(1-p)
         ("inverted dropout") so evaluation needs no rescaling.
-    measuring : bool
-        A pass that trains nothing (the evaluation of recorded states, the
-        validation loss that early stopping watches): no graph, and tanh by
-        :func:`tanh_by_exp_` where :data:`TANH_BY_EXP`, as the field pass.
     Returns
     -------
     logits : Tensor (..., B, n_outputs)
     hidden : list of Tensor (..., B, width), post-activation, before dropout
     """
-    act = _measuring_activation(activation, X.device) if measuring else _activation(activation)
+    act = _activation(activation)
     n_layers = len(params) // 2
     h = X
     hidden = []
@@ -255,10 +319,9 @@ def forward_units(
     inputs' transpose, (in, n) shared by every model or (r, in, n). Returns
     the logits (r, n_outputs, n) and every hidden layer's activations
     (r, width, n): a unit's values over all points are one contiguous row, as
-    a picture of that unit needs them (no transpose). No dropout, no graph;
-    tanh by :func:`tanh_by_exp_` where :data:`TANH_BY_EXP`.
+    a picture of that unit needs them (no transpose). No dropout, no graph.
     """
-    act = _measuring_activation(activation, XT.device)
+    act = _units_tanh_ if activation == "tanh" else _activation(activation)
     n_layers = len(params) // 2
     hT, hidden = XT, []
     for i in range(1, n_layers + 1):
