@@ -11,8 +11,8 @@ from vizlab.core import backprop, model
 from vizlab.core.batched_optim import OPTIMIZERS, torch_optimizer
 from vizlab.core.engine import Engine, threads_for
 from vizlab.core.live import LiveRun
-from vizlab.core.threads import using_threads
 from vizlab.core.sweep import grid
+from vizlab.core.threads import using_threads
 
 F64 = dict(dtype="float64", frames=0, grid=6)
 
@@ -446,7 +446,9 @@ def test_tanh_by_sigmoid_rounds_a_model_alike_alone_and_in_a_stack(dtype, slab):
     # nor does an element depend on its company: alone, one value is padded
     values = z.flatten()[:: max(1, z.numel() // 300)]
     alone = torch.cat([model.tanh_by_sigmoid_(v.reshape(1, 1).clone()).flatten() for v in values])
-    assert torch.equal(alone, model.tanh_by_sigmoid_(z.clone()).flatten()[:: max(1, z.numel() // 300)])
+    assert torch.equal(
+        alone, model.tanh_by_sigmoid_(z.clone()).flatten()[:: max(1, z.numel() // 300)]
+    )
 
 
 @pytest.mark.parametrize("by_sigmoid", [False, True])
