@@ -451,11 +451,39 @@ def test_tanh_by_sigmoid_rounds_a_model_alike_alone_and_in_a_stack(dtype, slab):
     )
 
 
+@pytest.mark.parametrize("slab", [(240, 16), (240, 5), (1000, 13), (37, 29)])
+def test_a_training_steps_tanh_rounds_a_model_alike_alone_and_in_a_stack(slab, monkeypatch):
+    # by the slab's size: the formula on an aligned slab of SIGMOID_FROM or
+    # more, on the aligned part of a larger unaligned one (torch's tanh on the
+    # rest), torch's tanh on small ones; alike for one model and for a stack
+    # of 256 whose kernels two threads share
+    monkeypatch.setattr(model, "TANH_BY_SIGMOID", True)
+    g = torch.Generator().manual_seed(sum(slab))
+    z = torch.randn(256, *slab, generator=g) * 3
+    with using_threads(2):
+        stack = model._tanh_(z.clone())
+    n = slab[0] * slab[1]
+    cut = n - n % model.SLAB_ALIGN
+    for m in range(0, 256, 9):
+        alone = model._tanh_(z[m].clone()).flatten()
+        assert torch.equal(stack[m].flatten(), alone)
+        flat = z[m].flatten()
+        if cut == n and n >= model.SIGMOID_FROM:
+            assert torch.equal(alone, model.tanh_by_sigmoid_(flat.clone()))
+        elif n >= model.SIGMOID_UNALIGNED_FROM:
+            assert torch.equal(alone[:cut], model.tanh_by_sigmoid_(flat[:cut].clone()))
+            assert torch.equal(alone[cut:], torch.tanh(flat[cut:]))
+        else:
+            assert torch.equal(alone, torch.tanh(flat))
+
+
 @pytest.mark.parametrize("by_sigmoid", [False, True])
-def test_the_core_takes_the_machines_tanh_by_the_slabs_size(by_sigmoid, monkeypatch):
-    # model.TANH_BY_SIGMOID: training and evaluation take the formula for a
-    # model's slab of SIGMOID_FROM elements or more, torch's tanh below; the
-    # field pass takes it for every slab
+def test_training_takes_the_machines_tanh_by_the_slabs_size_measuring_always(
+    by_sigmoid, monkeypatch
+):
+    # model.TANH_BY_SIGMOID: a training step takes the formula for a model's
+    # slab of SIGMOID_FROM elements or more, torch's tanh below; the passes that
+    # train nothing (the field pass, the evaluation) take it for every slab
     monkeypatch.setattr(model, "TANH_BY_SIGMOID", by_sigmoid)
     g = torch.Generator().manual_seed(0)
     params = {
@@ -470,8 +498,11 @@ def test_the_core_takes_the_machines_tanh_by_the_slabs_size(by_sigmoid, monkeypa
         with torch.no_grad():  # (with a graph to build, torch's tanh)
             _, (h,) = model.forward(params, X, "tanh")
         z = torch.baddbmm(b.unsqueeze(-2), X, w.transpose(-1, -2))
-        big = by_sigmoid and n_points * 8 >= model.SIGMOID_FROM
+        big = by_sigmoid and n_points * 8 >= model.SIGMOID_FROM  # (8 units: aligned)
         assert torch.equal(h, model.tanh_by_sigmoid_(z.clone()) if big else torch.tanh(z))
+        with torch.no_grad():  # evaluating recorded states: the formula for every slab
+            _, (hm,) = model.forward(params, X, "tanh", measuring=True)
+        assert torch.equal(hm, model.tanh_by_sigmoid_(z.clone()) if by_sigmoid else torch.tanh(z))
         _, (hT,) = model.forward_units(params, X.transpose(-1, -2), "tanh")
         zT = torch.baddbmm(b.unsqueeze(-1), w, X.transpose(-1, -2))  # units as rows
         assert torch.equal(hT, model.tanh_by_sigmoid_(zT.clone()) if by_sigmoid else torch.tanh(zT))

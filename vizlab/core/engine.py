@@ -347,7 +347,7 @@ class Engine:
     def _watch(self, s: int, row: int) -> None:
         """Validation loss of the current weights: early stopping and the plateau schedule."""
         c = self.configs[0]
-        logits, _ = model.forward(self.params, self.Xva, c.activation)
+        logits, _ = model.forward(self.params, self.Xva, c.activation, measuring=True)
         val = model.data_loss(logits, self.yva, self.loss_kind)
         alive = self.alive()
         if self.plateau is not None:

@@ -57,11 +57,12 @@ def _cpu_vendor() -> str:
 #: speed of scalar code (630 us for 64 x 240 x 16 float32 on one thread, against
 #: 115 us for ``torch.sigmoid``); on an Intel Xeon the same call took 96 us.
 #: In a stack of small MLPs tanh was then most of a training step. Where this is
-#: True, the core's tanh on the CPU is :func:`tanh_by_sigmoid_`, in training and
-#: in every pass that trains nothing alike (the field pass, the evaluation of
-#: recorded states, the validation watch). The choice depends on the machine
-#: only, never on a timing, so a run's bits do not change between calls. (On a
-#: GPU, and with a graph to build, the core's tanh is torch's.)
+#: True, the core's tanh on the CPU is :func:`tanh_by_sigmoid_`: in the passes
+#: that train nothing (the field pass, the evaluation of recorded states, the
+#: validation watch) always, in a training step for a model's slab of
+#: :data:`SIGMOID_FROM` elements or more. The choice depends on the machine and
+#: the network's shape only, never on a timing, so a run's bits do not change
+#: between calls. (On a GPU, and with a graph to build, the core's tanh is torch's.)
 TANH_BY_SIGMOID = torch.backends.mkl.is_available() and _cpu_vendor() not in ("GenuineIntel", "")
 
 #: :func:`tanh_by_sigmoid_` lays every model's slab out on a multiple of this
@@ -92,14 +93,15 @@ def tanh_by_sigmoid_(z: torch.Tensor) -> torch.Tensor:
         _tanh_aligned_(z)
         return z
     rows = z.view(-1, slab)
-    buf = z.new_zeros(rows.shape[0], slab + (-slab) % SLAB_ALIGN)  # tanh(0) = 0 in the padding
-    buf[:, :slab] = rows
+    buf = z.new_empty(rows.shape[0], slab + (-slab) % SLAB_ALIGN)
+    buf[:, slab:].zero_()  # (the padding's tanh is 0)
+    buf[:, :slab].copy_(rows)
     rows.copy_(_tanh_aligned_(buf)[:, :slab])
     return z
 
 
 def _tanh_aligned_(x: torch.Tensor) -> torch.Tensor:
-    """``2 sigmoid(2x) - 1`` in place on a contiguous ``x`` of a multiple of SLAB_ALIGN elements."""
+    """``2 sigmoid(2x) - 1`` in place; ``x``'s rows (or the whole, if contiguous) a multiple of SLAB_ALIGN."""
     x.mul_(2)
     if torch.get_num_threads() > 2:
         with threads.using_threads(2):
@@ -120,22 +122,37 @@ def _minus_one(dtype: torch.dtype) -> torch.Tensor:
     return _MINUS_ONE[dtype]
 
 
-#: Slabs (one model's pre-activations) of at least this many elements take
-#: :func:`tanh_by_sigmoid_` in :func:`forward` where :data:`TANH_BY_SIGMOID`;
-#: smaller ones torch's tanh: its one kernel costs less than the formula's
-#: three (or six, padded) while so few elements pass through it.
+#: In a training step, a model's slab of at least SIGMOID_FROM elements takes
+#: the formula where :data:`TANH_BY_SIGMOID`, if its size is a multiple of
+#: SLAB_ALIGN; of another size, from SIGMOID_UNALIGNED_FROM elements (its first
+#: multiple of SLAB_ALIGN elements; the few left over, torch's tanh). Smaller
+#: slabs take torch's tanh: for one small run its single kernel costs less
+#: than the formula's three (or eight, cut), measured here: 240 x 16 elements
+#: 15 us by torch, 11 by the formula; 240 x 5, 3.7 against 15; 1000 x 5, 14 against 16.
 SIGMOID_FROM = 1024
+SIGMOID_UNALIGNED_FROM = 8192
 
 
 def _tanh_(z: torch.Tensor) -> torch.Tensor:
     """The training step's tanh in place: by the slab's size where :data:`TANH_BY_SIGMOID`.
 
-    The choice depends on one model's slab only, so a model takes the same
-    formula alone and in a stack.
+    What an element takes depends on its place in its own model's slab only,
+    so a model rounds alike alone and in a stack.
     """
-    if TANH_BY_SIGMOID and z.device.type == "cpu" and _slab(z) >= SIGMOID_FROM:
-        return tanh_by_sigmoid_(z)
-    return z.tanh_()
+    slab = _slab(z)
+    cut = slab - slab % SLAB_ALIGN
+    least = SIGMOID_FROM if cut == slab else SIGMOID_UNALIGNED_FROM
+    if not (TANH_BY_SIGMOID and z.device.type == "cpu" and slab >= least):
+        return z.tanh_()
+    if not z.is_contiguous():
+        return z.copy_(_tanh_(z.contiguous()))
+    if cut == slab:
+        _tanh_aligned_(z)
+        return z
+    rows = z.view(-1, slab)
+    _tanh_aligned_(rows[:, :cut])  # each row's stretch a multiple of 64: no remainder
+    rows[:, cut:].tanh_()
+    return z
 
 
 def _slab(z: torch.Tensor) -> int:
@@ -143,11 +160,12 @@ def _slab(z: torch.Tensor) -> int:
     return z.shape[-2] * z.shape[-1] if z.dim() >= 2 else z.numel()
 
 
-def _units_tanh_(z: torch.Tensor) -> torch.Tensor:
-    """The field pass's tanh in place: :func:`tanh_by_sigmoid_` wherever :data:`TANH_BY_SIGMOID`.
+def _measuring_tanh_(z: torch.Tensor) -> torch.Tensor:
+    """The tanh of a pass that trains nothing: :func:`tanh_by_sigmoid_` where :data:`TANH_BY_SIGMOID`.
 
-    Every element alike, whatever the slab, so a point's value does not
-    depend on which other points share its pass.
+    Their stacks are large whatever a slab's size (every recorded row of
+    every model, every point of a grid), and every element is computed
+    alike, so a point's value does not depend on which others share its pass.
     """
     if TANH_BY_SIGMOID and z.device.type == "cpu":
         return tanh_by_sigmoid_(z)
@@ -188,9 +206,15 @@ bmm = torch.bmm
 baddbmm = torch.baddbmm
 
 
-def _activation(name: str):
-    """The activation ``name``: in place on the matmul's output unless a graph is being built."""
+def _activation(name: str, measuring: bool = False):
+    """The activation ``name``: in place on the matmul's output unless a graph is being built.
+
+    ``measuring``: a pass that trains nothing (see :func:`forward`).
+    """
     if torch.is_grad_enabled():
+        return ACTIVATION_FUNCTIONS[name]
+    if measuring and name == "tanh":
+        return _measuring_tanh_
         return ACTIVATION_FUNCTIONS[name]
     return IN_PLACE.get(name, ACTIVATION_FUNCTIONS[name])
 
@@ -263,6 +287,8 @@ def forward(
     activation: str,
     masks: Sequence[torch.Tensor | None] | None = None,
     drop_p: Sequence[float] = (),
+    *,
+    measuring: bool = False,
 ) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Logits and the hidden activations of every hidden layer.
 
@@ -274,12 +300,18 @@ def forward(
     masks : list of Tensor (B, width) or (M, B, width), optional
         Kept units (1) per hidden layer; a kept unit is scaled by 1/(1-p)
         ("inverted dropout") so evaluation needs no rescaling.
+    measuring : bool
+        A pass that trains nothing (the evaluation of recorded states, the
+        validation loss that early stopping watches): no graph, and tanh as
+        the field pass takes it (:func:`tanh_by_sigmoid_` for every slab
+        where :data:`TANH_BY_SIGMOID`), not by the slab's size as a training
+        step takes it.
     Returns
     -------
     logits : Tensor (..., B, n_outputs)
     hidden : list of Tensor (..., B, width), post-activation, before dropout
     """
-    act = _activation(activation)
+    act = _activation(activation, measuring)
     n_layers = len(params) // 2
     h = X
     hidden = []
@@ -321,7 +353,7 @@ def forward_units(
     (r, width, n): a unit's values over all points are one contiguous row, as
     a picture of that unit needs them (no transpose). No dropout, no graph.
     """
-    act = _units_tanh_ if activation == "tanh" else _activation(activation)
+    act = _activation(activation, measuring=True)
     n_layers = len(params) // 2
     hT, hidden = XT, []
     for i in range(1, n_layers + 1):

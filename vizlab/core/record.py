@@ -285,7 +285,7 @@ class Recorder:
             X, y = sets[split]
             if fuse:
                 X = X.expand(r, *X.shape).reshape(r * models, *X.shape[1:])
-            logits, _ = model.forward(net, X, self.activation)
+            logits, _ = model.forward(net, X, self.activation, measuring=True)
             logits = logits.view(*rows.shape[:-1], *logits.shape[-2:])
             out[f"loss_{split}"] = model.data_loss(logits, y, self.loss_kind)
             out[f"score_{split}"] = model.score(logits, y, self.loss_kind)
