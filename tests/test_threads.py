@@ -61,14 +61,17 @@ def test_a_failing_part_raises_after_every_part_has_stopped():
 def test_kernel_threads_try_both_then_keep_the_faster_and_retry_the_other():
     kt = threads.KernelThreads(2, retry=4)
     costs = {1: 3.0, 2: 1.0}  # two threads are faster
-    picked = []
+    picked, steps = [], []
     for _ in range(12):
         n = kt.pick()
         picked.append(n)
-        kt.report(n, costs[n] * 16, 16)
+        steps.append(kt.steps(n, 16))
+        kt.report(n, costs[n] * steps[-1], steps[-1])
     # a warm-up chunk (not counted), each count once, then the faster; the other
     # at the 4th chunk, and again twice as long after each try that confirms the choice
     assert picked == [2, 2, 1, 1, 2, 2, 2, 2, 2, 2, 2, 1]
+    # the count known to be faster runs whole chunks, a try of the other a quarter
+    assert steps == [16, 16, 4, 4, 16, 16, 16, 16, 16, 16, 16, 4]
     assert (kt.every, kt.next_try) == (16, 28)
     # the machine gets busy: the retried count wins and is kept
     costs = {1: 3.0, 2: 9.0}

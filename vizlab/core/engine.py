@@ -251,8 +251,8 @@ class Engine:
         """Take up to ``n`` steps; return how many were taken."""
         taken, kt = 0, self.kernel_threads
         while taken < n and self.done < self.n_steps:
-            want = min(n - taken, CHUNK) if kt.timed else n - taken
             k = kt.pick()
+            want = min(n - taken, kt.steps(k, CHUNK)) if kt.timed else n - taken
             start = time.perf_counter()
             with threads.using_threads(k):
                 got = self._steps(want)

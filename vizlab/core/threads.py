@@ -158,8 +158,8 @@ class KernelThreads:
     first (after a warm-up chunk that is not counted), then the faster one is
     kept and the other tried again after ``retry`` chunks, so a machine that
     gets busy (or quiet) during a run is noticed; each try that confirms the
-    choice doubles the wait for the next (a try costs a chunk at the slower
-    speed), a try that overturns it sets the wait back to ``retry``. The
+    choice doubles the wait for the next (a try runs a quarter of a chunk
+    at the slower speed: :meth:`steps`), a try that overturns it sets the wait back to ``retry``. The
     loop's results must not depend on the choice (torch's CPU kernels split their outputs among
     threads, not a sum's terms: the engine's tests compare bit for bit).
 
@@ -202,6 +202,17 @@ class KernelThreads:
         if self.chunks >= self.next_try:
             return next(n for n in self.options if n != best)
         return best
+
+    def steps(self, n: int, chunk: int) -> int:
+        """Steps to run on ``n`` threads: a whole ``chunk``, or a quarter of one to try ``n``.
+
+        A count is tried (before any is known to be faster, or as the retry
+        of the slower one) on a short chunk: a try on the slower count costs
+        its slowness for fewer steps.
+        """
+        best = self._best()
+        known = n == best or (best is None and self.chunks <= 2)  # warm-up, then the first
+        return chunk if known else max(1, chunk // 4)
 
     def report(self, n: int, seconds: float, steps: int) -> None:
         """A chunk on ``n`` threads took ``seconds`` for ``steps`` steps (the first is a warm-up)."""
