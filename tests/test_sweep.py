@@ -112,11 +112,11 @@ def _one_product_per_model(product):
     products, a sweep member and its single run share every matrix kernel.
     """
 
-    def per_model(*args):
+    def per_model(*args, **scales):
         n = max(a.shape[0] for a in args if isinstance(a, torch.Tensor) and a.dim() == 3)
         with using_threads(1):
             parts = [
-                product(*(a.expand(n, *a.shape[1:])[m : m + 1].clone() for a in args))
+                product(*(a.expand(n, *a.shape[1:])[m : m + 1].clone() for a in args), **scales)
                 for m in range(n)
             ]
         return torch.cat(parts)

@@ -70,7 +70,7 @@ TANH_BY_SIGMOID = torch.backends.mkl.is_available() and _cpu_vendor() not in ("G
 SLAB_ALIGN = 64
 
 
-def tanh_by_sigmoid_(z: torch.Tensor) -> torch.Tensor:
+def tanh_by_sigmoid_(z: torch.Tensor, *, doubled: bool = False) -> torch.Tensor:
     """``tanh`` in place as ``2 sigmoid(2z) - 1``, rounded alike wherever an element lies.
 
     ``torch.sigmoid`` rounds an element differently in the vectorised body of
@@ -82,27 +82,28 @@ def tanh_by_sigmoid_(z: torch.Tensor) -> torch.Tensor:
     copied into a zero-padded buffer of rows that are, and the kernel runs on
     at most two threads, so every stretch starts and ends on a multiple of 32
     elements. Within 1.5 ulps of 1 of ``torch.tanh``; exactly -1 and 1 in the
-    tails; NaN stays NaN.
+    tails; NaN stays NaN. ``doubled``: ``z`` holds ``2z`` already (a matrix
+    product scaled by 2, which is exact, saves a kernel).
     """
     if not z.is_contiguous():
-        return z.copy_(tanh_by_sigmoid_(z.contiguous()))
+        return z.copy_(tanh_by_sigmoid_(z.contiguous(), doubled=doubled))
     slab = _slab(z)
     if z.numel() == 0:
         return z
     if slab % SLAB_ALIGN == 0:
-        _tanh_aligned_(z)
-        return z
+        return _tanh_aligned_(z, doubled)
     rows = z.view(-1, slab)
     buf = z.new_empty(rows.shape[0], slab + (-slab) % SLAB_ALIGN)
     buf[:, slab:].zero_()  # (the padding's tanh is 0)
     buf[:, :slab].copy_(rows)
-    rows.copy_(_tanh_aligned_(buf)[:, :slab])
+    rows.copy_(_tanh_aligned_(buf, doubled)[:, :slab])
     return z
 
 
-def _tanh_aligned_(x: torch.Tensor) -> torch.Tensor:
+def _tanh_aligned_(x: torch.Tensor, doubled: bool = False) -> torch.Tensor:
     """``2 sigmoid(2x) - 1`` in place; ``x``'s rows (or the whole, if contiguous) a multiple of SLAB_ALIGN."""
-    x.mul_(2)
+    if not doubled:
+        x.mul_(2)
     if torch.get_num_threads() > 2:
         with threads.using_threads(2):
             x.sigmoid_()
@@ -133,25 +134,31 @@ SIGMOID_FROM = 1024
 SIGMOID_UNALIGNED_FROM = 8192
 
 
-def _tanh_(z: torch.Tensor) -> torch.Tensor:
+def _training_formula(slab: int, device: torch.device) -> bool:
+    """True where a training step's tanh takes the formula for a model's slab of ``slab`` elements."""
+    least = SIGMOID_FROM if slab % SLAB_ALIGN == 0 else SIGMOID_UNALIGNED_FROM
+    return TANH_BY_SIGMOID and device.type == "cpu" and slab >= least
+
+
+def _tanh_(z: torch.Tensor, *, doubled: bool = False) -> torch.Tensor:
     """The training step's tanh in place: by the slab's size where :data:`TANH_BY_SIGMOID`.
 
     What an element takes depends on its place in its own model's slab only,
-    so a model rounds alike alone and in a stack.
+    so a model rounds alike alone and in a stack. ``doubled``: ``z`` holds
+    ``2z`` (only where the formula is taken: :func:`_doubles`).
     """
     slab = _slab(z)
-    cut = slab - slab % SLAB_ALIGN
-    least = SIGMOID_FROM if cut == slab else SIGMOID_UNALIGNED_FROM
-    if not (TANH_BY_SIGMOID and z.device.type == "cpu" and slab >= least):
+    if not _training_formula(slab, z.device):
         return z.tanh_()
     if not z.is_contiguous():
-        return z.copy_(_tanh_(z.contiguous()))
+        return z.copy_(_tanh_(z.contiguous(), doubled=doubled))
+    cut = slab - slab % SLAB_ALIGN
     if cut == slab:
-        _tanh_aligned_(z)
-        return z
+        return _tanh_aligned_(z, doubled)
     rows = z.view(-1, slab)
-    _tanh_aligned_(rows[:, :cut])  # each row's stretch a multiple of 64: no remainder
-    rows[:, cut:].tanh_()
+    _tanh_aligned_(rows[:, :cut], doubled)  # each row's stretch a multiple of 64: no remainder
+    tail = rows[:, cut:]
+    (tail.mul_(0.5) if doubled else tail).tanh_()
     return z
 
 
@@ -160,7 +167,7 @@ def _slab(z: torch.Tensor) -> int:
     return z.shape[-2] * z.shape[-1] if z.dim() >= 2 else z.numel()
 
 
-def _measuring_tanh_(z: torch.Tensor) -> torch.Tensor:
+def _measuring_tanh_(z: torch.Tensor, *, doubled: bool = False) -> torch.Tensor:
     """The tanh of a pass that trains nothing: :func:`tanh_by_sigmoid_` where :data:`TANH_BY_SIGMOID`.
 
     Their stacks are large whatever a slab's size (every recorded row of
@@ -168,8 +175,19 @@ def _measuring_tanh_(z: torch.Tensor) -> torch.Tensor:
     alike, so a point's value does not depend on which others share its pass.
     """
     if TANH_BY_SIGMOID and z.device.type == "cpu":
-        return tanh_by_sigmoid_(z)
+        return tanh_by_sigmoid_(z, doubled=doubled)
     return z.tanh_()
+
+
+def _doubles(act, slab: int, device: torch.device) -> bool:
+    """True where ``act`` takes ``2z`` for a slab of ``slab`` elements (``doubled=True``).
+
+    The formula's first step doubles ``z``; a matrix product scaled by 2 (the
+    bias too) gives ``2z`` exactly, one kernel fewer.
+    """
+    if act is _measuring_tanh_:
+        return TANH_BY_SIGMOID and device.type == "cpu"
+    return act is _tanh_ and _training_formula(slab, device)
 
 
 def elu(z: torch.Tensor) -> torch.Tensor:
@@ -317,6 +335,7 @@ def forward(
     hidden = []
     for i in range(1, n_layers + 1):
         w, b = params[f"fc{i}.weight"], params[f"fc{i}.bias"]
+        k = 1  # the product's scale: 2 where the activation takes 2z
         if w.shape[-1] == 1:
             # one input (1-D data): an outer product. A K = 1 matmul rounds a
             # model differently alone than inside a stack; a product and a sum do not
@@ -329,12 +348,13 @@ def forward(
                 # and (M, 1, B) is (M, B, 1) in memory
                 z = baddbmm(b.unsqueeze(-1), w, h3.transpose(-1, -2)).transpose(-1, -2)
             else:
-                z = baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2))
+                k = 2 if i < n_layers and _doubles(act, h3.shape[-2] * w.shape[-2], X.device) else 1
+                z = baddbmm(b.unsqueeze(-2), h3, w.transpose(-1, -2), beta=k, alpha=k)
         else:
             z = h @ w.transpose(-1, -2) + b.unsqueeze(-2)
         if i == n_layers:
             return z, hidden
-        h = act(z)
+        h = act(z, doubled=True) if k == 2 else act(z)
         hidden.append(h)
         if masks is not None and masks[i - 1] is not None:
             h = h * masks[i - 1] / (1.0 - drop_p[i - 1])
@@ -358,13 +378,17 @@ def forward_units(
     hT, hidden = XT, []
     for i in range(1, n_layers + 1):
         w, b = params[f"fc{i}.weight"], params[f"fc{i}.bias"]
+        k = 1  # the product's scale: 2 where the activation takes 2z
         if w.shape[-1] == 1:  # one input: an outer product (see forward)
             z = (w * hT).add_(b.unsqueeze(-1))
         else:
-            z = baddbmm(b.unsqueeze(-1), w, hT.expand(w.shape[0], *hT.shape[-2:]))
+            if i < n_layers and _doubles(act, w.shape[-2] * hT.shape[-1], XT.device):
+                k = 2
+            hT = hT.expand(w.shape[0], *hT.shape[-2:])
+            z = baddbmm(b.unsqueeze(-1), w, hT, beta=k, alpha=k)
         if i == n_layers:
             return z, hidden
-        hT = act(z)
+        hT = act(z, doubled=True) if k == 2 else act(z)
         hidden.append(hT)
     raise ValueError("a model needs at least one layer")  # pragma: no cover
 
