@@ -233,7 +233,6 @@ def _activation(name: str, measuring: bool = False):
         return ACTIVATION_FUNCTIONS[name]
     if measuring and name == "tanh":
         return _measuring_tanh_
-        return ACTIVATION_FUNCTIONS[name]
     return IN_PLACE.get(name, ACTIVATION_FUNCTIONS[name])
 
 
