@@ -452,29 +452,54 @@ def test_tanh_by_sigmoid_rounds_a_model_alike_alone_and_in_a_stack(dtype, slab):
 
 
 @pytest.mark.parametrize("slab", [(240, 16), (240, 5), (1000, 13), (37, 29)])
-def test_a_training_steps_tanh_rounds_a_model_alike_alone_and_in_a_stack(slab, monkeypatch):
-    # by the slab's size: the formula on an aligned slab of SIGMOID_FROM or
-    # more, on the aligned part of a larger unaligned one (torch's tanh on the
-    # rest), torch's tanh on small ones; alike for one model and for a stack
-    # of 256 whose kernels two threads share
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+def test_a_training_steps_activation_rounds_a_model_alike_alone_and_in_a_stack(
+    name, slab, monkeypatch
+):
+    # by the slab's size: the sigmoid kernel (the tanh formula) on an aligned
+    # slab of SIGMOID_FROM or more, on the aligned part of a larger unaligned
+    # one (the small-slab way on the rest), the small-slab way (torch's tanh,
+    # model.sigmoid_) on small ones; alike for one model and for a stack of
+    # 256 whose kernels two threads share
     monkeypatch.setattr(model, "TANH_BY_SIGMOID", True)
+    act = model.IN_PLACE[name]
+    kernel, small = {
+        "tanh": (model.tanh_by_sigmoid_, torch.tanh),
+        "sigmoid": (model.sigmoid_aligned_, lambda t: model.sigmoid_(t.clone())),
+    }[name]
     g = torch.Generator().manual_seed(sum(slab))
     z = torch.randn(256, *slab, generator=g) * 3
     with using_threads(2):
-        stack = model._tanh_(z.clone())
+        stack = act(z.clone())
     n = slab[0] * slab[1]
     cut = n - n % model.SLAB_ALIGN
     for m in range(0, 256, 9):
-        alone = model._tanh_(z[m].clone()).flatten()
+        alone = act(z[m].clone()).flatten()
         assert torch.equal(stack[m].flatten(), alone)
         flat = z[m].flatten()
         if cut == n and n >= model.SIGMOID_FROM:
-            assert torch.equal(alone, model.tanh_by_sigmoid_(flat.clone()))
+            assert torch.equal(alone, kernel(flat.clone()))
         elif n >= model.SIGMOID_UNALIGNED_FROM:
-            assert torch.equal(alone[:cut], model.tanh_by_sigmoid_(flat[:cut].clone()))
-            assert torch.equal(alone[cut:], torch.tanh(flat[cut:]))
+            assert torch.equal(alone[:cut], kernel(flat[:cut].clone()))
+            assert torch.equal(alone[cut:], small(flat[cut:]))
         else:
-            assert torch.equal(alone, torch.tanh(flat))
+            assert torch.equal(alone, small(flat))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_sigmoid_aligned_is_torchs_sigmoid_in_its_vectorised_body(dtype):
+    # every element as torch.sigmoid computes a long aligned stretch, whatever
+    # the tensor's size; near the exp formula (model.sigmoid_), saturating alike
+    g = torch.Generator().manual_seed(1)
+    z = torch.randn(50_000, generator=g, dtype=dtype) * 6
+    z[:4] = torch.tensor([-1e30, 1e30, 0.0, -torch.inf])
+    body = torch.sigmoid(z[:49_984])  # 49,984 = 781 x 64: no remainder
+    for n in (49_984, 333, 7):
+        assert torch.equal(model.sigmoid_aligned_(z[:n].clone()), body[:n])
+    np.testing.assert_allclose(
+        model.sigmoid_aligned_(z.clone()), model.sigmoid(z), rtol=4 * torch.finfo(dtype).eps
+    )
+    assert model.sigmoid_aligned_(z[:4].clone()).tolist() == [0.0, 1.0, 0.5, 0.0]
 
 
 @pytest.mark.parametrize("by_sigmoid", [False, True])
@@ -506,3 +531,13 @@ def test_training_takes_the_machines_tanh_by_the_slabs_size_measuring_always(
         _, (hT,) = model.forward_units(params, X.transpose(-1, -2), "tanh")
         zT = torch.baddbmm(b.unsqueeze(-1), w, X.transpose(-1, -2))  # units as rows
         assert torch.equal(hT, model.tanh_by_sigmoid_(zT.clone()) if by_sigmoid else torch.tanh(zT))
+        # the sigmoid, whatever the machine: torch's kernel for large slabs in training,
+        # for every slab in a pass that trains nothing
+        with torch.no_grad():
+            _, (s,) = model.forward(params, X, "sigmoid")
+            _, (sm,) = model.forward(params, X, "sigmoid", measuring=True)
+        large = n_points * 8 >= model.SIGMOID_FROM
+        assert torch.equal(s, model.sigmoid_aligned_(z.clone()) if large else model.sigmoid(z))
+        assert torch.equal(sm, model.sigmoid_aligned_(z.clone()))
+        _, (sT,) = model.forward_units(params, X.transpose(-1, -2), "sigmoid")
+        assert torch.equal(sT, model.sigmoid_aligned_(zT.clone()))

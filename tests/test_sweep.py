@@ -94,6 +94,11 @@ BIT_CASES = {
         a: RunConfig(dataset="moons", hidden=(5, 3), activation=a)
         for a in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "linear")
     },
+    # slabs of 240 x 16 (aligned) and 240 x 41 (not) take the sigmoid kernel in training
+    **{
+        f"{a}_wide": RunConfig(dataset="moons", hidden=(16, 41), activation=a)
+        for a in ("sigmoid", "tanh")
+    },
     "mse": RunConfig(dataset="circles", hidden=(6,), loss="mse"),
     "three_classes": RunConfig(dataset="spiral", n_classes=3, loss="cross_entropy", hidden=(7,)),
     "regression_1d": RunConfig(dataset="sine", task="regression", loss="mse", hidden=(6,)),
@@ -142,7 +147,7 @@ def test_products_per_model_equal_the_batched_products():
 
 @pytest.mark.parametrize(
     "case, tanh_by_sigmoid",
-    [(c, None) for c in sorted(BIT_CASES)] + [("tanh", not model.TANH_BY_SIGMOID)],
+    [(c, None) for c in sorted(BIT_CASES)] + [("tanh_wide", not model.TANH_BY_SIGMOID)],
 )
 def test_float32_sweep_member_is_bit_identical_to_its_train(
     case, tanh_by_sigmoid, products_per_model, monkeypatch
@@ -155,7 +160,7 @@ def test_float32_sweep_member_is_bit_identical_to_its_train(
     (:func:`_one_product_per_model`): whether the BLAS computes a matrix alike
     inside a batch and alone is the BLAS's business, and on some CPUs it does
     not (test_float32_sweep_matches_float32_train bounds the difference).
-    The tanh case also runs with the other of the core's two tanh formulas.
+    The wide tanh case also runs with the other of the core's two tanh formulas.
     """
     if tanh_by_sigmoid is not None:
         monkeypatch.setattr(model, "TANH_BY_SIGMOID", tanh_by_sigmoid)

@@ -77,38 +77,58 @@ def tanh_by_sigmoid_(z: torch.Tensor, *, doubled: bool = False) -> torch.Tensor:
     its loop than in the loop's remainder (the last elements, fewer than two
     vectors, of every stretch a thread takes), so the same model alone and
     inside a stack (a sweep) would differ in the last bit. Here every element
-    is computed in the vectorised body: ``z`` is (..., a, b), each (a, b) slab
-    one model's; slabs whose size is not a multiple of :data:`SLAB_ALIGN` are
-    copied into a zero-padded buffer of rows that are, and the kernel runs on
-    at most two threads, so every stretch starts and ends on a multiple of 32
-    elements. Within 1.5 ulps of 1 of ``torch.tanh``; exactly -1 and 1 in the
-    tails; NaN stays NaN. ``doubled``: ``z`` holds ``2z`` already (a matrix
-    product scaled by 2, which is exact, saves a kernel).
+    is computed in the vectorised body (:func:`_padded_`). Within 1.5 ulps of
+    1 of ``torch.tanh``; exactly -1 and 1 in the tails; NaN stays NaN.
+    ``doubled``: ``z`` holds ``2z`` already (a matrix product scaled by 2,
+    which is exact, saves a kernel).
+    """
+    return _padded_(z, lambda x: _tanh_aligned_(x, doubled))
+
+
+def sigmoid_aligned_(z: torch.Tensor) -> torch.Tensor:
+    """``torch.sigmoid`` in place with every element in its vectorised body (:func:`_padded_`)."""
+    return _padded_(z, _sigmoid_kernel_)
+
+
+def _padded_(z: torch.Tensor, aligned_) -> torch.Tensor:
+    """``aligned_`` in place on every (a, b) slab of ``z`` (..., a, b), laid out on SLAB_ALIGN.
+
+    Each slab is one model's (a stack of models is a leading axis). Slabs
+    whose size is not a multiple of :data:`SLAB_ALIGN` are copied into a
+    zero-padded buffer of rows that are; the sigmoid kernel runs on at most
+    two threads, so every stretch a thread takes starts and ends on a
+    multiple of 32 elements and the loop has no remainder.
     """
     if not z.is_contiguous():
-        return z.copy_(tanh_by_sigmoid_(z.contiguous(), doubled=doubled))
+        return z.copy_(_padded_(z.contiguous(), aligned_))
     slab = _slab(z)
     if z.numel() == 0:
         return z
     if slab % SLAB_ALIGN == 0:
-        return _tanh_aligned_(z, doubled)
+        aligned_(z)
+        return z
     rows = z.view(-1, slab)
     buf = z.new_empty(rows.shape[0], slab + (-slab) % SLAB_ALIGN)
-    buf[:, slab:].zero_()  # (the padding's tanh is 0)
+    buf[:, slab:].zero_()  # (finite padding, thrown away)
     buf[:, :slab].copy_(rows)
-    rows.copy_(_tanh_aligned_(buf, doubled)[:, :slab])
+    aligned_(buf)
+    rows.copy_(buf[:, :slab])
     return z
+
+
+def _sigmoid_kernel_(x: torch.Tensor) -> torch.Tensor:
+    """``torch.sigmoid`` in place on at most two threads; ``x``'s stretches a multiple of SLAB_ALIGN."""
+    if torch.get_num_threads() > 2:
+        with threads.using_threads(2):
+            return x.sigmoid_()
+    return x.sigmoid_()
 
 
 def _tanh_aligned_(x: torch.Tensor, doubled: bool = False) -> torch.Tensor:
     """``2 sigmoid(2x) - 1`` in place; ``x``'s rows (or the whole, if contiguous) a multiple of SLAB_ALIGN."""
     if not doubled:
         x.mul_(2)
-    if torch.get_num_threads() > 2:
-        with threads.using_threads(2):
-            x.sigmoid_()
-    else:
-        x.sigmoid_()
+    _sigmoid_kernel_(x)
     # 2 s - 1 in one kernel (fused or not, it rounds once: 2 s is exact)
     return torch.add(_minus_one(x.dtype), x, alpha=2, out=x)
 
@@ -124,42 +144,69 @@ def _minus_one(dtype: torch.dtype) -> torch.Tensor:
 
 
 #: In a training step, a model's slab of at least SIGMOID_FROM elements takes
-#: the formula where :data:`TANH_BY_SIGMOID`, if its size is a multiple of
-#: SLAB_ALIGN; of another size, from SIGMOID_UNALIGNED_FROM elements (its first
-#: multiple of SLAB_ALIGN elements; the few left over, torch's tanh). Smaller
-#: slabs take torch's tanh: for one small run its single kernel costs less
-#: than the formula's three (or eight, cut), measured here: 240 x 16 elements
-#: 15 us by torch, 11 by the formula; 240 x 5, 3.7 against 15; 1000 x 5, 14 against 16.
+#: the sigmoid kernel (tanh: where :data:`TANH_BY_SIGMOID`), if its size is a
+#: multiple of SLAB_ALIGN; of another size, from SIGMOID_UNALIGNED_FROM
+#: elements (its first multiple of SLAB_ALIGN elements; the few left over,
+#: torch's tanh or :func:`sigmoid_`). Smaller slabs keep those: for one small
+#: run they cost less than the cut's extra kernels, measured here: tanh of
+#: 240 x 16 elements 15 us by torch, 11 by the formula; 240 x 5, 3.7 against
+#: 15; 1000 x 5, 14 against 16.
 SIGMOID_FROM = 1024
 SIGMOID_UNALIGNED_FROM = 8192
 
 
+def _big_slab(slab: int, device: torch.device) -> bool:
+    """True where a training step's slab of ``slab`` elements takes the sigmoid kernel."""
+    least = SIGMOID_FROM if slab % SLAB_ALIGN == 0 else SIGMOID_UNALIGNED_FROM
+    return device.type == "cpu" and slab >= least
+
+
 def _training_formula(slab: int, device: torch.device) -> bool:
     """True where a training step's tanh takes the formula for a model's slab of ``slab`` elements."""
-    least = SIGMOID_FROM if slab % SLAB_ALIGN == 0 else SIGMOID_UNALIGNED_FROM
-    return TANH_BY_SIGMOID and device.type == "cpu" and slab >= least
+    return TANH_BY_SIGMOID and _big_slab(slab, device)
+
+
+def _by_slab_(z: torch.Tensor, aligned_, rest_) -> torch.Tensor:
+    """``aligned_`` on each slab's first multiple of SLAB_ALIGN elements, ``rest_`` on the rest.
+
+    What an element takes depends on its place in its own model's slab only,
+    so a model rounds alike alone and in a stack.
+    """
+    if not z.is_contiguous():
+        return z.copy_(_by_slab_(z.contiguous(), aligned_, rest_))
+    slab = _slab(z)
+    cut = slab - slab % SLAB_ALIGN
+    if cut == slab:
+        aligned_(z)
+        return z
+    rows = z.view(-1, slab)
+    aligned_(rows[:, :cut])  # each row's stretch a multiple of 64: no remainder
+    rest_(rows[:, cut:])
+    return z
 
 
 def _tanh_(z: torch.Tensor, *, doubled: bool = False) -> torch.Tensor:
     """The training step's tanh in place: by the slab's size where :data:`TANH_BY_SIGMOID`.
 
-    What an element takes depends on its place in its own model's slab only,
-    so a model rounds alike alone and in a stack. ``doubled``: ``z`` holds
-    ``2z`` (only where the formula is taken: :func:`_doubles`).
+    ``doubled``: ``z`` holds ``2z`` (only where the formula is taken: :func:`_doubles`).
     """
-    slab = _slab(z)
-    if not _training_formula(slab, z.device):
+    if not _training_formula(_slab(z), z.device):
         return z.tanh_()
-    if not z.is_contiguous():
-        return z.copy_(_tanh_(z.contiguous(), doubled=doubled))
-    cut = slab - slab % SLAB_ALIGN
-    if cut == slab:
-        return _tanh_aligned_(z, doubled)
-    rows = z.view(-1, slab)
-    _tanh_aligned_(rows[:, :cut], doubled)  # each row's stretch a multiple of 64: no remainder
-    tail = rows[:, cut:]
-    (tail.mul_(0.5) if doubled else tail).tanh_()
-    return z
+    return _by_slab_(
+        z,
+        lambda x: _tanh_aligned_(x, doubled),
+        lambda t: (t.mul_(0.5) if doubled else t).tanh_(),
+    )
+
+
+def _sigmoid_(z: torch.Tensor) -> torch.Tensor:
+    """The training step's sigmoid in place: torch's kernel for large slabs, else :func:`sigmoid_`.
+
+    (:func:`sigmoid_`'s ``exp`` is MKL's, slow on some CPUs, and it takes four kernels.)
+    """
+    if not _big_slab(_slab(z), z.device):
+        return sigmoid_(z)
+    return _by_slab_(z, _sigmoid_kernel_, sigmoid_)
 
 
 def _slab(z: torch.Tensor) -> int:
@@ -177,6 +224,11 @@ def _measuring_tanh_(z: torch.Tensor, *, doubled: bool = False) -> torch.Tensor:
     if TANH_BY_SIGMOID and z.device.type == "cpu":
         return tanh_by_sigmoid_(z, doubled=doubled)
     return z.tanh_()
+
+
+def _measuring_sigmoid_(z: torch.Tensor) -> torch.Tensor:
+    """The sigmoid of a pass that trains nothing: :func:`sigmoid_aligned_` on a CPU (as the tanh)."""
+    return sigmoid_aligned_(z) if z.device.type == "cpu" else sigmoid_(z)
 
 
 def _doubles(act, slab: int, device: torch.device) -> bool:
@@ -208,7 +260,7 @@ ACTIVATION_FUNCTIONS = {
 #: The same functions applied in place (no graph needed): the matmul's output
 #: becomes the layer's activation without another tensor.
 IN_PLACE = {
-    "sigmoid": sigmoid_,
+    "sigmoid": _sigmoid_,
     "tanh": _tanh_,
     "relu": torch.relu_,
     "linear": lambda z: z,
@@ -224,6 +276,10 @@ bmm = torch.bmm
 baddbmm = torch.baddbmm
 
 
+#: The activations of the passes that train nothing, where they differ from IN_PLACE.
+_MEASURING = {"tanh": _measuring_tanh_, "sigmoid": _measuring_sigmoid_}
+
+
 def _activation(name: str, measuring: bool = False):
     """The activation ``name``: in place on the matmul's output unless a graph is being built.
 
@@ -231,8 +287,8 @@ def _activation(name: str, measuring: bool = False):
     """
     if torch.is_grad_enabled():
         return ACTIVATION_FUNCTIONS[name]
-    if measuring and name == "tanh":
-        return _measuring_tanh_
+    if measuring and name in _MEASURING:
+        return _MEASURING[name]
     return IN_PLACE.get(name, ACTIVATION_FUNCTIONS[name])
 
 
@@ -319,10 +375,10 @@ def forward(
         ("inverted dropout") so evaluation needs no rescaling.
     measuring : bool
         A pass that trains nothing (the evaluation of recorded states, the
-        validation loss that early stopping watches): no graph, and tanh as
-        the field pass takes it (:func:`tanh_by_sigmoid_` for every slab
-        where :data:`TANH_BY_SIGMOID`), not by the slab's size as a training
-        step takes it.
+        validation loss that early stopping watches): no graph, and tanh and
+        the sigmoid as the field pass takes them (:func:`tanh_by_sigmoid_`
+        where :data:`TANH_BY_SIGMOID`, :func:`sigmoid_aligned_`, for every
+        slab), not by the slab's size as a training step takes them.
     Returns
     -------
     logits : Tensor (..., B, n_outputs)
