@@ -8,7 +8,7 @@
 3. recording: a fully traced run (+ fields for 60 frames) vs the same run untraced
    (target <= 1.3x);
 4. tanh: torch's CPU tanh vs the core's ``2 sigmoid(2z) - 1`` (which the core takes
-   where ``vizlab.core.model.TANH_BY_SIGMOID``), alone, in the field pass of the
+   where ``vizlab.core.activations.TANH_BY_SIGMOID``), alone, in the field pass of the
    recording benchmark's trace, and in whole runs (a sweep of 64, one train).
 
 Every comparison alternates its contenders, in an order that reverses every
@@ -229,7 +229,7 @@ def bench_tanh(quick: bool, repeats: int) -> dict:
     """torch's tanh vs the core's ``2 sigmoid(2z) - 1``: one kernel (each call on a fresh copy
     of its input, the copy included), the field pass of a 60-frame trace, and whole runs
     (a 64-model sweep and one ``vizlab.train``) with each."""
-    from vizlab.core import fields, model
+    from vizlab.core import activations, fields
 
     z = torch.randn(64, 240, 16, generator=torch.Generator().manual_seed(0))
     out = torch.empty_like(z)
@@ -252,7 +252,7 @@ def bench_tanh(quick: bool, repeats: int) -> dict:
 
     def with_formula(by_sigmoid: bool, fn):
         def run():
-            model.TANH_BY_SIGMOID = by_sigmoid
+            activations.TANH_BY_SIGMOID = by_sigmoid
             fn()
 
         return run
@@ -269,10 +269,10 @@ def bench_tanh(quick: bool, repeats: int) -> dict:
             torch.device("cpu"),
         )
 
-    chosen = model.TANH_BY_SIGMOID
+    chosen = activations.TANH_BY_SIGMOID
     with using_threads(1):
         t = alternate(
-            {"torch": kernel(torch.tanh_), "sigmoid": kernel(model.tanh_by_sigmoid_)}, repeats
+            {"torch": kernel(torch.tanh_), "sigmoid": kernel(activations.tanh_by_sigmoid_)}, repeats
         )
     try:
         f = alternate(
@@ -289,7 +289,7 @@ def bench_tanh(quick: bool, repeats: int) -> dict:
         }
         r = alternate(runs, repeats)
     finally:
-        model.TANH_BY_SIGMOID = chosen
+        activations.TANH_BY_SIGMOID = chosen
     us = {k: median(v) / n * 1e6 for k, v in t.items()}
     ms = {k: median(v) * 1e3 for k, v in f.items()}
     runs_s = {k: median(v) for k, v in r.items()}

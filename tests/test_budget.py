@@ -76,11 +76,11 @@ def test_field_pass_is_counted_once_not_per_model():
 @pytest.mark.parametrize("tanh_by_sigmoid", [False, True])
 def test_chunk_bound_changes_no_bit(config, tanh_by_sigmoid, monkeypatch):
     # the CPU's kernels: a GPU's matmul may choose another algorithm for another chunk;
-    # with either of the core's tanh formulas (model.TANH_BY_SIGMOID)
+    # with either of the core's tanh formulas (activations.TANH_BY_SIGMOID)
     config = config.replace(steps=min(config.steps, 40), device="cpu")
-    from vizlab.core import fields
+    from vizlab.core import activations, fields
 
-    monkeypatch.setattr(fields.model, "TANH_BY_SIGMOID", tanh_by_sigmoid)
+    monkeypatch.setattr(activations, "TANH_BY_SIGMOID", tanh_by_sigmoid)
 
     forward, calls = fields.model.forward_units, []
 

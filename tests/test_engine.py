@@ -7,7 +7,7 @@ from test_sweep import assert_same_trace
 
 import vizlab
 from vizlab import ConfigError, RunConfig
-from vizlab.core import backprop, model
+from vizlab.core import activations, backprop, model
 from vizlab.core.batched_optim import OPTIMIZERS, torch_optimizer
 from vizlab.core.engine import Engine, threads_for
 from vizlab.core.live import LiveRun
@@ -402,30 +402,33 @@ def test_sigmoid_and_elu_equal_torchs_and_differentiate_at_saturation(dtype):
     # to an ulp of 1 (far in the tails exp(z) - 1 rounds to -1 and 1 + exp(-z) overflows)
     tol = {"rtol": 4 * torch.finfo(dtype).eps, "atol": torch.finfo(dtype).eps}
     z = torch.linspace(-900, 900, 3601, dtype=dtype)
-    for mine, theirs in ((model.sigmoid, torch.sigmoid), (model.elu, torch.nn.functional.elu)):
+    for mine, theirs in (
+        (activations.sigmoid, torch.sigmoid),
+        (activations.elu, torch.nn.functional.elu),
+    ):
         np.testing.assert_allclose(mine(z), theirs(z), **tol)
         a, b = z.clone().requires_grad_(), z.clone().requires_grad_()
         (ga,) = torch.autograd.grad(mine(a).sum(), a)
         (gb,) = torch.autograd.grad(theirs(b).sum(), b)
         assert torch.isfinite(ga).all()  # no 0 * inf where a unit saturates
         np.testing.assert_allclose(ga, gb, **tol)
-    assert torch.equal(model.sigmoid_(z.clone()), model.sigmoid(z))
+    assert torch.equal(activations.sigmoid_(z.clone()), activations.sigmoid(z))
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("n", [80_001, 80_000])  # padded to SLAB_ALIGN, and not
 def test_tanh_by_sigmoid_equals_torchs_tanh_and_saturates(dtype, n):
-    # the core's tanh where torch's is slow (model.TANH_BY_SIGMOID): within an
+    # the core's tanh where torch's is slow (activations.TANH_BY_SIGMOID): within an
     # ulp and a half of 1, exactly -1 and 1 in the tails, NaN stays NaN
     eps = torch.finfo(dtype).eps
     z = torch.linspace(-40, 40, n, dtype=dtype)
     z[:4] = torch.tensor([-1e30, 1e30, 0.0, torch.inf])
-    mine = model.tanh_by_sigmoid_(z.clone())
+    mine = activations.tanh_by_sigmoid_(z.clone())
     np.testing.assert_allclose(mine, torch.tanh(z), rtol=0, atol=1.5 * eps)
     assert mine[0] == mine[4] == -1 and mine[1] == mine[3] == mine[-1] == 1 and mine[2] == 0
-    assert torch.isnan(model.tanh_by_sigmoid_(torch.tensor([torch.nan], dtype=dtype))).all()
+    assert torch.isnan(activations.tanh_by_sigmoid_(torch.tensor([torch.nan], dtype=dtype))).all()
     strided = z.clone()[::2]  # not contiguous: computed alike, written in place
-    assert torch.equal(model.tanh_by_sigmoid_(strided), mine[::2])
+    assert torch.equal(activations.tanh_by_sigmoid_(strided), mine[::2])
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
@@ -439,15 +442,17 @@ def test_tanh_by_sigmoid_rounds_a_model_alike_alone_and_in_a_stack(dtype, slab):
     for m_models in (1, 3, 20, 256):
         z = torch.randn(m_models, *slab, generator=g, dtype=dtype) * 3
         with using_threads(2):
-            stack = model.tanh_by_sigmoid_(z.clone())
+            stack = activations.tanh_by_sigmoid_(z.clone())
         with using_threads(1):
             for m in range(0, m_models, 7):
-                assert torch.equal(stack[m], model.tanh_by_sigmoid_(z[m].clone()))
+                assert torch.equal(stack[m], activations.tanh_by_sigmoid_(z[m].clone()))
     # nor does an element depend on its company: alone, one value is padded
     values = z.flatten()[:: max(1, z.numel() // 300)]
-    alone = torch.cat([model.tanh_by_sigmoid_(v.reshape(1, 1).clone()).flatten() for v in values])
+    alone = torch.cat(
+        [activations.tanh_by_sigmoid_(v.reshape(1, 1).clone()).flatten() for v in values]
+    )
     assert torch.equal(
-        alone, model.tanh_by_sigmoid_(z.clone()).flatten()[:: max(1, z.numel() // 300)]
+        alone, activations.tanh_by_sigmoid_(z.clone()).flatten()[:: max(1, z.numel() // 300)]
     )
 
 
@@ -459,27 +464,27 @@ def test_a_training_steps_activation_rounds_a_model_alike_alone_and_in_a_stack(
     # by the slab's size: the sigmoid kernel (the tanh formula) on an aligned
     # slab of SIGMOID_FROM or more, on the aligned part of a larger unaligned
     # one (the small-slab way on the rest), the small-slab way (torch's tanh,
-    # model.sigmoid_) on small ones; alike for one model and for a stack of
+    # activations.sigmoid_) on small ones; alike for one model and for a stack of
     # 256 whose kernels two threads share
-    monkeypatch.setattr(model, "TANH_BY_SIGMOID", True)
-    act = model.IN_PLACE[name]
+    monkeypatch.setattr(activations, "TANH_BY_SIGMOID", True)
+    act = activations.IN_PLACE[name]
     kernel, small = {
-        "tanh": (model.tanh_by_sigmoid_, torch.tanh),
-        "sigmoid": (model.sigmoid_aligned_, lambda t: model.sigmoid_(t.clone())),
+        "tanh": (activations.tanh_by_sigmoid_, torch.tanh),
+        "sigmoid": (activations.sigmoid_aligned_, lambda t: activations.sigmoid_(t.clone())),
     }[name]
     g = torch.Generator().manual_seed(sum(slab))
     z = torch.randn(256, *slab, generator=g) * 3
     with using_threads(2):
         stack = act(z.clone())
     n = slab[0] * slab[1]
-    cut = n - n % model.SLAB_ALIGN
+    cut = n - n % activations.SLAB_ALIGN
     for m in range(0, 256, 9):
         alone = act(z[m].clone()).flatten()
         assert torch.equal(stack[m].flatten(), alone)
         flat = z[m].flatten()
-        if cut == n and n >= model.SIGMOID_FROM:
+        if cut == n and n >= activations.SIGMOID_FROM:
             assert torch.equal(alone, kernel(flat.clone()))
-        elif n >= model.SIGMOID_UNALIGNED_FROM:
+        elif n >= activations.SIGMOID_UNALIGNED_FROM:
             assert torch.equal(alone[:cut], kernel(flat[:cut].clone()))
             assert torch.equal(alone[cut:], small(flat[cut:]))
         else:
@@ -489,27 +494,29 @@ def test_a_training_steps_activation_rounds_a_model_alike_alone_and_in_a_stack(
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_sigmoid_aligned_is_torchs_sigmoid_in_its_vectorised_body(dtype):
     # every element as torch.sigmoid computes a long aligned stretch, whatever
-    # the tensor's size; near the exp formula (model.sigmoid_), saturating alike
+    # the tensor's size; near the exp formula (activations.sigmoid_), saturating alike
     g = torch.Generator().manual_seed(1)
     z = torch.randn(50_000, generator=g, dtype=dtype) * 6
     z[:4] = torch.tensor([-1e30, 1e30, 0.0, -torch.inf])
     body = torch.sigmoid(z[:49_984])  # 49,984 = 781 x 64: no remainder
     for n in (49_984, 333, 7):
-        assert torch.equal(model.sigmoid_aligned_(z[:n].clone()), body[:n])
+        assert torch.equal(activations.sigmoid_aligned_(z[:n].clone()), body[:n])
     np.testing.assert_allclose(
-        model.sigmoid_aligned_(z.clone()), model.sigmoid(z), rtol=4 * torch.finfo(dtype).eps
+        activations.sigmoid_aligned_(z.clone()),
+        activations.sigmoid(z),
+        rtol=4 * torch.finfo(dtype).eps,
     )
-    assert model.sigmoid_aligned_(z[:4].clone()).tolist() == [0.0, 1.0, 0.5, 0.0]
+    assert activations.sigmoid_aligned_(z[:4].clone()).tolist() == [0.0, 1.0, 0.5, 0.0]
 
 
 @pytest.mark.parametrize("by_sigmoid", [False, True])
 def test_training_takes_the_machines_tanh_by_the_slabs_size_measuring_always(
     by_sigmoid, monkeypatch
 ):
-    # model.TANH_BY_SIGMOID: a training step takes the formula for a model's
+    # activations.TANH_BY_SIGMOID: a training step takes the formula for a model's
     # slab of SIGMOID_FROM elements or more, torch's tanh below; the passes that
     # train nothing (the field pass, the evaluation) take it for every slab
-    monkeypatch.setattr(model, "TANH_BY_SIGMOID", by_sigmoid)
+    monkeypatch.setattr(activations, "TANH_BY_SIGMOID", by_sigmoid)
     g = torch.Generator().manual_seed(0)
     params = {
         "fc1.weight": torch.randn(3, 8, 2, generator=g),
@@ -518,26 +525,32 @@ def test_training_takes_the_machines_tanh_by_the_slabs_size_measuring_always(
         "fc2.bias": torch.randn(3, 1, generator=g),
     }
     w, b = params["fc1.weight"], params["fc1.bias"]
-    for n_points in (50, model.SIGMOID_FROM // 8):
+    for n_points in (50, activations.SIGMOID_FROM // 8):
         X = torch.randn(3, n_points, 2, generator=g)
         with torch.no_grad():  # (with a graph to build, torch's tanh)
             _, (h,) = model.forward(params, X, "tanh")
         z = torch.baddbmm(b.unsqueeze(-2), X, w.transpose(-1, -2))
-        big = by_sigmoid and n_points * 8 >= model.SIGMOID_FROM  # (8 units: aligned)
-        assert torch.equal(h, model.tanh_by_sigmoid_(z.clone()) if big else torch.tanh(z))
+        big = by_sigmoid and n_points * 8 >= activations.SIGMOID_FROM  # (8 units: aligned)
+        assert torch.equal(h, activations.tanh_by_sigmoid_(z.clone()) if big else torch.tanh(z))
         with torch.no_grad():  # evaluating recorded states: the formula for every slab
             _, (hm,) = model.forward(params, X, "tanh", measuring=True)
-        assert torch.equal(hm, model.tanh_by_sigmoid_(z.clone()) if by_sigmoid else torch.tanh(z))
+        assert torch.equal(
+            hm, activations.tanh_by_sigmoid_(z.clone()) if by_sigmoid else torch.tanh(z)
+        )
         _, (hT,) = model.forward_units(params, X.transpose(-1, -2), "tanh")
         zT = torch.baddbmm(b.unsqueeze(-1), w, X.transpose(-1, -2))  # units as rows
-        assert torch.equal(hT, model.tanh_by_sigmoid_(zT.clone()) if by_sigmoid else torch.tanh(zT))
+        assert torch.equal(
+            hT, activations.tanh_by_sigmoid_(zT.clone()) if by_sigmoid else torch.tanh(zT)
+        )
         # the sigmoid, whatever the machine: torch's kernel for large slabs in training,
         # for every slab in a pass that trains nothing
         with torch.no_grad():
             _, (s,) = model.forward(params, X, "sigmoid")
             _, (sm,) = model.forward(params, X, "sigmoid", measuring=True)
-        large = n_points * 8 >= model.SIGMOID_FROM
-        assert torch.equal(s, model.sigmoid_aligned_(z.clone()) if large else model.sigmoid(z))
-        assert torch.equal(sm, model.sigmoid_aligned_(z.clone()))
+        large = n_points * 8 >= activations.SIGMOID_FROM
+        assert torch.equal(
+            s, activations.sigmoid_aligned_(z.clone()) if large else activations.sigmoid(z)
+        )
+        assert torch.equal(sm, activations.sigmoid_aligned_(z.clone()))
         _, (sT,) = model.forward_units(params, X.transpose(-1, -2), "sigmoid")
-        assert torch.equal(sT, model.sigmoid_aligned_(zT.clone()))
+        assert torch.equal(sT, activations.sigmoid_aligned_(zT.clone()))

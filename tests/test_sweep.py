@@ -6,7 +6,7 @@ import torch
 
 import vizlab
 from vizlab import ConfigError, RunConfig
-from vizlab.core import model
+from vizlab.core import activations, model
 from vizlab.core.sweep import grid
 from vizlab.core.threads import using_threads
 
@@ -147,7 +147,7 @@ def test_products_per_model_equal_the_batched_products():
 
 @pytest.mark.parametrize(
     "case, tanh_by_sigmoid",
-    [(c, None) for c in sorted(BIT_CASES)] + [("tanh_wide", not model.TANH_BY_SIGMOID)],
+    [(c, None) for c in sorted(BIT_CASES)] + [("tanh_wide", not activations.TANH_BY_SIGMOID)],
 )
 def test_float32_sweep_member_is_bit_identical_to_its_train(
     case, tanh_by_sigmoid, products_per_model, monkeypatch
@@ -163,7 +163,7 @@ def test_float32_sweep_member_is_bit_identical_to_its_train(
     The wide tanh case also runs with the other of the core's two tanh formulas.
     """
     if tanh_by_sigmoid is not None:
-        monkeypatch.setattr(model, "TANH_BY_SIGMOID", tanh_by_sigmoid)
+        monkeypatch.setattr(activations, "TANH_BY_SIGMOID", tanh_by_sigmoid)
     base = BIT_CASES[case].replace(steps=12, frames=2, grid=9)
     configs = grid(base, lr=[0.01, 0.05, 0.2, 1.0], seed=[0, 1, 2, 3, 4])
     traces = vizlab.sweep(configs)

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import torch
 
-from vizlab.core import model
+from vizlab.core import activations, model
 
 aten = torch.ops.aten
 
@@ -48,7 +48,7 @@ ACTIVATION_GRADS = {
 
 def _bce_grad(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     # d/dz [softplus(z) - t z] = sigmoid(z) - t
-    return model.sigmoid(z).sub_(y.to(z.dtype).unsqueeze(-1))
+    return activations.sigmoid(z).sub_(y.to(z.dtype).unsqueeze(-1))
 
 
 def _cross_entropy_grad(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -59,7 +59,7 @@ def _cross_entropy_grad(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 def _mse_grad(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     # d/dz (s - t)^2 = 2 (s - t) s (1 - s), s = sigmoid(z)
-    s = model.sigmoid(z)
+    s = activations.sigmoid(z)
     return aten.sigmoid_backward(2 * (s - y.to(z.dtype).unsqueeze(-1)), s)
 
 

@@ -54,7 +54,7 @@ def compute_fields(
     do not depend on the bound: points are padded and chunked in multiples of
     ``FIELD_ALIGN``, so every chunk's matmuls take the same BLAS kernel as a
     whole row, and the activations round alike wherever a value lies
-    (:func:`vizlab.core.model.sigmoid`).
+    (:func:`vizlab.core.activations.sigmoid`).
 
     The rows are cut among ``n_threads`` threads (default
     :func:`vizlab.core.threads.allowed`), each keeping its chunks to its share
