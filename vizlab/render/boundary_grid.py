@@ -40,6 +40,14 @@ class BoundaryGridDisplay(Display):
         self.traces, self.panels, self.axes = list(traces), panels, axes
         self.suptitle: str | None = None
 
+    # Each panel changes only its own listed artists (a BoundaryDisplay's, and its
+    # loss panel's), the counter rides in the figure title: export may blit.
+    blit_safe = True
+
+    def animated_artists(self) -> list[Artist]:
+        own = super().animated_artists()
+        return own + [a for p in self.panels for a in p.animated_artists()]
+
     def rows_at(self, row: int) -> list[int]:
         """Row of each trace shown at row ``row`` of the shared timeline."""
         s = self.trace.steps[self._row(row)]

@@ -62,6 +62,7 @@ class DropoutNetworkDisplay(Display):
     """
 
     video_pacing = {"max_fps": 2, "slow_factor": 1, "n_frames": 22}
+    blit_safe = True  # colours, crosses and texts change; the diagram stays put
 
     @property
     def poster_row(self) -> int:

@@ -54,7 +54,8 @@ class HiddenUnitsDisplay(Display):
     ``artists["output"]`` the output field's AxesImage.
     """
 
-    blit_safe = False
+    # Unit maps change their data and colour limits only (no colour bar follows them).
+    blit_safe = True
 
     def update(self, row: int) -> list[Artist]:
         row = self._row(row)

@@ -132,6 +132,8 @@ class _Static(Display):
 class GeometryDisplay(Display):
     """Both penalty runs on the plane of two weights; paths grow with the row."""
 
+    blit_safe = True
+
     def update(self, row: int) -> list[Artist]:
         changed = []
         for t, r, path, dot in zip(
@@ -266,6 +268,8 @@ def layer_norm(trace: Trace, layer: int = 1) -> np.ndarray:
 
 class WeightPathsDisplay(Display):
     """Paths, histograms, zero counts and norms of the L1/L2 (and λ = 0) runs at one row."""
+
+    blit_safe = True  # every axis limit is set once, from the whole runs
 
     def update(self, row: int) -> list[Artist]:
         a, changed = self.artists, []

@@ -115,6 +115,11 @@ class RepresentationDisplay(Display):
     in hidden space, ``artists["points"]`` the mapped training points.
     """
 
+    @property
+    def blit_safe(self) -> bool:
+        """A 2-D hidden space changes only its listed artists; 3-D axes re-sort on every draw."""
+        return self.dim == 2
+
     def update(self, row: int) -> list[Artist]:
         row = self._row(row)
         self.row = row

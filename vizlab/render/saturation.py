@@ -52,6 +52,8 @@ def saturation_curves(
 class SaturationDisplay(Display):
     """Histogram of one layer's outputs at a row, and the flat/dead shares over training."""
 
+    blit_safe = True  # bar heights, lines and the title change; the axes stay put
+
     def update(self, row: int) -> list[Artist]:
         row = self._row(row)
         self.row = row
