@@ -152,7 +152,10 @@ def test_missing_manim_says_what_to_install(tmp_path):
 
 @pytest.mark.parametrize("name", sorted(ISSUE_SEGMENTS))
 def test_scene_renders_at_tiny_size(name, tmp_path, cache_dir):
-    done = render(name, "tiny", tmp_path, progress=False, cache_dir=cache_dir)
+    # Every frame is drawn, and a frame written again (nothing on it changed)
+    # must equal its drawing (FrameMismatch otherwise).
+    done = render(name, "tiny", tmp_path, progress=False, cache_dir=cache_dir, check_frames=True)
+    assert done.scene.frames.drawn > 0
     assert done.path == tmp_path / f"{name}.mp4"
     width, height, fps, frames, duration = video_meta(done.path)
     assert (width, height, fps) == (160, 90, 10.0)

@@ -277,8 +277,15 @@ def render(
     trace: str | os.PathLike | None = None,
     quick: bool | None = None,
     cache_dir: str | os.PathLike | None = None,
+    check_frames: bool = False,
 ) -> Rendered:
-    """:func:`render_scene`, returning the path together with the rendered Scene."""
+    """:func:`render_scene`, returning the path together with the rendered Scene.
+
+    A frame that shows what the frame before it showed is written again, not
+    drawn (:func:`vizlab.render.mobjects.frames.reuse_unchanged_frames`);
+    ``check_frames=True`` draws it anyway and raises if it differs. The
+    scene's ``frames`` attribute counts both (``drawn``, ``reused``).
+    """
     if quality not in QUALITIES:
         raise ValueError(f"quality must be one of {', '.join(QUALITIES)}; got {quality!r}")
     scene = find_scene(name)
@@ -311,6 +318,9 @@ def render(
         cls = _load_class(scene)
         with tempconfig(settings):
             instance = cls()
+            from vizlab.render.mobjects.frames import reuse_unchanged_frames
+
+            instance.frames = reuse_unchanged_frames(instance, check=check_frames)
             instance.render()
             writer = instance.renderer.file_writer
             path = writer.image_file_path if last_frame_only else writer.movie_file_path

@@ -1,0 +1,121 @@
+"""Lecture frames that show nothing new are written again, not drawn; anything drawn that changes is drawn.
+
+The oracle is manim itself: every frame is drawn anyway (``check=True``) and
+compared with the reused one, and a scene rendered with frame reuse writes
+the same frames as the same scene rendered without it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import import_or_skip
+
+import_or_skip("manim")
+
+from manim import (  # noqa: E402
+    DEGREES,
+    RIGHT,
+    Dot,
+    ImageMobject,
+    Scene,
+    Square,
+    ThreeDScene,
+    ValueTracker,
+    tempconfig,
+)
+
+from vizlab.render.mobjects.frames import FrameMismatch, reuse_unchanged_frames  # noqa: E402
+
+TINY = {"pixel_width": 96, "pixel_height": 54, "frame_rate": 10, "disable_caching": True}
+
+
+def _frames(scene_cls, tmp_path, *, reuse: bool, check: bool = False):
+    """Every frame ``scene_cls`` writes (as arrays), and the reuse counter."""
+    written = []
+    with tempconfig({**TINY, "media_dir": str(tmp_path)}):
+        scene = scene_cls()
+        counter = reuse_unchanged_frames(scene, check=check) if reuse else None
+        writer = scene.renderer.file_writer
+        write = writer.write_frame
+
+        def record(frame, *args, **kwargs):
+            written.append(np.array(frame))
+            return write(frame, *args, **kwargs)
+
+        writer.write_frame = record
+        scene.render()
+    return written, counter
+
+
+class Holds(Scene):
+    """A tracker moves (drawn nothing), then each drawn property changes in turn, with holds between."""
+
+    def construct(self):
+        dot, square = Dot(), Square().shift(RIGHT * 2)
+        pixels = np.zeros((4, 4, 4), np.uint8)
+        pixels[..., 3] = 255
+        image = ImageMobject(pixels, scale_to_resolution=False).stretch_to_fit_width(1)
+        image.shift(RIGHT * -2)
+        self.add(dot, square, image)
+        tracker = ValueTracker(0)
+        step = {"n": 0}
+
+        def change(mob):
+            step["n"] += 1
+            n = step["n"]
+            if n == 4:
+                dot.set_color("#ff0000")  # colour only: the points stay
+            elif n == 8:
+                square.set_stroke(width=12)  # width only
+            elif n == 12:
+                image.pixel_array[..., 0] = 255  # pixels only
+            elif n == 16:
+                square.set_fill("#00ff00", opacity=0.5)
+
+        dot.add_updater(change)
+        self.play(tracker.animate.set_value(1), run_time=2.0)
+
+
+class Turning(ThreeDScene):
+    """Nothing moves but the camera."""
+
+    def construct(self):
+        self.add(Square())
+        self.set_camera_orientation(phi=60 * DEGREES, theta=-90 * DEGREES)
+        self.begin_ambient_camera_rotation(rate=0.5)
+        self.wait(1.0)
+
+
+def test_reused_frames_equal_drawn_frames_and_every_change_is_drawn(tmp_path):
+    plain, _ = _frames(Holds, tmp_path / "a", reuse=False)
+    reused, counter = _frames(Holds, tmp_path / "b", reuse=True, check=True)
+    assert len(plain) == len(reused) == 20
+    for a, b in zip(plain, reused):
+        np.testing.assert_array_equal(a, b)
+    # The first frame and the four changes are drawn (manim may hand the first
+    # frame of a phase over twice); the frames between them are reused.
+    distinct = 1 + sum(not np.array_equal(a, b) for a, b in zip(plain, plain[1:]))
+    assert distinct == 5
+    assert counter.drawn + counter.reused == 20
+    assert distinct <= counter.drawn <= distinct + 1
+
+
+def test_a_turning_camera_draws_every_frame(tmp_path):
+    frames, counter = _frames(Turning, tmp_path, reuse=True, check=True)
+    assert counter.reused == 0 and counter.drawn == len(frames) == 10
+    assert not np.array_equal(frames[0], frames[-1])
+
+
+def test_a_change_the_comparison_misses_is_caught_when_checking(tmp_path, monkeypatch):
+    from vizlab.render.mobjects import frames
+
+    # Blind the comparison to colours: the colour change is then judged unchanged.
+    blind = tuple(
+        (kind, tuple(n for n in arrays if "rgbas" not in n), others)
+        for kind, arrays, others in frames._READ
+    )
+    monkeypatch.setattr(frames, "_READ", blind)
+    monkeypatch.setattr(frames, "_BY_TYPE", {})
+    with pytest.raises(FrameMismatch, match="judged unchanged"):
+        _frames(Holds, tmp_path, reuse=True, check=True)
