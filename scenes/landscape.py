@@ -16,6 +16,7 @@ from vizlab import lessons
 from vizlab.render.landscape import descent_view
 from vizlab.render.mobjects import (
     Clock,
+    LectureThreeDScene,
     Readout,
     SurfaceDescent,
     caption,
@@ -26,7 +27,7 @@ from vizlab.render.mobjects import (
 from vizlab.render.scenes import quick
 
 
-class LossLandscapeScene(ThreeDScene):
+class LossLandscapeScene(LectureThreeDScene):
     """A real network's loss landscape: Adam's path over the training loss on a plane."""
 
     def construct(self):

@@ -14,6 +14,7 @@ from vizlab.render import style
 from vizlab.render.mobjects import (
     INK,
     Clock,
+    LectureThreeDScene,
     Readout,
     SurfaceDescent,
     caption,
@@ -25,7 +26,7 @@ from vizlab.render.mobjects import (
 from vizlab.render.scenes import quick
 
 
-class SurfaceDescentScene(ThreeDScene):
+class SurfaceDescentScene(LectureThreeDScene):
     """Gradient descent in 3-D: a ball descends the loss surface of two weights."""
 
     def construct(self):

@@ -119,3 +119,33 @@ def test_a_change_the_comparison_misses_is_caught_when_checking(tmp_path, monkey
     monkeypatch.setattr(frames, "_BY_TYPE", {})
     with pytest.raises(FrameMismatch, match="judged unchanged"):
         _frames(Holds, tmp_path, reuse=True, check=True)
+
+
+@pytest.mark.parametrize("name", ["landscape", "surface_descent"])
+def test_fast_3d_camera_draws_the_frames_manims_camera_draws(name, tmp_path, monkeypatch):
+    """The lecture's surface, path, ball, axes and labels: the same pixels, frame by frame."""
+    from manim import ThreeDCamera
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    from vizlab.render import scenes
+    from vizlab.render.mobjects import camera
+
+    write = SceneFileWriter.write_frame
+    frames = {}
+    for kind in ("fast", "manim"):
+        got = frames[kind] = []
+
+        def record(self, frame, *args, _got=got, **kwargs):
+            _got.append(np.array(frame))
+            return write(self, frame, *args, **kwargs)
+
+        monkeypatch.setattr(SceneFileWriter, "write_frame", record)
+        if kind == "manim":
+            monkeypatch.setattr(camera, "FastThreeDCamera", ThreeDCamera)
+        done = scenes.render(name, "tiny", tmp_path / kind, progress=False)
+        assert type(done.scene.camera).__name__ == (
+            "FastThreeDCamera" if kind == "fast" else "ThreeDCamera"
+        )
+    assert len(frames["fast"]) == len(frames["manim"]) > 3
+    for a, b in zip(frames["fast"], frames["manim"]):
+        np.testing.assert_array_equal(a, b)

@@ -29,6 +29,8 @@ name                   what it is
 ``HiddenSpace``        training points in a 2-unit hidden layer's space
 ``FastImageCamera``    axis-aligned image blitting (fast; Pillow 13 safe)
 ``LectureScene``       Scene with that camera and a finer static/moving split
+``FastThreeDCamera``   3-D camera drawing plain faces in one pass (same frames)
+``LectureThreeDScene`` ThreeDScene with that camera
 ``lesson_stamp``       "lesson <name> · run <digest>" in a video's corner
 =====================  ====================================================
 """
@@ -69,6 +71,8 @@ _NAMES = {
     "HiddenSpace": "hidden",
     "FastImageCamera": "camera",
     "LectureScene": "camera",
+    "FastThreeDCamera": "camera",
+    "LectureThreeDScene": "camera",
     "lesson_stamp": "stamp",
 }
 

@@ -16,7 +16,8 @@ rotated images still take manim's path, which needs ``pillow<13`` (the
 from __future__ import annotations
 
 import numpy as np
-from manim import Camera, Scene
+from manim import Camera, Scene, ThreeDCamera, ThreeDScene
+from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
 from PIL import Image
 
 # Corner order of an ImageMobject's points: UL, UR, DL, DR.
@@ -100,3 +101,104 @@ class LectureScene(Scene):
             if mob in animated or mob.updaters or mob in foreground:
                 return mobjects[i:]
         return []
+
+
+class FastThreeDCamera(ThreeDCamera):
+    """3-D camera that draws plain polygons (a surface's faces) in one pass.
+
+    manim's camera handles each VMobject on its own: project its points, find
+    its subpaths, set colours and line styles through several layers of
+    calls. A loss surface has about a thousand faces, and that bookkeeping,
+    not cairo's drawing, was most of a frame. Here the faces that need
+    nothing special (one fill and one stroke colour, no background stroke,
+    no 3-D shading, not fixed in the frame, finite points, one closed or
+    open run of curves) are projected together, their subpath checked with
+    manim's own rule, and drawn with the same cairo calls in the same order;
+    every other mobject goes through manim's path. The frames are the same
+    (the scene tests compare them with manim's camera).
+    """
+
+    def display_multiple_non_background_colored_vmobjects(self, vmobjects, pixel_array) -> None:
+        vmobjects = list(vmobjects)
+        ctx = self.get_cairo_context(pixel_array)
+        plain = [vm for vm in vmobjects if self._plain(vm)]
+        paths = self._paths(plain)
+        for vm in vmobjects:
+            path = paths.get(id(vm))
+            if path is None:
+                self.display_vectorized(vm, ctx)
+            else:
+                self._draw(ctx, vm, *path)
+
+    def _plain(self, vm) -> bool:
+        pts = vm.points
+        return (
+            len(pts) >= 2 * vm.n_points_per_cubic_curve
+            and len(pts) % vm.n_points_per_cubic_curve == 0
+            and len(vm.get_fill_rgbas()) == 1
+            and len(vm.get_stroke_rgbas()) == 1
+            and vm.get_stroke_width(background=True) == 0
+            and not (self.should_apply_shading and vm.shade_in_3d)
+            and vm not in self.fixed_in_frame_mobjects
+            and vm not in self.fixed_orientation_mobjects
+        )
+
+    def _paths(self, plain: list) -> dict:
+        """id -> (projected points, closed) for the plain mobjects that form one subpath each.
+
+        manim's rules, on all mobjects with the same number of points at once:
+        a subpath ends where a curve's end anchor is not close (``np.isclose``
+        with the mobject's tolerance, in x and y) to the next one's start, and
+        it is closed when its first and last points are close.
+        """
+        out: dict = {}
+        by_size: dict[int, list] = {}
+        for vm in plain:
+            by_size.setdefault(len(vm.points), []).append(vm)
+        for n, group in by_size.items():
+            points = np.concatenate([vm.points for vm in group])
+            projected = self.project_points(points).reshape(len(group), n, 3)
+            finite = np.isfinite(points).reshape(len(group), n, 3).all(axis=(1, 2))
+            atol = np.array([vm.tolerance_for_point_equality for vm in group])[:, None, None]
+            nppcc = group[0].n_points_per_cubic_curve
+            xy = projected[..., :2]
+            ends, starts = xy[:, nppcc - 1 : n - 1 : nppcc], xy[:, nppcc:n:nppcc]
+            one_path = (np.abs(ends - starts) <= atol + 1.0e-5 * np.abs(starts)).all(axis=(1, 2))
+            first, last = xy[:, 0], xy[:, -1]
+            gap = np.abs(first - last)
+            closed = ((first == last) | (gap <= atol[:, 0] + 1.0e-5 * np.abs(last))).all(axis=1)
+            same_rule = np.array([vm.n_points_per_cubic_curve == nppcc for vm in group])
+            for k in np.flatnonzero(finite & one_path & same_rule):
+                out[id(group[k])] = (projected[k], bool(closed[k]))
+        return out
+
+    def _draw(self, ctx, vm, p: np.ndarray, closed: bool) -> None:
+        # The calls manim's set_cairo_context_path, apply_fill and apply_stroke make.
+        xy = p[:, :2].tolist()
+        ctx.new_path()
+        ctx.new_sub_path()
+        ctx.move_to(*xy[0])
+        for i in range(0, len(xy) - 3, 4):
+            ctx.curve_to(*xy[i + 1], *xy[i + 2], *xy[i + 3])
+        if closed:
+            ctx.close_path()
+        fill = vm.get_fill_rgbas()[0]
+        ctx.set_source_rgba(fill[2], fill[1], fill[0], fill[3])
+        ctx.fill_preserve()
+        width = vm.get_stroke_width()
+        if width == 0:
+            return
+        stroke = vm.get_stroke_rgbas()[0]
+        ctx.set_source_rgba(stroke[2], stroke[1], stroke[0], stroke[3])
+        ctx.set_line_width(width * self.cairo_line_width_multiple)
+        ctx.set_line_join(LINE_JOIN_MAP[vm.joint_type])
+        ctx.set_line_cap(CAP_STYLE_MAP[vm.cap_style])
+        ctx.stroke_preserve()
+
+
+class LectureThreeDScene(ThreeDScene):
+    """A ThreeDScene that draws with :class:`FastThreeDCamera`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("camera_class", FastThreeDCamera)
+        super().__init__(*args, **kwargs)

@@ -51,9 +51,12 @@ _READ = (
     (PMobject, ("points", "rgbas"), ("stroke_width", "z_index")),
 )  # fmt: skip
 _BY_TYPE: dict[type, tuple | None] = {}
-#: Camera attributes that are the picture itself, or the camera's own methods
-#: (``display_funcs`` is rebuilt, with a fresh lambda, at every capture).
-_NOT_DRAWN_FROM = frozenset({"pixel_array", "background", "canvas", "display_funcs"})
+#: Camera attributes that are the picture itself, a cache of cairo contexts for
+#: it, or the camera's own methods (``display_funcs`` is rebuilt, with a fresh
+#: lambda, at every capture).
+_NOT_DRAWN_FROM = frozenset(
+    {"pixel_array", "background", "canvas", "pixel_array_to_cairo_context", "display_funcs"}
+)
 
 
 class FrameMismatch(AssertionError):
@@ -112,21 +115,24 @@ def camera_state(camera) -> bytes:
 class _Reuse:
     def __init__(self, renderer, check: bool):
         self.renderer, self.check = renderer, check
-        self.key = self.frame = self.static = None
+        self.frame = self.static = self.camera = self.mobjects = None
         self.drawn = self.reused = 0
 
     def render(self, scene, time, moving_mobjects=None) -> None:
         r = self.renderer
-        drawn_mobjects = (
-            moving_mobjects if moving_mobjects else [*scene.mobjects, *scene.foreground_mobjects]
-        )
-        key = (camera_state(r.camera), mobject_state(drawn_mobjects))
+        camera = camera_state(r.camera)
         same = (
             self.frame is not None
-            and r.static_image is self.static
-            and key == self.key
             and not r.skip_animations
+            and r.static_image is self.static
+            and camera == self.camera
         )
+        # A turning camera changes every frame: then the mobjects are not compared.
+        mobjects = None
+        if same or self.frame is None:
+            drawn = moving_mobjects or [*scene.mobjects, *scene.foreground_mobjects]
+            mobjects = mobject_state(drawn)
+            same = same and mobjects == self.mobjects
         if same and not self.check:
             self.reused += 1
             r.add_frame(self.frame)
@@ -141,7 +147,12 @@ class _Reuse:
             self.reused += 1
         else:
             self.drawn += 1
-        self.key, self.frame, self.static = key, frame, r.static_image
+        self.frame, self.static, self.camera, self.mobjects = (
+            frame,
+            r.static_image,
+            camera,
+            mobjects,
+        )
         r.add_frame(frame)
 
 
