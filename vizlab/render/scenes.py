@@ -42,7 +42,14 @@ QUALITIES = {
 QUICK_ENV = "VIZLAB_SCENE_QUICK"
 TRACE_ENV = "VIZLAB_TRACE"
 SCENES_ENV = "VIZLAB_SCENES_DIR"
-_SCENE_BASES = {"Scene", "ThreeDScene", "MovingCameraScene", "FieldScene", "LectureScene", "LectureThreeDScene"}
+_SCENE_BASES = {
+    "Scene",
+    "ThreeDScene",
+    "MovingCameraScene",
+    "FieldScene",
+    "LectureScene",
+    "LectureThreeDScene",
+}
 
 
 def scenes_dir() -> Path:
