@@ -17,6 +17,12 @@ The machine's other load shows in wall time; the drawing thread's CPU time
 Only the ``play()`` calls are timed (imports, training, LaTeX and scene set-up
 are start-up); ms/frame divides by the frames written to the MP4, encoding
 included (x264 ``veryfast``, as :func:`vizlab.render.scenes.render_scene` uses).
+
+Then two real lectures (:func:`lectures`) are rendered the way manim alone
+would (every frame drawn, manim's 3-D camera and axes) and the way vizlab
+does (a frame that shows nothing new is written again; plain 3-D faces and
+glyphs drawn in one pass; axis shading worked out once), alternately, and
+the ratio printed.
 """
 
 from __future__ import annotations
@@ -143,7 +149,65 @@ def main(quick: bool = False) -> dict:
     print(f"LectureScene vs stock Scene (one tracker): {speed:.2f}x faster")
     target = results[("LectureScene", "one tracker")]
     print(f"target <= 30 ms/frame: {'met' if target <= 30 else 'NOT met'} ({target:.1f} ms)")
+    results.update(lectures(quick))
     return results
+
+
+def _render_lecture(name: str, quality: str, quick: bool, fast: bool, out: Path) -> tuple:
+    """Seconds to render lecture ``name``, and its frames drawn and reused."""
+    from manim import ThreeDCamera
+
+    from vizlab.render import scenes
+    from vizlab.render.mobjects import camera, frames, surface
+
+    saved = camera.FastThreeDCamera, frames.reuse_unchanged_frames, surface.remember_axis_shading
+    if not fast:  # manim's own way: every frame drawn, manim's 3-D camera and axes
+        camera.FastThreeDCamera = ThreeDCamera
+        frames.reuse_unchanged_frames = lambda scene, check=False: None
+        surface.remember_axis_shading = lambda axes: axes
+    try:
+        t0 = time.perf_counter()
+        done = scenes.render(name, quality, out, progress=False, quick=quick)
+        seconds = time.perf_counter() - t0
+    finally:
+        camera.FastThreeDCamera, frames.reuse_unchanged_frames = saved[:2]
+        surface.remember_axis_shading = saved[2]
+    counter = done.scene.frames
+    n = round(done.seconds * done.scene.camera.frame_rate)
+    return seconds, (counter.drawn, counter.reused) if counter else (n, 0)
+
+
+def lectures(quick: bool = False, repeats: int = 2) -> dict:
+    """Two real lectures, drawn every frame by manim's cameras vs held frames reused and the 3-D fast path.
+
+    ``moons_boundary`` (2-D: a timeline of 15 rows a second played at 30
+    frames a second, slowed at key events, its end held) and ``landscape``
+    (3-D: a surface of 900 faces under a turning camera, so no frame repeats),
+    at 854x480 (``low``), rendered alternately ``repeats`` times each, in this
+    process (the runs come from the run cache).
+    """
+    quality = "tiny" if quick else "low"
+    out_ratios = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("moons_boundary", "landscape"):
+            times = {True: [], False: []}
+            counts = {}
+            _render_lecture(name, "tiny", True, True, Path(tmp) / "warm")  # runs, fonts
+            for _ in range(repeats):
+                for fast in (False, True):
+                    seconds, counts[fast] = _render_lecture(
+                        name, quality, quick, fast, Path(tmp) / str(fast)
+                    )
+                    times[fast].append(seconds)
+            slow, fast = min(times[False]), min(times[True])
+            out_ratios[("lecture", name)] = slow / fast
+            print(
+                f"lecture {name} ({quality}): every frame by manim {slow:.1f} s "
+                f"({counts[False][0]} frames drawn), vizlab {fast:.1f} s ({counts[True][0]} drawn, "
+                f"{counts[True][1]} reused): {slow / fast:.2f}x",
+                flush=True,
+            )
+    return out_ratios
 
 
 if __name__ == "__main__":

@@ -123,12 +123,16 @@ def test_a_change_the_comparison_misses_is_caught_when_checking(tmp_path, monkey
 
 @pytest.mark.parametrize("name", ["landscape", "surface_descent"])
 def test_fast_3d_camera_draws_the_frames_manims_camera_draws(name, tmp_path, monkeypatch):
-    """The lecture's surface, path, ball, axes and labels: the same pixels, frame by frame."""
+    """The lecture's surface, path, ball, axes and labels: the same pixels, frame by frame.
+
+    The reference is manim alone: its 3-D camera, and its axes working out
+    their shading for every piece at every frame.
+    """
     from manim import ThreeDCamera
     from manim.scene.scene_file_writer import SceneFileWriter
 
     from vizlab.render import scenes
-    from vizlab.render.mobjects import camera
+    from vizlab.render.mobjects import camera, surface
 
     write = SceneFileWriter.write_frame
     frames = {}
@@ -142,6 +146,7 @@ def test_fast_3d_camera_draws_the_frames_manims_camera_draws(name, tmp_path, mon
         monkeypatch.setattr(SceneFileWriter, "write_frame", record)
         if kind == "manim":
             monkeypatch.setattr(camera, "FastThreeDCamera", ThreeDCamera)
+            monkeypatch.setattr(surface, "remember_axis_shading", lambda axes: axes)
         done = scenes.render(name, "tiny", tmp_path / kind, progress=False)
         assert type(done.scene.camera).__name__ == (
             "FastThreeDCamera" if kind == "fast" else "ThreeDCamera"

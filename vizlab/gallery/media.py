@@ -1,8 +1,9 @@
 """Animations on a web page: export a Display as MP4 + GIF and embed it as HTML5 video.
 
 :func:`video` writes ``<name>.mp4`` with :func:`vizlab.render.export.save`
-into :func:`media_dir`, makes ``<name>.gif`` from the MP4's frames (so each
-frame is drawn once), and returns a :class:`Video` whose ``_repr_html_`` is a
+into :func:`media_dir`, makes ``<name>.gif`` and the poster from the frames
+as they are drawn (each frame is drawn once, and nothing is decoded back),
+and returns a :class:`Video` whose ``_repr_html_`` is a
 ``<video controls>`` element with download links. The gallery build points
 ``media_dir`` at the site's static folder; run as a plain script or
 notebook, files go to ``./media/``.
@@ -21,6 +22,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from vizlab.render import export
 from vizlab.render.base import Display
 from vizlab.timeline import Timeline, key_rows
 
@@ -163,24 +165,63 @@ def video(
             len(display.trace), frames, seconds=SECONDS, hold_s=HOLD_S, slow_at=events, **pacing
         )
     folder, url = media_dir()
+    # The poster is the end state (what the run came to), never an empty first
+    # frame, unless the display names its key moment (``poster_row``).
+    shown = _poster_frame(timeline, getattr(display, "poster_row", None), len(timeline))
+    kept = _Keep(timeline.rows, shown, gif_width if gif else None)
     try:
         _freeze_layout(display, int(timeline.rows[0]), dpi)
-        mp4 = display.save(folder / f"{name}.mp4", timeline=timeline, dpi=dpi)
+        mp4 = export.save(
+            display, folder / f"{name}.mp4", timeline=timeline, dpi=dpi, on_frame=kept
+        )
         w, h = display.fig.get_size_inches() * dpi
     finally:
         plt.close(display.fig)
-    frames_rgb = decode(mp4)
-    # The poster is the end state (what the run came to), never an empty first
-    # frame, unless the display names its key moment (``poster_row``).
-    shown = _poster_frame(timeline, getattr(display, "poster_row", None), len(frames_rgb))
-    poster = atomic_write(folder / f"{name}-poster.png", lambda f: frames_rgb[shown].save(f, "PNG"))
+    poster = atomic_write(folder / f"{name}-poster.png", lambda f: kept.poster.save(f, "PNG"))
     gif_path = (
-        write_gif(frames_rgb, mp4.with_suffix(".gif"), gif_width, timeline.fps, timeline.rows)
+        write_gif(kept.small, mp4.with_suffix(".gif"), gif_width, timeline.fps, timeline.rows)
         if gif
         else None
     )
     size = int(w) // 2 * 2, int(h) // 2 * 2
     return Video(mp4, gif_path, url, *size, caption, poster, timeline.digest())
+
+
+class _Keep:
+    """Keeps, while a video is drawn, its poster frame and a GIF-sized copy of each new picture.
+
+    A frame whose row repeats the frame before it is the same picture (the
+    export does not redraw it): it is kept as None, which :func:`write_gif`
+    merges into the frame before.
+    """
+
+    def __init__(self, rows, poster: int, gif_width: int | None):
+        self.rows, self.poster_index, self.gif_width = rows, poster, gif_width
+        self.poster = None
+        self.small: list = []
+
+    def __call__(self, i: int, rgba: np.ndarray) -> None:
+        from PIL import Image
+
+        repeat = i > 0 and self.rows[i] == self.rows[i - 1]
+        if i == self.poster_index or (self.gif_width and not repeat):
+            picture = Image.fromarray(np.ascontiguousarray(rgba[..., :3]))
+            if i == self.poster_index:
+                self.poster = picture
+            if self.gif_width and not repeat:
+                self.small.append(_gif_size(picture, self.gif_width))
+                return
+        if self.gif_width:
+            self.small.append(None)
+
+
+def _gif_size(img, width: int):
+    from PIL import Image
+
+    if img.width == width:
+        return img
+    height = max(2, round(img.height * width / img.width))
+    return img.resize((width, height), Image.Resampling.LANCZOS)
 
 
 def _poster_frame(timeline: Timeline, row: int | None, n_frames: int) -> int:
@@ -228,8 +269,9 @@ def write_gif(frames: list, gif: Path, width: int, fps: int, rows=None) -> Path:
 
     Consecutive identical frames (a held ending) become one longer frame.
     ``rows``, the timeline's recorded row per frame, marks repeated frames
-    without comparing pixels (a repeated row is the same picture). Written
-    to a temporary name and renamed, like every export.
+    without comparing pixels (a repeated row is the same picture; such a
+    frame may be None). Written to a temporary name and renamed, like every
+    export.
     """
     from PIL import Image
 
@@ -238,8 +280,7 @@ def write_gif(frames: list, gif: Path, width: int, fps: int, rows=None) -> Path:
         if rows is not None and i > 0 and i < len(rows) and rows[i] == rows[i - 1]:
             durations[-1] += 1
             continue
-        height = max(2, round(img.height * width / img.width))
-        small = img.resize((width, height), Image.Resampling.LANCZOS)
+        small = _gif_size(img, width)
         data = np.asarray(small).astype(np.int16)
         if last is not None and np.abs(data - last).max() <= 8:  # same picture, up to codec noise
             durations[-1] += 1

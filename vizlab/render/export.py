@@ -29,7 +29,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +70,7 @@ def save(
     fps: int | None = None,
     dpi: float | None = None,
     progress: bool = False,
+    on_frame: Callable[[int, np.ndarray], None] | None = None,
 ) -> Path:
     """Write ``display`` to ``path``; the suffix picks the format.
 
@@ -91,6 +92,10 @@ def save(
         1280 x 720); MP4 drops a last odd row or column, as yuv420p needs even sizes.
     progress : bool
         Show a progress bar over the frames.
+    on_frame : callable, optional
+        For a video, ``on_frame(i, rgba)`` is called with each frame's index
+        and its RGBA pixels (H, W, 4), valid during the call only: a way to
+        keep frames (a poster, a smaller copy) without decoding the file.
 
     Returns
     -------
@@ -130,8 +135,10 @@ def save(
     shown = display.row
     with _atomic(path) as tmp, _dpi(fig, dpi), _Pipeline(writer, tmp) as pipe:
         with contextlib.closing(iter_frames(display, tl)) as frames:
-            for rgba in _progress(frames, len(tl), path.name, progress):
+            for i, rgba in enumerate(_progress(frames, len(tl), path.name, progress)):
                 pipe.put(rgba)
+                if on_frame is not None:
+                    on_frame(i, rgba)
     display.update(shown)
     return path
 

@@ -109,11 +109,12 @@ class FastThreeDCamera(ThreeDCamera):
     manim's camera handles each VMobject on its own: project its points, find
     its subpaths, set colours and line styles through several layers of
     calls. A loss surface has about a thousand faces, and that bookkeeping,
-    not cairo's drawing, was most of a frame. Here the faces that need
+    not cairo's drawing, was most of a frame. Here the mobjects that need
     nothing special (one fill and one stroke colour, no background stroke,
-    no 3-D shading, not fixed in the frame, finite points, one closed or
-    open run of curves) are projected together, their subpath checked with
-    manim's own rule, and drawn with the same cairo calls in the same order;
+    no 3-D shading, no fixed orientation, finite points: the faces, and the
+    glyphs of the text fixed in the frame) are projected together, their
+    subpaths found with manim's own rule, and drawn with the same cairo
+    calls in the same order;
     every other mobject goes through manim's path. The frames are the same
     (the scene tests compare them with manim's camera).
     """
@@ -139,49 +140,57 @@ class FastThreeDCamera(ThreeDCamera):
             and len(vm.get_stroke_rgbas()) == 1
             and vm.get_stroke_width(background=True) == 0
             and not (self.should_apply_shading and vm.shade_in_3d)
-            and vm not in self.fixed_in_frame_mobjects
             and vm not in self.fixed_orientation_mobjects
         )
 
     def _paths(self, plain: list) -> dict:
-        """id -> (projected points, closed) for the plain mobjects that form one subpath each.
+        """id -> (points on screen, [(start, end, closed), ...]) for the plain mobjects.
 
         manim's rules, on all mobjects with the same number of points at once:
-        a subpath ends where a curve's end anchor is not close (``np.isclose``
-        with the mobject's tolerance, in x and y) to the next one's start, and
-        it is closed when its first and last points are close.
+        points are projected unless the mobject is fixed in the frame; a
+        subpath ends where a curve's end anchor is not close (``np.isclose``
+        with the mobject's tolerance, in x and y) to the next one's start; a
+        subpath is closed when its first and last points are close, and one
+        shorter than a curve is not drawn.
         """
         out: dict = {}
-        by_size: dict[int, list] = {}
+        groups: dict[tuple, list] = {}
         for vm in plain:
-            by_size.setdefault(len(vm.points), []).append(vm)
-        for n, group in by_size.items():
+            key = (len(vm.points), vm.n_points_per_cubic_curve, vm in self.fixed_in_frame_mobjects)
+            groups.setdefault(key, []).append(vm)
+        for (n, nppcc, fixed), group in groups.items():
             points = np.concatenate([vm.points for vm in group])
-            projected = self.project_points(points).reshape(len(group), n, 3)
             finite = np.isfinite(points).reshape(len(group), n, 3).all(axis=(1, 2))
+            shown = points if fixed else self.project_points(points)
+            shown = shown.reshape(len(group), n, 3)
             atol = np.array([vm.tolerance_for_point_equality for vm in group])[:, None, None]
-            nppcc = group[0].n_points_per_cubic_curve
-            xy = projected[..., :2]
+            xy = shown[..., :2]
             ends, starts = xy[:, nppcc - 1 : n - 1 : nppcc], xy[:, nppcc:n:nppcc]
-            one_path = (np.abs(ends - starts) <= atol + 1.0e-5 * np.abs(starts)).all(axis=(1, 2))
-            first, last = xy[:, 0], xy[:, -1]
-            gap = np.abs(first - last)
-            closed = ((first == last) | (gap <= atol[:, 0] + 1.0e-5 * np.abs(last))).all(axis=1)
-            same_rule = np.array([vm.n_points_per_cubic_curve == nppcc for vm in group])
-            for k in np.flatnonzero(finite & one_path & same_rule):
-                out[id(group[k])] = (projected[k], bool(closed[k]))
+            split = ~(np.abs(ends - starts) <= atol + 1.0e-5 * np.abs(starts)).all(axis=2)
+            boundaries = np.arange(nppcc, n, nppcc)
+            for k in np.flatnonzero(finite):
+                vm, p = group[k], shown[k]
+                cuts = [0, *boundaries[split[k]].tolist(), n]
+                subpaths = [
+                    (a, b, vm.consider_points_equals_2d(p[a], p[b - 1]))
+                    for a, b in zip(cuts, cuts[1:])
+                    if b - a >= nppcc
+                ]
+                out[id(vm)] = (p, subpaths)
         return out
 
-    def _draw(self, ctx, vm, p: np.ndarray, closed: bool) -> None:
+    def _draw(self, ctx, vm, p: np.ndarray, subpaths: list) -> None:
         # The calls manim's set_cairo_context_path, apply_fill and apply_stroke make.
         xy = p[:, :2].tolist()
+        nppcc = vm.n_points_per_cubic_curve
         ctx.new_path()
-        ctx.new_sub_path()
-        ctx.move_to(*xy[0])
-        for i in range(0, len(xy) - 3, 4):
-            ctx.curve_to(*xy[i + 1], *xy[i + 2], *xy[i + 3])
-        if closed:
-            ctx.close_path()
+        for start, end, closed in subpaths:
+            ctx.new_sub_path()
+            ctx.move_to(*xy[start])
+            for i in range(start, end - nppcc + 1, nppcc):
+                ctx.curve_to(*xy[i + 1], *xy[i + 2], *xy[i + 3])
+            if closed:
+                ctx.close_path()
         fill = vm.get_fill_rgbas()[0]
         ctx.set_source_rgba(fill[2], fill[1], fill[0], fill[3])
         ctx.fill_preserve()

@@ -20,6 +20,33 @@ from vizlab.trace import Trace
 SURFACE_COLORS = list(style.SURFACE_COLORS)
 
 
+def remember_axis_shading(axes: ThreeDAxes) -> ThreeDAxes:
+    """Work out each axis's shading ends once while it stays where it is, not once per piece per frame.
+
+    manim's ThreeDAxes split every axis into pieces (for depth sorting) and give
+    each piece a shading gradient whose ends are the whole axis's edge centres,
+    recomputed from the whole axis every time a piece is drawn: with three
+    axes of 20 pieces, that was a sixth of a lecture frame under a turning
+    camera. Here the ends are kept with the axis's points they came from and
+    recomputed only when those points change; the values are manim's own.
+    """
+    for axis in axes:
+        memo: dict = {}
+        for piece in axis.family_members_with_points():
+            original = vars(piece).get("get_gradient_start_and_end_points")
+            if original is None:
+                continue
+
+            def ends(original=original, axis=axis, memo=memo):
+                key = b"".join(m.points.tobytes() for m in axis.family_members_with_points())
+                if memo.get("key") != key:
+                    memo["key"], memo["ends"] = key, tuple(np.array(e) for e in original())
+                return tuple(e.copy() for e in memo["ends"])
+
+            piece.get_gradient_start_and_end_points = ends
+    return axes
+
+
 def bilinear(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x: float, y: float) -> float:
     """``z`` (H, W) on the grid ``xs`` (W,), ``ys`` (H,) interpolated at ``(x, y)`` (clamped)."""
     fx = np.interp(x, xs, np.arange(len(xs)))
@@ -84,6 +111,7 @@ class SurfaceDescent(VGroup):
             tips=False,
             axis_config={"color": INK, "stroke_width": 2, "include_ticks": False},
         )
+        remember_axis_shading(self.axes)
         self.surface = Surface(
             lambda u, v: self.axes.c2p(u, v, self.height(u, v)),
             u_range=[xs[0], xs[-1]],
