@@ -138,5 +138,6 @@ def test_poster_is_the_end_state_not_frame_0(page_video):
     poster = np.asarray(Image.open(video.poster).convert("RGB"), dtype=np.int16)
     first = np.asarray(frames[0].convert("RGB"), dtype=np.int16)
     last = np.asarray(frames[-1].convert("RGB"), dtype=np.int16)
-    assert np.abs(poster - last).max() <= 2
-    assert np.abs(poster - first).mean() > 0.5  # a visibly different picture
+    # The poster is the end frame as drawn; the MP4's copy differs by x264's rounding.
+    assert np.abs(poster - last).mean() < 1.0
+    assert np.abs(poster - first).mean() > 4 * np.abs(poster - last).mean()
