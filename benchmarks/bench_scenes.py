@@ -203,7 +203,7 @@ def lectures(quick: bool = False, repeats: int = 2) -> dict:
             out_ratios[("lecture", name)] = slow / fast
             print(
                 f"lecture {name} ({quality}): every frame by manim {slow:.1f} s "
-                f"({counts[False][0]} frames drawn), vizlab {fast:.1f} s ({counts[True][0]} drawn, "
+                f"({counts[False][0]} frames), vizlab {fast:.1f} s ({counts[True][0]} drawn, "
                 f"{counts[True][1]} reused): {slow / fast:.2f}x",
                 flush=True,
             )
