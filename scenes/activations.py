@@ -19,6 +19,7 @@ from vizlab.render.mobjects import (
     FieldImage,
     LectureScene,
     Readout,
+    axes_points,
     field_axes,
     formula,
     lecture_axes,
@@ -54,7 +55,7 @@ def function_plot(fn, color) -> VGroup:
     # draw it flat, as if it saturated like the sigmoid.
     y = fn(z)
     keep = (y >= -1) & (y <= 2)
-    pts = [axes.c2p(a, b) for a, b in zip(z[keep], y[keep])]
+    pts = axes_points(axes, z[keep], y[keep])
     curve = VMobject(stroke_color=color, stroke_width=4).set_points_as_corners(pts)
     return VGroup(axes, curve)
 

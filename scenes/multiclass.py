@@ -17,6 +17,7 @@ from vizlab.render.mobjects import (
     Clock,
     LectureScene,
     Readout,
+    axes_points,
     field_axes,
     lecture_axes,
     lecture_defaults,
@@ -92,7 +93,7 @@ class SineFit(VGroup):
     def _curve(self, mob, ys):
         lo, hi = self.axes.y_range[:2]
         ys = np.clip(ys, lo, hi)  # a large piece leaves the panel at its edge
-        mob.set_points_as_corners([self.axes.c2p(x, y) for x, y in zip(self.xs, ys)])
+        mob.set_points_as_corners(axes_points(self.axes, self.xs, ys))
 
     def set_row(self, row):
         index = self.trace.field_row(row)

@@ -154,3 +154,84 @@ def test_fast_3d_camera_draws_the_frames_manims_camera_draws(name, tmp_path, mon
     assert len(frames["fast"]) == len(frames["manim"]) > 3
     for a, b in zip(frames["fast"], frames["manim"]):
         np.testing.assert_array_equal(a, b)
+
+
+def test_state_follows_drawing_order_membership_and_in_place_changes():
+    from manim import VGroup
+
+    from vizlab.render.mobjects.frames import mobject_state
+
+    a, b = Dot(), Square()
+    # A member met twice is drawn at its last place: these two draw b then a, a then b.
+    group = VGroup(a, b)
+    first, second = mobject_state([group, a]), mobject_state([group, b])
+    assert first != second
+    assert mobject_state([group, a]) == first
+    before = mobject_state([a, b])
+    a.points *= 2.0  # scaled in place: the same array object
+    assert mobject_state([a, b]) != before
+    a.points /= 2.0
+    assert mobject_state([a, b]) == before
+    b.points = b.points.astype(np.float32)  # the same numbers in another dtype
+    assert mobject_state([a, b]) != before
+    b.add(Dot())
+    assert mobject_state([a, b]) != before  # a new member
+
+
+def test_a_family_that_contains_itself_does_not_hang():
+    from manim import VGroup
+
+    from vizlab.render.mobjects.frames import mobject_state
+
+    group = VGroup(Dot(), Square())
+    group.submobjects.append(group)
+    assert mobject_state([group]) == mobject_state([group])
+
+
+def _random_families(rng, n_leaves=30):
+    from manim import VGroup
+
+    leaves = [Dot() if rng.random() < 0.5 else Square() for _ in range(n_leaves)]
+    for leaf in leaves:
+        leaf.z_index = int(rng.integers(0, 3))
+    groups = []
+    for _ in range(12):  # groups of leaves and earlier groups, sharing members
+        pool = leaves + groups
+        picks = rng.choice(len(pool), size=int(rng.integers(1, 6)), replace=False)
+        groups.append(VGroup(*(pool[i] for i in picks)))
+    pool = leaves + groups + [VGroup()]
+    return [pool[i] for i in rng.choice(len(pool), size=25, replace=True)]
+
+
+@pytest.mark.parametrize("use_z_index", [False, True])
+def test_the_fast_list_of_what_to_draw_is_manims(use_z_index):
+    from manim import Camera
+
+    from vizlab.render.mobjects.camera import FastImageCamera
+
+    rng = np.random.default_rng(3)
+    with tempconfig(TINY):
+        fast, slow = FastImageCamera(), Camera()
+        fast.use_z_index = slow.use_z_index = use_z_index
+        for _ in range(20):
+            mobjects = _random_families(rng)
+            got = fast.get_mobjects_to_display(mobjects)
+            want = slow.get_mobjects_to_display(mobjects)
+            assert [id(m) for m in got] == [id(m) for m in want]
+
+
+def test_axes_points_are_c2p_of_each_point():
+    from manim import Axes, ThreeDAxes
+
+    from vizlab.render.mobjects import axes_points
+
+    rng = np.random.default_rng(0)
+    xs, ys, zs = rng.uniform(-2, 2, (3, 40))
+    flat = Axes(x_range=[-3, 3, 1], y_range=[-2, 5, 1], x_length=5, y_length=3).shift(RIGHT)
+    want = np.array([flat.c2p(x, y) for x, y in zip(xs, ys)])
+    np.testing.assert_array_equal(axes_points(flat, xs, ys), want)
+    deep = ThreeDAxes(x_range=[-3, 3, 1], y_range=[-3, 3, 1], z_range=[-2, 2, 1])
+    want = np.array([deep.c2p(x, y, z) for x, y, z in zip(xs, ys, zs)])
+    np.testing.assert_array_equal(axes_points(deep, xs, ys, zs), want)
+    assert axes_points(flat, [], []).shape == (0, 3)
+    assert axes_points(flat, [1.0], [2.0]).shape == (1, 3)

@@ -32,6 +32,7 @@ name                   what it is
 ``FastThreeDCamera``   3-D camera drawing plain faces in one pass (same frames)
 ``LectureThreeDScene`` ThreeDScene with that camera
 ``lesson_stamp``       "lesson <name> · run <digest>" in a video's corner
+``axes_points``        data points to scene points, all in one ``c2p`` call
 =====================  ====================================================
 """
 
@@ -51,6 +52,7 @@ _NAMES = {
     "superscripts": "theme",
     "INK": "theme",
     "lecture_axes": "theme",
+    "axes_points": "theme",
     "MUTED": "theme",
     "BACKGROUND": "theme",
     "formula": "tex",

@@ -24,7 +24,48 @@ from PIL import Image
 _TOL = 0.01
 
 
-class FastImageCamera(Camera):
+#: Family members beyond which a walk takes the families to contain themselves.
+_MAX_WALK = 1_000_000
+
+
+class _FastFamilies(Camera):
+    """manim's list of what to draw, found without its family helpers.
+
+    :meth:`Camera.get_mobjects_to_display` asks every mobject it is given for
+    its family, and a scene hands it every family member (about a thousand in
+    a lecture): manim's helpers then take a sizeable part of each frame. The
+    list here is the same: the given mobjects' families depth first, each
+    member once at its last occurrence, those with points, sorted by
+    ``z_index`` when the camera uses it.
+    """
+
+    def get_mobjects_to_display(self, mobjects, include_submobjects=True, excluded_mobjects=None):
+        if not include_submobjects or excluded_mobjects:
+            return super().get_mobjects_to_display(mobjects, include_submobjects, excluded_mobjects)
+        walk: list = []
+        append = walk.append
+        for top in mobjects:
+            stack = [top]
+            while stack:
+                m = stack.pop()
+                append(m)
+                stack.extend(reversed(m.submobjects))
+                if len(walk) > _MAX_WALK:  # a family containing itself: manim's way
+                    return super().get_mobjects_to_display(mobjects, include_submobjects)
+        seen: set[int] = set()
+        out = []
+        for m in reversed(walk):
+            if id(m) not in seen:
+                seen.add(id(m))
+                if m.get_num_points() > 0:
+                    out.append(m)
+        out.reverse()
+        if self.use_z_index:
+            out.sort(key=lambda m: m.z_index)
+        return out
+
+
+class FastImageCamera(_FastFamilies):
     """Cairo camera with a fast path for images parallel to the screen."""
 
     def display_image_mobject(self, image_mobject, pixel_array: np.ndarray) -> None:
@@ -103,7 +144,7 @@ class LectureScene(Scene):
         return []
 
 
-class FastThreeDCamera(ThreeDCamera):
+class FastThreeDCamera(ThreeDCamera, _FastFamilies):
     """3-D camera that draws plain polygons (a surface's faces) in one pass.
 
     manim's camera handles each VMobject on its own: project its points, find

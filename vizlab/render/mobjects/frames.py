@@ -23,14 +23,15 @@ lecture), so a state this comparison missed cannot go unnoticed.
 from __future__ import annotations
 
 import hashlib
+from enum import Enum
 from numbers import Number
+from operator import attrgetter, itemgetter
 
 import numpy as np
 from manim.mobject.mobject import Mobject
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from manim.mobject.types.point_cloud_mobject import PMobject
 from manim.mobject.types.vectorized_mobject import VMobject
-from manim.utils.family import extract_mobject_family_members
 
 #: What a Cairo camera draws; any other mobject (a tracker, a group) draws nothing itself.
 _DRAWN = (VMobject, PMobject, AbstractImageMobject)
@@ -64,32 +65,107 @@ class FrameMismatch(AssertionError):
 
 
 def _read(cls: type) -> tuple | None:
+    """(getter of the arrays, getter of the other values) manim's cameras read of ``cls``."""
     if cls not in _BY_TYPE:
-        _BY_TYPE[cls] = next((names for kind, *names in _READ if issubclass(cls, kind)), None)
+        names = next((names for kind, *names in _READ if issubclass(cls, kind)), None)
+        _BY_TYPE[cls] = names and (_getter(names[0]), _getter(names[1]))
     return _BY_TYPE[cls]
 
 
-def mobject_state(mobjects) -> bytes:
-    """Digest of what a camera draws of ``mobjects`` and their families, in drawing order."""
-    h = hashlib.blake2b(digest_size=16)
-    values = []
-    for m in extract_mobject_family_members(list(mobjects)):
-        read = _read(type(m))
+def _getter(names: tuple[str, ...]):
+    """A function of a ``__dict__`` giving the tuple of ``names`` (None for a missing one)."""
+    fast = itemgetter(*names)
+
+    def get(d: dict) -> tuple:
+        try:
+            return fast(d)
+        except KeyError:
+            return tuple(d.get(n) for n in names)
+
+    return get
+
+
+def mobject_state(mobjects) -> tuple[bytes, list] | None:
+    """What a camera draws of ``mobjects`` and their families, in drawing order.
+
+    Two states are equal (``==``) exactly when the same family members are
+    drawn in the same order with the same values: the bytes of the arrays
+    manim reads (points, colours, an image's pixels) go into a digest, every
+    other value (widths, joints, ``z_index``) and each member's identity and
+    array shapes and dtypes into a list compared as it is. The families are
+    walked depth first; a member met again is written as its identity only
+    (its subtree is the one already written), so the list still fixes the
+    drawing order. Built for every frame of a lecture, so it avoids what is
+    slow in Python (manim's family helpers, ``repr``, a call per array): a
+    few microseconds a member. None (never equal to a state) when an array
+    has no bytes of its own to hash.
+    """
+    values: list = []
+    buffers: list = []
+    append, keep = values.append, buffers.extend
+    seen: set[int] = set()
+    stack = list(mobjects)[::-1]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        m = pop()
+        key = id(m)
+        append(key)
+        if key in seen:
+            continue
+        seen.add(key)
+        sub = m.submobjects
+        if sub:
+            extend(sub[::-1])
+        read = _BY_TYPE.get(type(m), _UNKNOWN)
+        if read is _UNKNOWN:
+            read = _read(type(m))
         if read is None:  # a tracker or a group: draws nothing itself
             continue
-        arrays, others = read
-        d = vars(m)
-        shapes = []
-        for name in arrays:
-            a = d.get(name)
-            if isinstance(a, np.ndarray):
-                shapes.append((a.dtype.str, a.shape))
-                h.update(a if a.flags.c_contiguous else a.tobytes())
-            else:
-                shapes.append(a)
-        values.append((id(m), shapes, [d.get(name) for name in others]))
-    h.update(repr(values).encode())
-    return h.digest()
+        d = m.__dict__
+        arrays, others = read[0](d), read[1](d)
+        try:
+            append(tuple(map(_SHAPE_DTYPE, arrays)))
+        except AttributeError:  # not all arrays (None, a list)
+            arrays = tuple(_array(a) for a in arrays)
+            append(tuple(map(_SHAPE_DTYPE, arrays)))
+        keep(arrays)
+        if not _PLAIN.issuperset(map(type, others)):
+            others = tuple(_plain(v) for v in others)
+        append(others)
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        h.update(b"".join(buffers))
+    except (TypeError, ValueError, BufferError):  # some array is not contiguous
+        try:
+            h.update(b"".join(np.ascontiguousarray(a) for a in buffers))
+        except (TypeError, ValueError, BufferError):  # an object array has no bytes to hash
+            return None
+    return h.digest(), values
+
+
+_SHAPE_DTYPE = attrgetter("shape", "dtype")
+
+
+def _array(value) -> np.ndarray:
+    """A value read as an array: an array as it is, anything else as a 0-d array of its repr."""
+    return value if isinstance(value, np.ndarray) else np.array(repr(value))
+
+
+_UNKNOWN = object()
+#: Values kept as they are: immutable, and compared by value.
+_PLAIN = {int, float, str, bool, type(None), np.float64, np.float32, np.int64, np.bool_}
+
+
+def _plain(value):
+    """``value`` as an immutable stand-in, compared by value (an array by its bytes)."""
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, Enum):
+        _PLAIN.add(type(value))
+        return value
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, value.dtype.str, value.tobytes())
+    return repr(value)
 
 
 def camera_state(camera) -> bytes:
@@ -132,7 +208,7 @@ class _Reuse:
         if same or self.frame is None:
             drawn = moving_mobjects or [*scene.mobjects, *scene.foreground_mobjects]
             mobjects = mobject_state(drawn)
-            same = same and mobjects == self.mobjects
+            same = same and mobjects is not None and mobjects == self.mobjects
         if same and not self.check:
             self.reused += 1
             r.add_frame(self.frame)

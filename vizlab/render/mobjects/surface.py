@@ -13,7 +13,7 @@ import numpy as np
 from manim import Dot3D, Surface, Text, ThreeDAxes, VGroup, VMobject
 
 from vizlab.render import style
-from vizlab.render.mobjects.theme import INK
+from vizlab.render.mobjects.theme import INK, axes_points
 from vizlab.trace import Trace
 
 # Low to high loss in the grammar's surface map (orange and blue mean class and sign only).
@@ -38,13 +38,23 @@ def remember_axis_shading(axes: ThreeDAxes) -> ThreeDAxes:
                 continue
 
             def ends(original=original, axis=axis, memo=memo):
-                key = b"".join(m.points.tobytes() for m in axis.family_members_with_points())
+                key = _points_bytes(axis)
                 if memo.get("key") != key:
                     memo["key"], memo["ends"] = key, tuple(np.array(e) for e in original())
                 return tuple(e.copy() for e in memo["ends"])
 
             piece.get_gradient_start_and_end_points = ends
     return axes
+
+
+def _points_bytes(mob) -> bytes:
+    """The points of ``mob`` and its whole family, as bytes (depth first)."""
+    out, stack = [], [mob]
+    while stack:
+        m = stack.pop()
+        out.append(np.ascontiguousarray(m.points))
+        stack.extend(m.submobjects)
+    return b"".join(out)
 
 
 def bilinear(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x: float, y: float) -> float:
@@ -208,8 +218,8 @@ class SurfaceDescent(VGroup):
         f = np.minimum(self.trace["scalar/loss"][: row + 1], self.z_max)
         # Lift the path a little so the surface does not hide it.
         lift = 0.01 * self.z_max
-        on = np.array([self.axes.c2p(x, y, v + lift) for (x, y), v in zip(xy, f)])
-        floor = np.array([self.axes.c2p(x, y, 0.0) for x, y in xy])
+        on = axes_points(self.axes, xy[:, 0], xy[:, 1], f + lift)
+        floor = axes_points(self.axes, xy[:, 0], xy[:, 1], np.zeros(len(xy)))
         if len(on) > 1:
             self.path.set_points_as_corners(on)
             self.shadow.set_points_as_corners(floor)

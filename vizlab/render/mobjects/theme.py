@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -218,3 +219,26 @@ def lecture_axes(
         axes.y_title.next_to(axes.y_axis, UP, buff=0.15).align_to(axes.y_axis, LEFT)
         axes.add(axes.y_title)
     return axes
+
+
+def axes_points(axes, *coords) -> np.ndarray:
+    """Scene points (N, 3) of N data points, one array per coordinate, in one ``c2p`` call.
+
+    The same numbers as ``[axes.c2p(x, y) for x, y in zip(xs, ys)]``
+    (manim maps arrays coordinate-wise), without a Python call per point:
+    a path redrawn every frame from hundreds of recorded steps stays cheap.
+
+    Parameters
+    ----------
+    axes : manim Axes or ThreeDAxes
+    *coords : array-like
+        x, y (and z for 3-D axes) values, all of the same length N.
+
+    Returns
+    -------
+    ndarray (N, 3)
+    """
+    cols = [np.asarray(c, dtype=np.float64).ravel() for c in coords]
+    if not cols or len(cols[0]) == 0:
+        return np.zeros((0, 3))
+    return np.asarray(axes.c2p(*cols), dtype=np.float64).reshape(3, -1).T.copy()
