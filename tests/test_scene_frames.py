@@ -156,6 +156,48 @@ def test_fast_3d_camera_draws_the_frames_manims_camera_draws(name, tmp_path, mon
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("name", ["backprop", "hidden_space", "multiclass"])
+def test_fast_2d_camera_draws_the_frames_manims_drawing_draws(name, tmp_path, monkeypatch):
+    """Text, dots, curves, arrows, fades and transforms: the same pixels, frame by frame.
+
+    The reference draws every vector mobject manim's way (its list of what
+    to draw, and its per-mobject paths, colours and strokes); only the
+    axis-aligned images keep the fast blit, which manim's own image path
+    cannot draw under Pillow 13.
+    """
+    from manim import Camera
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    from vizlab.render import scenes
+    from vizlab.render.mobjects import camera
+
+    class ManimVectors(camera.FastImageCamera):
+        get_mobjects_to_display = Camera.get_mobjects_to_display
+        display_multiple_non_background_colored_vmobjects = (
+            Camera.display_multiple_non_background_colored_vmobjects
+        )
+
+    write = SceneFileWriter.write_frame
+    frames = {}
+    for kind in ("fast", "manim"):
+        got = frames[kind] = []
+
+        def record(self, frame, *args, _got=got, **kwargs):
+            _got.append(np.array(frame))
+            return write(self, frame, *args, **kwargs)
+
+        monkeypatch.setattr(SceneFileWriter, "write_frame", record)
+        if kind == "manim":
+            monkeypatch.setattr(camera, "FastImageCamera", ManimVectors)
+        done = scenes.render(name, "tiny", tmp_path / kind, progress=False)
+        assert type(done.scene.camera).__name__ == (
+            "FastImageCamera" if kind == "fast" else "ManimVectors"
+        )
+    assert len(frames["fast"]) == len(frames["manim"]) > 3
+    for a, b in zip(frames["fast"], frames["manim"]):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_state_follows_drawing_order_membership_and_in_place_changes():
     from manim import VGroup
 
