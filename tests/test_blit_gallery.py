@@ -34,7 +34,6 @@ EXAMPLES = sorted(
 #: Display types whose videos are redrawn in full, and why.
 FULL_REDRAW = {
     "SurfaceDisplay": "3-D axes re-sort their artists by depth on every draw",
-    "BackpropDisplay": "its colour bars rescale with each step's values and gradients",
 }
 DPI = 50
 

@@ -273,6 +273,12 @@ def test_zero_count_line_equals_a_numpy_count(l1_l2):
         segs = d.artists["paths"][k].get_segments()
         assert len(segs) == 16 and len(segs[0]) == row + 1
         np.testing.assert_allclose(segs[3][:, 1], W[:, 1, 1])  # weight (out=1, in=1)
+        # the histogram: 41 equal bins over the largest |w| of both runs, counts at the row
+        m = max(float(np.abs(u["param/fc1.weight"]).max()) for u in (l1, l2))
+        counts, edges = np.histogram(W[-1].ravel(), bins=41, range=(-m, m))
+        hist = d.artists["bars"][k].get_data()
+        np.testing.assert_array_equal(hist.values, counts)
+        np.testing.assert_allclose(hist.edges, edges)
 
 
 def test_baseline_is_drawn_as_the_reference_with_its_own_counts_and_norms(l1_l2, no_penalty):

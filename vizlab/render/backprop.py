@@ -59,6 +59,14 @@ class BackpropDisplay(Display):
         self.positions, self.sizes, self.names = positions, sizes, names
         self.phase, self.upto = "all", 0
 
+    # The colour bars rescale with each step's values and gradients: their axes
+    # are drawn whole with the moving artists; nothing else changes, so export may blit.
+    blit_safe = True
+
+    def animated_artists(self) -> list[Artist]:
+        bars = [self.artists[k].colorbar.ax for k in ("value_bar", "grad_bar")]
+        return super().animated_artists() + bars
+
     # ------------------------------------------------------------ numbers
     def explain_row(self, row: int):
         """The explanation shown at recorded row ``row``: its own, or the last step before it."""

@@ -175,7 +175,7 @@ class _Gif:
     def write(self, rgba: np.ndarray) -> None:
         from PIL import Image
 
-        rgb = Image.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB")
+        rgb = Image.fromarray(rgba).convert("RGB")
         self.frames.append(rgb.quantize(256, dither=Image.Dither.NONE))
 
     def close(self) -> None:

@@ -278,15 +278,14 @@ class WeightPathsDisplay(Display):
             s = t.steps[: r + 1]
             a["paths"][k].set_segments([np.c_[s, W[: r + 1, j]] for j in range(W.shape[1])])
             heights = np.histogram(np.clip(W[r], *self.edges[[0, -1]]), self.edges)[0]
-            for bar, h in zip(a["bars"][k], heights):
-                bar.set_height(h)
+            a["bars"][k].set_data(values=heights)
             a["zeros"][k].set_data(s, self.counts[k][: r + 1])
             a["norms"][k].set_data(s, self.norms[k][: r + 1])
             a["note"][k].set_text(
                 f"{self.counts[k][r]} of {W.shape[1]} with |w| < {self.tol:g}\n"
                 f"norm {self.norms[k][r]:.2f}"
             )
-            changed += [a["paths"][k], *a["bars"][k], a["zeros"][k], a["norms"][k], a["note"][k]]
+            changed += [a["paths"][k], a["bars"][k], a["zeros"][k], a["norms"][k], a["note"][k]]
         self.row = self.trace._row(row)
         a["step"].set_text(f"step {self.trace.steps[self.row]}")
         return changed + [a["step"]]
@@ -335,6 +334,8 @@ def draw_weight_paths(
         ``counts[k]`` (T,) the zero counts plotted (see :func:`zero_counts`),
         ``norms[k]`` (T,) the layer's weight norm (see :func:`layer_norm`);
         ``artists["paths"][k]`` one LineCollection with a line per weight,
+        ``artists["bars"][k]`` the histogram (a filled StepPatch over ``bins``
+        equal bins; weights outside them counted in the end bins),
         ``artists["zeros"][k]`` and ``artists["norms"][k]`` the summary
         lines; ``k`` runs over L1, L2 and the baseline if given.
     """
@@ -377,10 +378,11 @@ def draw_weight_paths(
             ax_p.axhline(0, color=style.GUIDE, lw=0.8)
             ax_p.set_ylabel("weight")
             ax_p.set_title(f"{label}: layer {layer} weights")
-            bars = ax_h.bar(
-                (edges[:-1] + edges[1:]) / 2,
+            # one filled step patch per histogram: drawn as one path, not one per bin
+            hist = ax_h.stairs(
                 np.zeros(bins),
-                width=edges[1] - edges[0],
+                edges,
+                fill=True,
                 color=color,
                 **({"hatch": "//", "edgecolor": style.PAPER} if k == 2 else {}),
             )
@@ -394,7 +396,7 @@ def draw_weight_paths(
             (z,) = ax_z.plot([], [], color=color, lw=2, linestyle=ls, label=label)
             (nl,) = ax_n.plot([], [], color=color, lw=2, linestyle=ls, label=label)
             art["paths"].append(coll)
-            art["bars"].append(list(bars))
+            art["bars"].append(hist)
             art["zeros"].append(z)
             art["norms"].append(nl)
             art["note"].append(note)
