@@ -12,6 +12,10 @@ vizlab draws once while ``FuncAnimation`` redraws them:
 (b) ``vizlab.render.export.save(display, "x.mp4")``: blitting plus in-process
     PyAV encoding in a second thread.
 
+A third comparison isolates the glyph cache (:mod:`vizlab.render.glyphs`): the
+same frames drawn in full, no encoding, with each glyph rasterised once vs by
+FreeType every time (alternating, median of the per-repeat ratios).
+
 glibc's default malloc thresholds make some fresh processes several times
 slower on this workload, so :func:`main` pins them with ``mallopt`` first
 (the Makefile's ``bench`` target sets ``MALLOC_MMAP_THRESHOLD_`` and
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -107,6 +112,23 @@ def _time(fn) -> float:
     return time.perf_counter() - start
 
 
+def glyph_ratio(trace, timeline, repeats: int = 3) -> tuple[float, float, float]:
+    """Full redraws of ``timeline`` without and with the glyph cache: (ms, ms, ratio)."""
+    display = BoundaryDisplay(trace)
+    display.fig.canvas.draw()
+
+    def draw(glyphs: bool) -> float:
+        frames = export.iter_frames(display, timeline, blit=False, glyphs=glyphs)
+        return _time(lambda: [None for _ in frames]) * 1000 / len(timeline)
+
+    plain, cached = [], []
+    for i in range(repeats):  # alternate, and reverse the order every repeat
+        for glyphs in (True, False) if i % 2 else (False, True):
+            (cached if glyphs else plain).append(draw(glyphs))
+    ratios = [p / c for p, c in zip(plain, cached)]
+    return statistics.median(plain), statistics.median(cached), statistics.median(ratios)
+
+
 def main(quick: bool = False, out: str | Path | None = None) -> dict:
     """Run the benchmark and print frames per second; returns the numbers.
 
@@ -168,6 +190,7 @@ def main(quick: bool = False, out: str | Path | None = None) -> dict:
             "matplotlib_distinct": stock("matplotlib_distinct.mp4", distinct),
             "vizlab_distinct": ours("vizlab_distinct.mp4", distinct),
         }
+    plain_ms, cached_ms, glyph_speedup = glyph_ratio(trace, distinct, 3 if quick else 5)
     frames = {k: len(distinct if k.endswith("_distinct") else skipping) for k in seconds}
     fps = {k: frames[k] / v for k, v in seconds.items()}
     n = len(skipping)
@@ -183,6 +206,8 @@ def main(quick: bool = False, out: str | Path | None = None) -> dict:
         "speedup_same_x264": fps["vizlab"] / fps["matplotlib_same_x264"],
         "speedup_like_for_like": fps["vizlab_distinct"] / fps["matplotlib_distinct"],
         "vizlab_cpu_ms_per_frame": 1000 * cpu["vizlab.mp4"] / n,
+        "full_redraw_ms": {"freetype_glyphs": plain_ms, "cached_glyphs": cached_ms},
+        "glyph_cache_speedup": glyph_speedup,
     }
     print(f"MP4 export at 1280x720 (malloc pinned: {pinned})")
     print(f"like for like: {len(distinct)} frames, all rows distinct, every frame drawn by both")
@@ -204,6 +229,11 @@ def main(quick: bool = False, out: str | Path | None = None) -> dict:
     print(
         f"  speed-up with skipping (b)/(a): {result['speedup']:.1f}x"
         f"   (b)/(a'): {result['speedup_same_x264']:.1f}x"
+    )
+    print(
+        f"text: {len(distinct)} full redraws, no encoding: glyphs rasterised every time"
+        f" {plain_ms:.1f} ms a frame, from the cache {cached_ms:.1f} ms"
+        f" ({glyph_speedup:.2f}x, median of alternating repeats)"
     )
     return result
 

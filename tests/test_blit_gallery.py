@@ -1,4 +1,4 @@
-"""Every video the gallery exports: blitted frames equal full redraws.
+"""Every video the gallery exports: blitted frames equal full redraws, cached glyphs FreeType's.
 
 A display that says ``blit_safe`` has its video drawn by painting only its
 moving artists over a cached background (:mod:`vizlab.render.blit`), several
@@ -51,8 +51,9 @@ def _recorded_videos(path: Path, monkeypatch, tmp_path) -> list:
     return seen
 
 
-def _frames(display, timeline, blit: bool) -> list[np.ndarray]:
-    return [f[..., :3].astype(int) for f in export.iter_frames(display, timeline, blit=blit)]
+def _frames(display, timeline, blit: bool, glyphs: bool = True) -> list[np.ndarray]:
+    frames = export.iter_frames(display, timeline, blit=blit, glyphs=glyphs)
+    return [f[..., :3].astype(int) for f in frames]
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -62,9 +63,6 @@ def test_gallery_videos_blit_exactly(path, monkeypatch, tmp_path):
     try:
         for name, display in videos:
             kind = type(display).__name__
-            if not display.blit_safe:
-                assert kind in FULL_REDRAW, f"{name}: {kind} redraws every frame in full"
-                continue
             n = len(display.trace)
             rows = np.unique(np.linspace(0, n - 1, 5).round().astype(int))
             timeline = vizlab.Timeline(rows, 10)
@@ -74,8 +72,14 @@ def test_gallery_videos_blit_exactly(path, monkeypatch, tmp_path):
             display.fig.canvas.draw()
             if display.fig.get_layout_engine() is not None:
                 display.fig.set_layout_engine("none")
-            blitted = _frames(display, timeline, blit=True)
             full = _frames(display, timeline, blit=False)
+            # the glyph cache's text is matplotlib's, pixel for pixel
+            for row, f, g in zip(rows, full, _frames(display, timeline, False, glyphs=False)):
+                assert np.array_equal(f, g), f"{name} row {row}: cached glyphs differ"
+            if not display.blit_safe:
+                assert kind in FULL_REDRAW, f"{name}: {kind} redraws every frame in full"
+                continue
+            blitted = _frames(display, timeline, blit=True)
             assert len(blitted) == len(full) == len(rows)
             for row, b, f in zip(rows, blitted, full):
                 diff = np.abs(b - f)

@@ -40,6 +40,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 # Blitting and the encoders live in their own modules; their names stay importable here.
 from vizlab.render.blit import Blitter
 from vizlab.render.encoders import X264_OPTIONS, _Gif, _Pipe, _Pipeline, _PyAV
+from vizlab.render.glyphs import glyph_cache
 from vizlab.timeline import Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,7 +145,11 @@ def save(
 
 
 def iter_frames(
-    display: Display, timeline: Timeline | None = None, *, blit: bool | None = None
+    display: Display,
+    timeline: Timeline | None = None,
+    *,
+    blit: bool | None = None,
+    glyphs: bool = True,
 ) -> Iterator[np.ndarray]:
     """Yield the pixels of each frame of ``timeline`` (default ``display.timeline()``).
 
@@ -153,6 +158,10 @@ def iter_frames(
     blit : bool, optional
         Draw only the moving artists over a cached background. Default
         ``getattr(display, "blit_safe", False)``: displays opt in.
+    glyphs : bool
+        Rasterise each text glyph once and draw it again from a cache
+        (:mod:`vizlab.render.glyphs`; the same pixels). False draws every
+        glyph with FreeType, as matplotlib does.
 
     Yields
     ------
@@ -163,7 +172,7 @@ def iter_frames(
     tl.check(len(display.trace))
     rows = [int(r) for r in tl.rows]
     blit = bool(getattr(display, "blit_safe", False)) if blit is None else blit
-    with _agg_canvas(display.fig) as canvas:
+    with _agg_canvas(display.fig) as canvas, glyph_cache(canvas.get_renderer(), glyphs):
         if blit:
             display.update(rows[0])  # the first frame's layout for the background
         with Blitter(display, canvas) if blit else contextlib.nullcontext() as blitter:
