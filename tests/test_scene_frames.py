@@ -121,21 +121,15 @@ def test_a_change_the_comparison_misses_is_caught_when_checking(tmp_path, monkey
         _frames(Holds, tmp_path, reuse=True, check=True)
 
 
-@pytest.mark.parametrize("name", ["landscape", "surface_descent"])
-def test_fast_3d_camera_draws_the_frames_manims_camera_draws(name, tmp_path, monkeypatch):
-    """The lecture's surface, path, ball, axes and labels: the same pixels, frame by frame.
-
-    The reference is manim alone: its 3-D camera, and its axes working out
-    their shading for every piece at every frame.
-    """
-    from manim import ThreeDCamera
+def _same_frames_both_ways(name, tmp_path, monkeypatch, reference) -> dict:
+    """Draw lecture ``name`` (tiny) as shipped, then after ``reference()`` patches in
+    manim's way; assert every frame is the same; return each run's camera class name."""
     from manim.scene.scene_file_writer import SceneFileWriter
 
     from vizlab.render import scenes
-    from vizlab.render.mobjects import camera, surface
 
     write = SceneFileWriter.write_frame
-    frames = {}
+    frames, cameras = {}, {}
     for kind in ("fast", "manim"):
         got = frames[kind] = []
 
@@ -145,15 +139,32 @@ def test_fast_3d_camera_draws_the_frames_manims_camera_draws(name, tmp_path, mon
 
         monkeypatch.setattr(SceneFileWriter, "write_frame", record)
         if kind == "manim":
-            monkeypatch.setattr(camera, "FastThreeDCamera", ThreeDCamera)
-            monkeypatch.setattr(surface, "remember_axis_shading", lambda axes: axes)
+            reference()
         done = scenes.render(name, "tiny", tmp_path / kind, progress=False)
-        assert type(done.scene.camera).__name__ == (
-            "FastThreeDCamera" if kind == "fast" else "ThreeDCamera"
-        )
+        cameras[kind] = type(done.scene.camera).__name__
     assert len(frames["fast"]) == len(frames["manim"]) > 3
     for a, b in zip(frames["fast"], frames["manim"]):
         np.testing.assert_array_equal(a, b)
+    return cameras
+
+
+@pytest.mark.parametrize("name", ["landscape", "surface_descent"])
+def test_fast_3d_camera_draws_the_frames_manims_camera_draws(name, tmp_path, monkeypatch):
+    """The lecture's surface, path, ball, axes and labels: the same pixels, frame by frame.
+
+    The reference is manim alone: its 3-D camera, and its axes working out
+    their shading for every piece at every frame.
+    """
+    from manim import ThreeDCamera
+
+    from vizlab.render.mobjects import camera, surface
+
+    def reference():
+        monkeypatch.setattr(camera, "FastThreeDCamera", ThreeDCamera)
+        monkeypatch.setattr(surface, "remember_axis_shading", lambda axes: axes)
+
+    cameras = _same_frames_both_ways(name, tmp_path, monkeypatch, reference)
+    assert cameras == {"fast": "FastThreeDCamera", "manim": "ThreeDCamera"}
 
 
 @pytest.mark.parametrize("name", ["backprop", "hidden_space", "multiclass"])
@@ -166,9 +177,7 @@ def test_fast_2d_camera_draws_the_frames_manims_drawing_draws(name, tmp_path, mo
     cannot draw under Pillow 13.
     """
     from manim import Camera
-    from manim.scene.scene_file_writer import SceneFileWriter
 
-    from vizlab.render import scenes
     from vizlab.render.mobjects import camera
 
     class ManimVectors(camera.FastImageCamera):
@@ -177,25 +186,11 @@ def test_fast_2d_camera_draws_the_frames_manims_drawing_draws(name, tmp_path, mo
             Camera.display_multiple_non_background_colored_vmobjects
         )
 
-    write = SceneFileWriter.write_frame
-    frames = {}
-    for kind in ("fast", "manim"):
-        got = frames[kind] = []
+    def reference():
+        monkeypatch.setattr(camera, "FastImageCamera", ManimVectors)
 
-        def record(self, frame, *args, _got=got, **kwargs):
-            _got.append(np.array(frame))
-            return write(self, frame, *args, **kwargs)
-
-        monkeypatch.setattr(SceneFileWriter, "write_frame", record)
-        if kind == "manim":
-            monkeypatch.setattr(camera, "FastImageCamera", ManimVectors)
-        done = scenes.render(name, "tiny", tmp_path / kind, progress=False)
-        assert type(done.scene.camera).__name__ == (
-            "FastImageCamera" if kind == "fast" else "ManimVectors"
-        )
-    assert len(frames["fast"]) == len(frames["manim"]) > 3
-    for a, b in zip(frames["fast"], frames["manim"]):
-        np.testing.assert_array_equal(a, b)
+    cameras = _same_frames_both_ways(name, tmp_path, monkeypatch, reference)
+    assert cameras == {"fast": "FastImageCamera", "manim": "ManimVectors"}
 
 
 def test_state_follows_drawing_order_membership_and_in_place_changes():
