@@ -62,7 +62,13 @@ def test_cached_glyphs_draw_the_same_pixels(trace, blit, monkeypatch):
     class Counting(glyphs._Cache):
         def __init__(self, renderer):
             super().__init__(renderer)
+            self.drawn = 0
             made.append(self)
+
+        def draw_glyphs(self, gc, x, y, angle, glyphs, boxes):
+            glyphs = list(glyphs)
+            self.drawn += len(glyphs)
+            return super().draw_glyphs(gc, x, y, angle, glyphs, boxes)
 
     monkeypatch.setattr(glyphs, "_Cache", Counting)
     timeline = vizlab.Timeline(np.arange(len(trace)), 10)
@@ -76,9 +82,9 @@ def test_cached_glyphs_draw_the_same_pixels(trace, blit, monkeypatch):
     for i, (a, b) in enumerate(zip(cached, plain)):
         np.testing.assert_array_equal(a, b, err_msg=f"frame {i}")
     assert any(not np.array_equal(cached[0], c) for c in cached[1:])
-    # the cache was used and reused: fewer bitmaps than glyphs drawn
+    # the cache was used and reused: far fewer bitmaps rasterised than glyphs drawn
     (cache,) = made
-    assert cache.layouts and 0 < len(cache.bitmaps) < 20 * len(cached)
+    assert cache.layouts and 0 < len(cache.bitmaps) < cache.drawn / 2
     # and it is gone after the export: the renderer draws as matplotlib again
     assert "draw_text" not in vars(cache.renderer)
     assert "_draw_text_glyphs_and_boxes" not in vars(cache.renderer)

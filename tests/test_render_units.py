@@ -276,7 +276,7 @@ def test_zero_count_line_equals_a_numpy_count(l1_l2):
         # the histogram: 41 equal bins over the largest |w| of both runs, counts at the row
         m = max(float(np.abs(u["param/fc1.weight"]).max()) for u in (l1, l2))
         counts, edges = np.histogram(W[-1].ravel(), bins=41, range=(-m, m))
-        hist = d.artists["bars"][k].get_data()
+        hist = d.artists["hist"][k].get_data()
         np.testing.assert_array_equal(hist.values, counts)
         np.testing.assert_allclose(hist.edges, edges)
 

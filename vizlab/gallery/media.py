@@ -223,7 +223,7 @@ def _gif_size(img, width: int):
         return img
     height = max(2, round(img.height * width / img.width))
     # Hamming's window: for these mild reductions (720p to 960 wide) it looks as
-    # LANCZOS does and takes half the time, which was a tenth of the site's examples.
+    # LANCZOS does in half the time (LANCZOS was 14% of the site examples' CPU).
     return img.resize((width, height), Image.Resampling.HAMMING)
 
 

@@ -278,14 +278,14 @@ class WeightPathsDisplay(Display):
             s = t.steps[: r + 1]
             a["paths"][k].set_segments([np.c_[s, W[: r + 1, j]] for j in range(W.shape[1])])
             heights = np.histogram(np.clip(W[r], *self.edges[[0, -1]]), self.edges)[0]
-            a["bars"][k].set_data(values=heights)
+            a["hist"][k].set_data(values=heights)
             a["zeros"][k].set_data(s, self.counts[k][: r + 1])
             a["norms"][k].set_data(s, self.norms[k][: r + 1])
             a["note"][k].set_text(
                 f"{self.counts[k][r]} of {W.shape[1]} with |w| < {self.tol:g}\n"
                 f"norm {self.norms[k][r]:.2f}"
             )
-            changed += [a["paths"][k], a["bars"][k], a["zeros"][k], a["norms"][k], a["note"][k]]
+            changed += [a["paths"][k], a["hist"][k], a["zeros"][k], a["norms"][k], a["note"][k]]
         self.row = self.trace._row(row)
         a["step"].set_text(f"step {self.trace.steps[self.row]}")
         return changed + [a["step"]]
@@ -334,7 +334,7 @@ def draw_weight_paths(
         ``counts[k]`` (T,) the zero counts plotted (see :func:`zero_counts`),
         ``norms[k]`` (T,) the layer's weight norm (see :func:`layer_norm`);
         ``artists["paths"][k]`` one LineCollection with a line per weight,
-        ``artists["bars"][k]`` the histogram (a filled StepPatch over ``bins``
+        ``artists["hist"][k]`` the histogram (a filled StepPatch over ``bins``
         equal bins; weights outside them counted in the end bins),
         ``artists["zeros"][k]`` and ``artists["norms"][k]`` the summary
         lines; ``k`` runs over L1, L2 and the baseline if given.
@@ -366,7 +366,7 @@ def draw_weight_paths(
         gs = fig.add_gridspec(n_rows, 3, width_ratios=[1.3, 1, 1.1])
         side = gs[:, 2].subgridspec(2, 1)
         ax_z, ax_n = fig.add_subplot(side[0]), fig.add_subplot(side[1])
-        art: dict = {"paths": [], "bars": [], "zeros": [], "norms": [], "note": []}
+        art: dict = {"paths": [], "hist": [], "zeros": [], "norms": [], "note": []}
         for k, (t, name, color, ls) in enumerate(zip(traces, names, colors, dashes)):
             lam = t.config.get(name.lower(), 0)
             label = f"{name}, λ = {lam:g}" if k < 2 else "no penalty, λ = 0"
@@ -396,7 +396,7 @@ def draw_weight_paths(
             (z,) = ax_z.plot([], [], color=color, lw=2, linestyle=ls, label=label)
             (nl,) = ax_n.plot([], [], color=color, lw=2, linestyle=ls, label=label)
             art["paths"].append(coll)
-            art["bars"].append(hist)
+            art["hist"].append(hist)
             art["zeros"].append(z)
             art["norms"].append(nl)
             art["note"].append(note)
